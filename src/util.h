@@ -1,0 +1,30 @@
+/* util.h - allocation that cannot fail silently, formatted messages, file helpers.
+ *
+ * Recoverable errors in safer follow one convention (borrowed from tmux):
+ * a function returns -1 (or NULL) and hands back an allocated message through
+ * `char **cause`; the caller shows it and frees it.  Only main() decides to exit. */
+#ifndef SAFER_UTIL_H
+#define SAFER_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Reads a whole regular file into memory (NUL-terminated for convenience).
+ * Refuses directories and files above max_bytes.  Returns NULL and sets *cause. */
+char *file_read_all(const char *path, size_t max_bytes, size_t *len, char **cause);
+
+/* FNV-1a 64-bit hash, used for self-describing result files and restore checks. */
+uint64_t hash_fnv1a(const void *data, size_t len, uint64_t seed);
+#define HASH_FNV1A_INIT 0xcbf29ce484222325ULL
+
+/* Monotonic clock in seconds. */
+double now_seconds(void);
+
+#endif
