@@ -522,10 +522,11 @@ static int need_image(struct chk *k, const struct sec *s)
 	    "it outputs %lld×%lld×%lld", s->type, k->w, k->h, k->c);
 }
 
-static int too_big(struct chk *k, int line, const char *what, long long n)
+static int too_big(struct chk *k, const struct sec *s, int line,
+    const char *what, long long n)
 {
-	return fail(k, line, "%s: %lld, more than Darknet can hold (limit %lld)",
-	    what, n, MAX_ELEMS);
+	return fail(k, line, "%s %s: %lld, more than Darknet can hold "
+	    "(limit %lld)", s->type, what, n, MAX_ELEMS);
 }
 
 static int conv_shape(struct chk *k, const struct sec *s, long long size,
@@ -565,12 +566,12 @@ static int layer_conv(struct chk *k, const struct sec *s, struct out *o)
 	o->c = n;
 	w = sat_mul(sat_mul(sat_mul(k->c / groups, n), size), size);
 	if (w > MAX_ELEMS)
-		return too_big(k, opt_line(k, s, "filters"), "filters × "
+		return too_big(k, s, opt_line(k, s, "filters"), "filters × "
 		    "channels/groups × size × size weights", w);
 	/* im2col indexes the workspace with int (get_workspace_size). */
 	ws = sat_mul(sat_mul(sat_mul(o->w * o->h, size), size), k->c / groups);
 	if (ws > MAX_ELEMS)
-		return too_big(k, opt_line(k, s, "size"), "convolution "
+		return too_big(k, s, opt_line(k, s, "size"), "convolution "
 		    "workspace values", ws);
 	if (4.0 * (double)ws > k->workspace)
 		k->workspace = 4.0 * (double)ws;
@@ -591,7 +592,7 @@ static int layer_conn(struct chk *k, const struct sec *s, struct out *o)
 		return -1;
 	w = sat_mul(k->inputs, n);
 	if (w > MAX_ELEMS)
-		return too_big(k, opt_line(k, s, "output"), "output × inputs "
+		return too_big(k, s, opt_line(k, s, "output"), "output × inputs "
 		    "weights", w);
 	o->w = o->h = 1;
 	o->c = n;
@@ -825,14 +826,14 @@ static int layer_account(struct chk *k, const struct sec *s, struct out *o)
 	if (o->outputs <= 0)
 		return fail(k, s->line, "%s has no outputs", s->type);
 	if (sat_mul(o->outputs, k->batch) > MAX_ELEMS)
-		return too_big(k, s->line, "layer outputs × batch",
+		return too_big(k, s, s->line, "layer outputs × batch",
 		    sat_mul(o->outputs, k->batch));
 	k->floats += o->params + o->bufs * (double)o->outputs *
 	    (double)k->batch;
 	est = 4.0 * k->floats + k->workspace;
 	if (est > MAX_EST_BYTES)
-		return fail(k, s->line, "%s brings the estimated memory to "
-		    "%.1f GiB (limit 8 GiB)", s->type,
+		return fail(k, s->line, "%s brings the estimated memory at "
+		    "batch %lld to %.1f GiB (limit 8 GiB)", s->type, k->batch,
 		    est / (1024.0 * 1024 * 1024));
 	k->total_weights += o->nweights;
 	return 0;

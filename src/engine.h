@@ -27,12 +27,6 @@ struct engine_config {
 	int stock;		/* 1: Darknet's own forward functions (for comparisons) */
 };
 
-/* One perturbation on one layer; a job applies a list of them at once. */
-struct job_item {
-	int layer;
-	struct perturb p;
-};
-
 struct engine_job {
 	int nitems;
 	const struct job_item *items;	/* copied by engine_submit */

@@ -48,6 +48,12 @@ struct perturb_undo {
 	int active;
 };
 
+/* One perturbation on one layer; an engine job or a budget is a list of them. */
+struct job_item {
+	int layer;
+	struct perturb p;
+};
+
 const char *perturb_kind_name(enum perturb_kind k);
 int perturb_kind_from_name(const char *name, enum perturb_kind *out);
 /* Stochastic kinds depend on the seed and are run for several trials. */

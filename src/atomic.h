@@ -1,0 +1,22 @@
+/* atomic.h - write a file so that readers see the old or the new content,
+ * never a mix: a temporary file in the same directory, fsync, rename. */
+#ifndef SAFER_ATOMIC_H
+#define SAFER_ATOMIC_H
+
+#include <stdio.h>
+
+struct atomic_file {
+	char *path;	/* owned: final name */
+	char *tmp;	/* owned: temporary name */
+	FILE *f;
+};
+
+/* Opens a temporary file next to path.  Refuses to target any of the
+ * `inputs` (files the command reads; NULL-terminated list, may be NULL). */
+int atomic_open(struct atomic_file *a, const char *path, const char *const *inputs, char **cause);
+/* Flushes, fsyncs and renames over path.  On error the old file is intact. */
+int atomic_commit(struct atomic_file *a, char **cause);
+/* Removes the temporary file (error paths, interrupted writes). */
+void atomic_abort(struct atomic_file *a);
+
+#endif

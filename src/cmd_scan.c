@@ -1,0 +1,399 @@
+/* cmd_scan.c - `safer scan`: the SAfER sensitivity scan, layer × kind × level
+ * × trial, one row at a time, each row saved before the next starts. */
+#include "config.h"
+#include "cmd.h"
+#include "engine.h"
+#include "options.h"
+#include "report.h"
+#include "stats.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char scan_help[] =
+"Usage: safer scan [model/data options] -p SPEC [-p SPEC ...] [--layers LIST]\n"
+"                  [-o FILE] [--resume] [--trials T] [--seed S] [--rate R] [--adaptive EPS]\n"
+"For every weight layer (or the listed ones) x kind x level (x trial for\n"
+"stochastic kinds) measure top-1, the drop from the baseline with a paired 95%\n"
+"interval, agreement with the unperturbed network and the mean KL divergence.\n\n"
+"  -p, --perturb SPEC    KIND:L1,L2,... or KIND:FROM:TO:STEP (repeatable)\n"
+"  -l, --layers LIST     layer indexes, e.g. 0,2,5-7 (default: all weight layers)\n"
+"  -o, --output FILE     results as CSV (.csv) or JSON (.json), saved after every row\n"
+"      --resume          continue FILE, skipping rows it already holds\n"
+"      --force           replace an existing FILE\n"
+"  -T, --trials T        trials of stochastic kinds (default 5)\n"
+"  -s, --seed S          base seed (default 1)\n"
+"      --rate R          fraction of weights hit by bitpos (default 0.001)\n"
+"      --adaptive EPS    stop each row when the drop is known within EPS points\n\n"
+COMMON_HELP;
+
+struct scan_opts {
+	struct common_opts common;
+	struct perturb_grid *grids;
+	int ngrids;
+	const char *layers, *output;
+	int resume, force, trials;
+	uint64_t seed;
+	double rate, eps;
+};
+
+/* "0,2,5-7" -> sorted unique flags over [0, n). */
+static int parse_layers(const char *text, const struct model *m, unsigned char *pick, char **cause)
+{
+	const char *p = text;
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+		if (end == p || a < 0)
+			goto bad;
+		if (*end == '-') {
+			const char *q = end + 1;
+			b = strtol(q, &end, 10);
+			if (end == q || b < a)
+				goto bad;
+		}
+		if (*end != ',' && *end != '\0')
+			goto bad;
+		for (long l = a; l <= b; l++) {
+			if (l >= m->n) {
+				*cause = xasprintf("--layers: layer %ld does not exist (the network has layers 0..%d)", l, m->n - 1);
+				return -1;
+			}
+			if (!m->layers[l].has_weights) {
+				if (a == b) {
+					*cause = xasprintf("--layers: layer %ld is %s, which has no weights", l, m->layers[l].kind_name);
+					return -1;
+				}
+				continue;	/* a range may span layers without weights */
+			}
+			pick[l] = 1;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+bad:
+	*cause = xasprintf("--layers: '%s' is not a list like 0,2,5-7", text);
+	return -1;
+}
+
+static char *hex64(uint64_t v)
+{
+	return xasprintf("%016" PRIx64, v);
+}
+
+static void make_header(const struct scan_opts *so, struct engine *e, const struct dataset *d, struct scan_header *h)
+{
+	memset(h, 0, sizeof *h);
+	h->cfg = xstrdup(so->common.cfg);
+	h->weights = xstrdup(so->common.weights);
+	h->weights_checksum = hex64(model_checksum(engine_model(e)));
+	h->data = xstrdup(d->source);
+	h->data_checksum = hex64(d->checksum);
+	h->version = xstrdup(PACKAGE_VERSION);
+	h->images = d->count;
+	h->seed = so->seed;
+	h->trials = so->trials;
+	h->baseline_top1 = progress_top1(engine_baseline(e));
+}
+
+/* --resume must continue the same experiment, not mix two. */
+static int check_resume(const char *path, const struct scan_header *old, const struct scan_header *now, char **cause)
+{
+	const char *what = NULL;
+	if (strcmp(old->weights_checksum, now->weights_checksum) != 0)
+		what = "another model (weights checksum differs)";
+	else if (strcmp(old->data_checksum, now->data_checksum) != 0 || old->images != now->images)
+		what = "another data set";
+	else if (old->seed != now->seed)
+		what = "another seed";
+	else if (old->trials != now->trials)
+		what = "another number of trials";
+	if (what) {
+		*cause = xasprintf("%s: was made with %s; refusing to resume", path, what);
+		return -1;
+	}
+	return 0;
+}
+
+static void progress_bar(int done, int total, double t0)
+{
+	double el = now_seconds() - t0, rate = el > 0 ? done / el : 0;
+	double left = rate > 0 ? (total - done) / rate : 0;
+	int width = 30, fill = total ? done * width / total : width;
+	fprintf(stderr, "\r[%.*s%.*s] %d/%d rows  %.2f rows/s  ETA %d:%02d ", fill,
+	    "##############################", width - fill, "------------------------------",
+	    done, total, rate, (int)left / 60, (int)left % 60);
+	fflush(stderr);
+}
+
+/* Mean, sd, min and max of top-1 over the trials just finished. */
+static void print_trials_summary(FILE *out, const struct scan_row *rows, int n)
+{
+	double v[n > 0 ? n : 1], mean, sd, lo = INFINITY, hi = -INFINITY;
+	for (int i = 0; i < n; i++) {
+		v[i] = 100 * rows[i].top1;
+		lo = fmin(lo, v[i]);
+		hi = fmax(hi, v[i]);
+	}
+	stats_mean_sd(v, n, &mean, &sd);
+	fprintf(out, "%5d %-10s %-13s %9.6g   all   top1%% mean %.2f sd %.2f min %.2f max %.2f over %d trials\n",
+	    rows[0].layer, rows[0].layer_kind, perturb_kind_name(rows[0].kind), rows[0].level, mean, sd, lo, hi, n);
+}
+
+static int run_row(struct engine *e, const struct scan_opts *so, int layer, enum perturb_kind kind,
+    double level, int trial, struct scan_row *row, char **cause)
+{
+	struct job_item item = { layer, { kind, level, so->rate,
+	    perturb_trial_seed(so->seed, layer, (int)kind, level, trial) } };
+	struct engine_job job = { .nitems = 1, .items = &item, .adaptive_eps = so->eps };
+	struct engine_progress p;
+	if (engine_run(e, &job, &p, &cmd_interrupted, cause) != 0)
+		return -1;
+	if (!p.finished)
+		return 1;	/* interrupted: the row is dropped */
+	memset(row, 0, sizeof *row);
+	row->layer = layer;
+	snprintf(row->layer_kind, sizeof row->layer_kind, "%s", engine_model(e)->layers[layer].kind_name);
+	row->kind = kind;
+	row->level = level;
+	row->trial = trial;
+	row->top1 = progress_top1(&p);
+	progress_drop(&p, &row->drop, &row->drop_lo, &row->drop_hi);
+	if (p.labelled == 0)
+		row->drop = row->drop_lo = row->drop_hi = NAN;
+	row->agree = progress_agree(&p);
+	row->kl = progress_kl(&p);
+	row->images = p.done;
+	row->seconds = p.seconds;
+	return 0;
+}
+
+static int already_done(const struct scan_file *f, const struct scan_row *key)
+{
+	for (int i = 0; i < f->n; i++)
+		if (scan_row_same_key(&f->rows[i], key))
+			return 1;
+	return 0;
+}
+
+static int scan_run(struct scan_opts *so, struct engine *e, const struct dataset *d, const unsigned char *pick)
+{
+	const struct model *m = engine_model(e);
+	struct scan_header h;
+	make_header(so, e, d, &h);
+	struct scan_file out = { 0 };
+	char *cause = NULL;
+	int rc = EXIT_OK;
+	if (so->output) {
+		struct stat st;
+		int exists = stat(so->output, &st) == 0;
+		if (so->resume && exists) {
+			if (scan_file_read(so->output, &out, &cause) != 0 ||
+			    check_resume(so->output, &out.header, &h, &cause) != 0) {
+				scan_file_free(&out);
+				scan_header_free(&h);
+				return cmd_fail(cause);
+			}
+		} else {
+			if (exists && !so->force && !so->resume) {
+				scan_header_free(&h);
+				return cmd_fail(xasprintf("%s: exists (--resume continues it, --force replaces it)", so->output));
+			}
+			scan_file_init(&out, so->output, &h);
+		}
+	}
+	int total = 0, done = 0;
+	for (int l = 0; l < m->n; l++)
+		for (int g = 0; pick[l] && g < so->ngrids; g++)
+			total += so->grids[g].nlevels * (perturb_kind_is_stochastic(so->grids[g].kind) ? so->trials : 1);
+	int tty = so->output && isatty(2);
+	double t0 = now_seconds();
+	if (!so->output) {
+		printf("# baseline top-1 %.2f%% on %d images\n", 100 * h.baseline_top1, d->count);
+		scan_print_row(stdout, NULL, 1);
+	}
+	struct scan_row *group = xmalloc((size_t)so->trials * sizeof *group);
+	for (int l = 0; l < m->n && rc == EXIT_OK; l++) {
+		for (int g = 0; pick[l] && g < so->ngrids && rc == EXIT_OK; g++) {
+			const struct perturb_grid *gr = &so->grids[g];
+			int trials = perturb_kind_is_stochastic(gr->kind) ? so->trials : 1;
+			for (int v = 0; v < gr->nlevels && rc == EXIT_OK; v++) {
+				int ngroup = 0;
+				for (int t = 0; t < trials; t++) {
+					struct scan_row row = { .layer = l, .kind = gr->kind, .level = gr->levels[v], .trial = t };
+					if (so->output && already_done(&out, &row)) {
+						done++;
+						continue;
+					}
+					int r = run_row(e, so, l, gr->kind, gr->levels[v], t, &row, &cause);
+					if (r < 0) {
+						rc = cmd_fail(cause);
+						break;
+					}
+					if (r > 0 || cmd_interrupted) {
+						rc = cmd_interrupt_status();
+						break;
+					}
+					if (so->output && scan_file_append(&out, &row, &cause) != 0) {
+						rc = cmd_fail(cause);
+						break;
+					}
+					if (!so->output) {
+						scan_print_row(stdout, &row, 0);
+						fflush(stdout);
+					}
+					group[ngroup++] = row;
+					done++;
+					if (tty)
+						progress_bar(done, total, t0);
+				}
+				if (!so->output && trials > 1 && ngroup == trials)
+					print_trials_summary(stdout, group, ngroup);
+			}
+		}
+	}
+	free(group);
+	if (tty)
+		fputc('\n', stderr);
+	/* a resumed file that had every row still gets rewritten with its header */
+	if (rc == EXIT_OK && so->output && out.n > 0 && scan_file_save(&out, &cause) != 0)
+		rc = cmd_fail(cause);
+	else if (rc == EXIT_OK && so->output && out.n == 0 && scan_file_save(&out, &cause) != 0)
+		rc = cmd_fail(cause);
+	if (rc == EXIT_OK && so->output)
+		fprintf(stderr, "safer: %d rows in %s (%.1f s)\n", out.n, so->output, now_seconds() - t0);
+	scan_file_free(&out);
+	scan_header_free(&h);
+	return rc;
+}
+
+static int scan_exec(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "perturb", required_argument, NULL, 'p' },
+		{ "layers", required_argument, NULL, 'l' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "resume", no_argument, NULL, 0x200 },
+		{ "force", no_argument, NULL, 0x201 },
+		{ "trials", required_argument, NULL, 'T' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "rate", required_argument, NULL, 0x202 },
+		{ "adaptive", required_argument, NULL, 0x203 },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct scan_opts so;
+	memset(&so, 0, sizeof so);
+	common_opts_init(&so.common);
+	so.trials = 5;
+	so.seed = 1;
+	so.rate = 0.001;
+	int c, r, status = EXIT_BAD_INPUT;
+	long v;
+	char *cause = NULL;
+	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "p:l:o:T:s:h", longopts, NULL)) != -1) {
+		if ((r = common_opts_handle(&so.common, c, optarg, argc, argv)) == 1)
+			continue;
+		if (r < 0)
+			goto out;
+		switch (c) {
+		case 'p':
+			so.grids = xreallocarray(so.grids, (size_t)so.ngrids + 1, sizeof *so.grids);
+			if (perturb_grid_parse(optarg, &so.grids[so.ngrids], &cause) != 0) {
+				status = cmd_fail(xasprintf("-p %s: %s", optarg, cause));
+				free(cause);
+				goto out;
+			}
+			so.ngrids++;
+			break;
+		case 'l': so.layers = optarg; break;
+		case 'o': so.output = optarg; break;
+		case 0x200: so.resume = 1; break;
+		case 0x201: so.force = 1; break;
+		case 'T':
+			if (parse_count("trials", optarg, 1, 10000, &v) != 0)
+				goto out;
+			so.trials = (int)v;
+			break;
+		case 's': {
+			char *end;
+			so.seed = strtoull(optarg, &end, 10);
+			if (end == optarg || *end || optarg[0] == '-') {
+				fprintf(stderr, "safer: --seed: '%s' is not a non-negative integer\n", optarg);
+				goto out;
+			}
+			break;
+		}
+		case 0x202:
+			if (parse_real("rate", optarg, 0, 1, &so.rate) != 0)
+				goto out;
+			break;
+		case 0x203:
+			if (parse_real("adaptive", optarg, 1e-6, 100, &so.eps) != 0)
+				goto out;
+			break;
+		case 'h':
+			fputs(scan_help, stdout);
+			status = EXIT_OK;
+			goto out;
+		default:
+			fprintf(stderr, "Try 'safer scan --help'.\n");
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "safer: scan: unexpected argument '%s'\n", argv[optind]);
+		goto out;
+	}
+	if (so.ngrids == 0) {
+		fprintf(stderr, "safer: scan: give at least one -p KIND:LEVELS (e.g. -p prune:0.1:0.9:0.1)\n");
+		goto out;
+	}
+	if (so.resume && !so.output) {
+		fprintf(stderr, "safer: scan: --resume needs -o FILE\n");
+		goto out;
+	}
+	if (common_opts_finish(&so.common, &cause) != 0) {
+		status = cmd_fail(cause);
+		goto out;
+	}
+	cmd_install_signals();
+	struct dataset d;
+	struct engine *e = common_load_engine(&so.common, &d, &cause);
+	if (e == NULL) {
+		status = cmd_fail(cause);
+		goto out;
+	}
+	const struct model *m = engine_model(e);
+	unsigned char *pick = xcalloc((size_t)m->n, 1);
+	if (so.layers && parse_layers(so.layers, m, pick, &cause) != 0) {
+		status = cmd_fail(cause);
+	} else {
+		for (int l = 0; !so.layers && l < m->n; l++)
+			pick[l] = (unsigned char)m->layers[l].has_weights;
+		status = scan_run(&so, e, &d, pick);
+	}
+	free(pick);
+	engine_free(e);
+	dataset_free(&d);
+out:
+	for (int i = 0; i < so.ngrids; i++)
+		perturb_grid_free(&so.grids[i]);
+	free(so.grids);
+	common_opts_free(&so.common);
+	return status;
+}
+
+const struct cmd_entry cmd_scan_entry = {
+	"scan", "[model/data options] -p SPEC [-p SPEC ...] [--layers LIST] [-o FILE] [--resume]",
+	"the SAfER sensitivity scan: layers x perturbations x levels", scan_exec,
+};
