@@ -222,7 +222,8 @@ static int cmp_section(const void *a, const void *b)
  * sections cost n log n rather than a search per header. */
 static void check_duplicates(struct parser *p)
 {
-	qsort(p->v, (size_t)p->n, sizeof *p->v, cmp_section);
+	if (p->n > 1)
+		qsort(p->v, (size_t)p->n, sizeof *p->v, cmp_section);
 	int dup = -1;
 	for (int i = 1; i < p->n; i++) {
 		if (p->v[i].layer == p->v[i - 1].layer &&

@@ -1,5 +1,7 @@
 /* cmd_eval.c - `safer eval`: top-1 / top-k of a network on a data set. */
+#include "budget.h"
 #include "cmd.h"
+#include "format.h"
 #include "engine.h"
 #include "options.h"
 #include "stats.h"
@@ -9,17 +11,27 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char eval_help[] =
-"Usage: safer eval [-c CFG -w WEIGHTS] [-d DATA | --idx IMAGES LABELS] [--limit N] [--json]\n"
+"Usage: safer eval [-c CFG -w WEIGHTS] [-d DATA | --idx IMAGES LABELS] [--limit N]\n"
+"                  [--budget FILE] [--json]\n"
 "Top-1 and top-k accuracy with 95% Wilson intervals, images evaluated and\n"
-"images per second.  Without data options: the Fashion-MNIST test set.\n\n"
+"images per second.  Without data options: the Fashion-MNIST test set.\n"
+"With --budget, the whole budget is applied at once and the report adds its\n"
+"drop against the unperturbed network (paired 95% interval), storage size,\n"
+"compression ratio, MACs and bit operations.\n\n"
+"  -b, --budget FILE     evaluate the network with this budget applied\n\n"
 COMMON_HELP;
 
 struct eval_report {
 	double top1, lo, hi, topk, klo, khi, seconds;
 	long images, labelled;
 	int k;
+	/* with a budget */
+	int budget;
+	double base_top1, drop, drop_lo, drop_hi, agree, kl;
+	struct budget_cost cost;
 };
 
 static void report_fill(const struct engine_progress *p, int k, struct eval_report *r)
@@ -42,9 +54,37 @@ static void print_json(const struct common_opts *o, const struct dataset *d, con
 	    "k", r->k, "images", (json_int_t)r->images, "labelled", (json_int_t)r->labelled,
 	    "skipped", d->skipped, "seconds", r->seconds,
 	    "images_per_s", r->seconds > 0 ? r->images / r->seconds : 0.0, "threads", threads);
+	if (r->budget) {
+		json_object_set_new(root, "baseline_top1", json_real(r->base_top1));
+		json_object_set_new(root, "drop", json_real(r->drop));
+		json_object_set_new(root, "drop_ci95", json_pack("[ff]", r->drop_lo, r->drop_hi));
+		json_object_set_new(root, "agree", json_real(r->agree));
+		json_object_set_new(root, "kl", json_real(r->kl));
+		json_object_set_new(root, "size_bytes", json_real(r->cost.bytes));
+		json_object_set_new(root, "float_bytes", json_real(r->cost.float_bytes));
+		json_object_set_new(root, "compression", json_real(r->cost.ratio));
+		json_object_set_new(root, "macs", json_integer((json_int_t)r->cost.macs));
+		json_object_set_new(root, "effective_macs", json_real(r->cost.effective_macs));
+		json_object_set_new(root, "bops", json_real(r->cost.bops));
+		json_object_set_new(root, "avg_bits", json_real(r->cost.avg_bits));
+		json_object_set_new(root, "sparsity", json_real(r->cost.sparsity));
+	}
 	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	putchar('\n');
 	json_decref(root);
+}
+
+static void print_budget(const struct eval_report *r)
+{
+	char a[32], b[32], c[32], d[32];
+	printf("budget  baseline %.2f%%, drop %.2f points, 95%% CI [%.2f, %.2f], agreement %.2f%%\n",
+	    100 * r->base_top1, r->drop, r->drop_lo, r->drop_hi, 100 * r->agree);
+	printf("size    %s (float32 %s), %.2fx smaller; %.2f bits per weight, %.1f%% sparse\n",
+	    fmt_bytes(r->cost.bytes, a, sizeof a), fmt_bytes(r->cost.float_bytes, b, sizeof b), r->cost.ratio,
+	    r->cost.avg_bits, 100 * r->cost.sparsity);
+	printf("compute %s MACs per image (%s after pruning), %s BOPs (float32 %s)\n",
+	    fmt_si((double)r->cost.macs, c, sizeof c), fmt_si(r->cost.effective_macs, d, sizeof d),
+	    fmt_si(r->cost.bops, a, sizeof a), fmt_si(r->cost.float_bops, b, sizeof b));
 }
 
 static void print_text(const struct common_opts *o, const struct dataset *d, const struct eval_report *r, int threads)
@@ -60,21 +100,58 @@ static void print_text(const struct common_opts *o, const struct dataset *d, con
 	}
 	printf("speed   %.0f images/s (%.3f s, %d thread%s)\n", r->seconds > 0 ? r->images / r->seconds : 0,
 	    r->seconds, threads, threads == 1 ? "" : "s");
+	if (r->budget)
+		print_budget(r);
+}
+
+/* The whole budget at once, exact mode, compared image by image with the baseline. */
+static int eval_budget(struct engine *e, const char *path, int k, struct eval_report *rep, char **cause)
+{
+	struct budget b;
+	if (budget_load(path, engine_model(e), &b, cause) != 0)
+		return -1;
+	struct job_item *items = NULL;
+	int n = budget_items(&b, &items);
+	struct engine_job job = { .nitems = n, .items = items };
+	struct engine_progress p;
+	int rc = engine_run(e, &job, &p, &cmd_interrupted, cause);
+	if (rc == 0 && !p.finished) {
+		*cause = xstrdup("interrupted");
+		rc = 1;
+	}
+	if (rc == 0) {
+		report_fill(&p, k, rep);
+		rep->budget = 1;
+		rep->base_top1 = progress_top1(engine_baseline(e));
+		progress_drop(&p, &rep->drop, &rep->drop_lo, &rep->drop_hi);
+		rep->agree = progress_agree(&p);
+		rep->kl = progress_kl(&p);
+		budget_cost(&b, engine_model(e), &rep->cost);
+	}
+	free(items);
+	budget_free(&b);
+	return rc;
 }
 
 static int eval_exec(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
+		{ "budget", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct common_opts o;
 	common_opts_init(&o);
+	const char *budget_path = NULL;
 	int c, r;
-	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "b:h", longopts, NULL)) != -1) {
 		if ((r = common_opts_handle(&o, c, optarg, argc, argv)) == 1)
 			continue;
+		if (r == 0 && c == 'b') {
+			budget_path = optarg;
+			continue;
+		}
 		if (r == 0 && c == 'h') {
 			fputs(eval_help, stdout);
 			return EXIT_OK;
@@ -99,15 +176,28 @@ static int eval_exec(int argc, char **argv)
 		return cmd_fail(cause);
 	}
 	struct eval_report rep;
+	memset(&rep, 0, sizeof rep);
 	report_fill(engine_baseline(e), d.topk, &rep);
+	int status = EXIT_OK;
+	if (budget_path) {
+		cmd_install_signals();
+		int br = eval_budget(e, budget_path, d.topk, &rep, &cause);
+		if (br != 0) {
+			status = br > 0 ? cmd_interrupt_status() : cmd_fail(cause);
+			if (br > 0)
+				free(cause);
+			goto out;
+		}
+	}
 	if (o.json)
 		print_json(&o, &d, &rep, engine_threads(e));
 	else
 		print_text(&o, &d, &rep, engine_threads(e));
+out:
 	engine_free(e);
 	dataset_free(&d);
 	common_opts_free(&o);
-	return EXIT_OK;
+	return status;
 }
 
 const struct cmd_entry cmd_eval_entry = {

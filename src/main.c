@@ -12,7 +12,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_info_entry,
 	&cmd_eval_entry,
 	&cmd_scan_entry,
-	//&cmd_export_entry,
+	&cmd_export_entry,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
