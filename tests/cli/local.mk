@@ -1,0 +1,1 @@
+## cli tests (owned by the cli test suite)

@@ -1,0 +1,1 @@
+## fuzz tests (owned by the fuzz test suite)

@@ -1,0 +1,1 @@
+## tui tests (owned by the tui test suite)

@@ -1,0 +1,29 @@
+## Unit tests: cmocka programs linked against the real modules.
+if HAVE_CMOCKA
+UNIT_LDADD = src/libsafer.a $(SAFER_LIBS) $(CMOCKA_LIBS)
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+UNIT_TESTS = tests/unit/test_idx tests/unit/test_stats tests/unit/test_perturb \
+	tests/unit/test_cfgcheck tests/unit/test_budget
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+tests_unit_test_idx_SOURCES = tests/unit/test_idx.c
+tests_unit_test_idx_LDADD = $(UNIT_LDADD)
+tests_unit_test_idx_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_stats_SOURCES = tests/unit/test_stats.c
+tests_unit_test_stats_LDADD = $(UNIT_LDADD)
+tests_unit_test_stats_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_perturb_SOURCES = tests/unit/test_perturb.c
+tests_unit_test_perturb_LDADD = $(UNIT_LDADD)
+tests_unit_test_perturb_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_cfgcheck_SOURCES = tests/unit/test_cfgcheck.c
+tests_unit_test_cfgcheck_LDADD = $(UNIT_LDADD)
+tests_unit_test_cfgcheck_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_budget_SOURCES = tests/unit/test_budget.c
+tests_unit_test_budget_LDADD = $(UNIT_LDADD)
+tests_unit_test_budget_CFLAGS = $(UNIT_CFLAGS)
+endif
+
+## Test helper programs (not tests themselves).
+check_PROGRAMS += tests/tools/mkdataset
+tests_tools_mkdataset_SOURCES = tests/tools/mkdataset.c
+tests_tools_mkdataset_LDADD = src/libsafer.a $(SAFER_LIBS)
