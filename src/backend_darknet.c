@@ -2,6 +2,7 @@
 #include "backend.h"
 #include "cfgcheck.h"
 #include "util.h"
+#include "weights_check.h"
 
 #include <darknet.h>
 #include <cblas.h>
@@ -220,56 +221,6 @@ static size_t net_file_floats(const network *dn)
 	return n;
 }
 
-/* Darknet trusts any file; check header and size against the parsed network. */
-static int check_weights_file(const network *dn, const char *path, const char *cfg_path,
-    size_t *bytes, char **cause)
-{
-	int fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	struct stat st;
-	int32_t hdr[3];
-	int rc = -1;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*cause = xasprintf("%s: not a regular file", path);
-		goto out;
-	}
-	size_t size = (size_t)st.st_size;
-	if (size == 0) {
-		*cause = xasprintf("%s: empty file", path);
-		goto out;
-	}
-	if (size < sizeof hdr + 4 || pread(fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr) {
-		*cause = xasprintf("%s: too short for a Darknet weights header (%zu bytes)", path, size);
-		goto out;
-	}
-	int major = hdr[0], minor = hdr[1], revision = hdr[2];
-	if (major < 0 || minor < 0 || revision < 0 || major > 1000 || minor > 1000) {
-		*cause = xasprintf("%s: not a Darknet weights file (header version %d.%d.%d)", path, major, minor, revision);
-		goto out;
-	}
-	size_t seen = (major * 10 + minor >= 2) ? sizeof(uint64_t) : sizeof(int32_t);
-	size_t floats = net_file_floats(dn);
-	size_t want = sizeof hdr + seen + floats * sizeof(float);
-	if (size < want) {
-		*cause = xasprintf("%s: truncated: %zu bytes, but %s needs %zu (%zu parameters)",
-		    path, size, cfg_path, want, floats);
-		goto out;
-	}
-	if (size > want) {
-		*cause = xasprintf("%s: %zu bytes longer than %s needs (%zu): weights for another network?",
-		    path, size - want, cfg_path, want);
-		goto out;
-	}
-	*bytes = size;
-	rc = 0;
-out:
-	close(fd);
-	return rc;
-}
-
 /* ---- safer's view ---------------------------------------------------------- */
 
 static const char *activation_name(ACTIVATION a)
@@ -396,7 +347,7 @@ struct backend_net *backend_load(const char *cfg_path, const char *weights_path,
 	if (describe(bn, cause) != 0)
 		goto fail;
 	if (weights_path != NULL) {
-		if (check_weights_file(bn->dn, weights_path, cfg_path, &bn->weights_bytes, cause) != 0)
+		if (weights_check_file(weights_path, net_file_floats(bn->dn), cfg_path, &bn->weights_bytes, cause) != 0)
 			goto fail;
 		struct quiet q;
 		quiet_begin(&q);

@@ -1,7 +1,7 @@
 /* train_weights.c - reproduces the bundled weights: trains a Darknet classifier cfg
  * on the Fashion-MNIST training set with libdarknet's own training functions.
  *
- *   safer-train CFG OUT.weights EPOCHS SEED [IDX_DIR]
+ *   safer-train CFG OUT.weights EPOCHS SEED [IDX_DIR [MAX_TRAIN_IMAGES]]
  *
  * Darknet's GEMM in Debian's build is a scalar loop; this program (and only this
  * program) supplies `gemm`/`gemm_cpu` through OpenBLAS, which libdarknet's internal
@@ -78,7 +78,7 @@ static double test_accuracy(network *net, const float *x, const unsigned char *y
 int main(int argc, char **argv)
 {
 	if (argc < 5) {
-		fprintf(stderr, "usage: %s CFG OUT.weights EPOCHS SEED [IDX_DIR]\n", argv[0]);
+		fprintf(stderr, "usage: %s CFG OUT.weights EPOCHS SEED [IDX_DIR [MAX_TRAIN_IMAGES]]\n", argv[0]);
 		return 2;
 	}
 	const char *dir = argc > 5 ? argv[5] : "/usr/share/datasets/fashion-mnist";
@@ -111,7 +111,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	float *xtr = to_floats(&tr_im), *xte = to_floats(&te_im);
-	int n = tr_im.count - tr_im.count % net->batch;
+	int avail = tr_im.count;
+	if (argc > 6 && atoi(argv[6]) > 0 && atoi(argv[6]) < avail)
+		avail = atoi(argv[6]);	/* tests train tiny models on a slice */
+	int n = avail - avail % net->batch;
 	data d = {0};
 	d.shallow = 1;
 	d.X.rows = d.y.rows = n;
@@ -127,7 +130,7 @@ int main(int argc, char **argv)
 	}
 	double t0 = now_seconds();
 	for (int e = 0; e < epochs; e++) {
-		for (int i = tr_im.count - 1; i > 0; i--) {
+		for (int i = avail - 1; i > 0; i--) {
 			int j = (int)(rng_next() % (uint64_t)(i + 1)), t = order[i];
 			order[i] = order[j];
 			order[j] = t;
