@@ -8,6 +8,8 @@
 #include <cblas.h>
 
 #include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -29,6 +31,7 @@ struct backend_net {
 	char *cfg_text;		/* the cfg rewritten with our batch, for clones */
 	struct model model;
 	size_t weights_bytes;
+	float *blas_ws;		/* workspace of the fast kernels, when in use */
 	/* A clone's own weight arrays, put back before free_network. */
 	float **own;
 	int is_clone;
@@ -411,6 +414,7 @@ void backend_free(struct backend_net *bn)
 		free_network(bn->dn);
 	}
 	free(bn->own);
+	free(bn->blas_ws);
 	free(bn->model.layers);
 	free(bn->cfg_path);
 	free(bn->cfg_text);
@@ -434,52 +438,195 @@ size_t backend_weights_file_bytes(const struct backend_net *bn)
 
 /* ---- inference ------------------------------------------------------------ */
 
-/* Same arithmetic as forward_convolutional_layer, with OpenBLAS for the product
- * and without the copy into l.x that only training reads. */
+/* ---- fast inference kernels ----------------------------------------------------
+ * Each computes what Darknet's own layer computes, float for float; only the
+ * matrix product differs (OpenBLAS's summation order, within 1e-4, see the
+ * tests).  What they drop is work only training reads (l.x copies, indexes). */
+
+/* The element-wise kernels get an AVX2 clone picked at load time (ifunc), on
+ * top of the baseline x86-64 build; no FMA, so results stay Darknet's bits. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define KERNEL __attribute__((target_clones("avx2", "default"), optimize("O3", "no-trapping-math")))
+#else
+#define KERNEL
+#endif
+
+/* Darknet's activations, written so the compiler can vectorise the common
+ * ones.  Note `.1*x` is a double product rounded to float, as in activations.h. */
+KERNEL static void activate_fast(float *x, size_t n, ACTIVATION a)
+{
+	switch (a) {
+	case LINEAR:
+		return;
+	case LEAKY:
+		for (size_t i = 0; i < n; i++) {
+			float v = x[i], t = (float)(.1 * (double)v);
+			x[i] = v > 0 ? v : t;
+		}
+		return;
+	case RELU:
+		for (size_t i = 0; i < n; i++)
+			x[i] = (float)(x[i] * (x[i] > 0));
+		return;
+	default:
+		activate_array(x, (int)n, a);
+	}
+}
+
+/* Batch norm at inference plus the bias, in one pass per channel.  The
+ * arithmetic is Darknet's normalize_cpu, scale_bias and add_bias in that
+ * order: (x - mean) in float, divided in double by sqrt(var) + .000001f. */
+KERNEL static void bn_bias_rows(float *out, int batch, int channels, size_t spatial, const layer *l)
+{
+	for (int b = 0; b < batch; b++)
+		for (int f = 0; f < channels; f++) {
+			float *x = out + ((size_t)b * channels + f) * spatial;
+			float bias = l->biases[f];
+			if (l->batch_normalize) {
+				float mean = l->rolling_mean[f], scale = l->scales[f];
+				double d = sqrt(l->rolling_variance[f]) + .000001f;
+				for (size_t i = 0; i < spatial; i++) {
+					float v = (float)((x[i] - mean) / d);
+					v *= scale;
+					x[i] = v + bias;
+				}
+			} else {
+				for (size_t i = 0; i < spatial; i++)
+					x[i] += bias;
+			}
+		}
+}
+
+/* im2col for one image into columns [k][col0 .. col0+n) of a [K][ld] matrix. */
+KERNEL static void im2col_into(const float *im, int channels, int height, int width, int ksize, int stride,
+    int pad, int out_h, int out_w, float *cols, size_t ld, size_t col0)
+{
+	for (int kw = 0; kw < ksize; kw++) {
+		/* output columns whose input column lies inside the image: [x0, x1) */
+		int x0 = 0, x1 = out_w;
+		while (x0 < out_w && x0 * stride + kw - pad < 0)
+			x0++;
+		while (x1 > x0 && (x1 - 1) * stride + kw - pad >= width)
+			x1--;
+		for (int c = 0; c < channels; c++)
+			for (int kh = 0; kh < ksize; kh++) {
+				float *dst = cols + ((size_t)(c * ksize + kh) * ksize + kw) * ld + col0;
+				const float *src = im + (size_t)c * height * width;
+				for (int y = 0; y < out_h; y++) {
+					int iy = y * stride + kh - pad;
+					float *d = dst + (size_t)y * out_w;
+					if (iy < 0 || iy >= height) {
+						memset(d, 0, (size_t)out_w * sizeof *d);
+						continue;
+					}
+					const float *row = src + (size_t)iy * width + kw - pad;
+					for (int x = 0; x < x0; x++)
+						d[x] = 0.0f;
+					if (stride == 1)
+						memcpy(d + x0, row + x0, (size_t)(x1 - x0) * sizeof *d);
+					else
+						for (int x = x0; x < x1; x++)
+							d[x] = row[x * stride];
+					for (int x = x1; x < out_w; x++)
+						d[x] = 0.0f;
+				}
+			}
+	}
+}
+
+/* The network's workspace is the engine's (see backend_use_blas): the whole
+ * batch is unrolled into one [K][batch*N] matrix so OpenBLAS gets one large
+ * product per group instead of one small product per image. */
 static void forward_conv_blas(layer l, network net)
 {
-	int m = l.n / l.groups, k = l.size * l.size * l.c / l.groups, n = l.out_w * l.out_h;
-	for (int i = 0; i < l.batch; i++)
-		for (int j = 0; j < l.groups; j++) {
-			float *a = l.weights + (size_t)j * l.nweights / l.groups;
-			float *b = net.workspace;
-			float *c = l.output + ((size_t)i * l.groups + j) * n * m;
-			float *im = net.input + ((size_t)i * l.groups + j) * l.c / l.groups * l.h * l.w;
-			if (l.size == 1)
-				b = im;	/* Darknet skips im2col for every 1x1 kernel; so must we to match it */
-			else
-				im2col_cpu(im, l.c / l.groups, l.h, l.w, l.size, l.stride, l.pad, b);
-			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+	int groups = l.groups, m = l.n / groups, cg = l.c / groups;
+	int k = l.size * l.size * cg;
+	size_t n = (size_t)l.out_w * l.out_h, bn = n * (size_t)l.batch;
+	float *cols = net.workspace;
+	float *prod = cols + (size_t)k * bn;
+	for (int j = 0; j < groups; j++) {
+		for (int i = 0; i < l.batch; i++) {
+			const float *im = net.input + ((size_t)i * l.c + (size_t)j * cg) * l.h * l.w;
+			if (l.size == 1) {
+				/* Darknet feeds 1x1 kernels the raw input, whatever the stride
+				 * (reading rows n floats apart): match it */
+				for (int c = 0; c < cg; c++)
+					memcpy(cols + (size_t)c * bn + (size_t)i * n, im + (size_t)c * n, n * sizeof(float));
+			} else {
+				im2col_into(im, cg, l.h, l.w, l.size, l.stride, l.pad, l.out_h, l.out_w, cols, bn, (size_t)i * n);
+			}
 		}
-	if (l.batch_normalize) {
-		normalize_cpu(l.output, l.rolling_mean, l.rolling_variance, l.batch, l.out_c, n);
-		scale_bias(l.output, l.scales, l.batch, l.out_c, n);
+		const float *a = l.weights + (size_t)j * l.nweights / groups;
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, (int)bn, k, 1.0f, a, k, cols, (int)bn,
+		    0.0f, prod, (int)bn);
+		for (int i = 0; i < l.batch; i++)
+			for (int f = 0; f < m; f++)
+				memcpy(l.output + ((size_t)i * l.n + (size_t)j * m + f) * n, prod + (size_t)f * bn + (size_t)i * n,
+				    n * sizeof(float));
 	}
-	add_bias(l.output, l.biases, l.batch, l.n, n);
-	activate_array(l.output, l.outputs * l.batch, l.activation);
+	bn_bias_rows(l.output, l.batch, l.n, n, &l);
+	activate_fast(l.output, (size_t)l.outputs * l.batch, l.activation);
+}
+
+/* Floats of engine workspace forward_conv_blas needs for a layer. */
+static size_t conv_workspace(const layer *l)
+{
+	size_t n = (size_t)l->out_w * l->out_h * (size_t)l->batch;
+	size_t k = (size_t)l->size * l->size * (l->c / l->groups);
+	return k * n + (size_t)(l->n / l->groups) * n;
 }
 
 static void forward_connected_blas(layer l, network net)
 {
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, l.batch, l.outputs, l.inputs,
 	    1.0f, net.input, l.inputs, l.weights, l.inputs, 0.0f, l.output, l.outputs);
-	if (l.batch_normalize) {
-		normalize_cpu(l.output, l.rolling_mean, l.rolling_variance, l.batch, l.outputs, 1);
-		scale_bias(l.output, l.scales, l.batch, l.outputs, 1);
-	}
-	add_bias(l.output, l.biases, l.batch, l.outputs, 1);
-	activate_array(l.output, l.outputs * l.batch, l.activation);
+	bn_bias_rows(l.output, l.batch, l.outputs, 1, &l);
+	activate_fast(l.output, (size_t)l.outputs * l.batch, l.activation);
+}
+
+/* forward_maxpool_layer without the argmax indexes only backward reads. */
+KERNEL static void forward_maxpool_fast(layer l, network net)
+{
+	int off = -l.pad / 2;
+	for (int b = 0; b < l.batch; b++)
+		for (int k = 0; k < l.c; k++) {
+			const float *in = net.input + ((size_t)b * l.c + k) * l.h * l.w;
+			float *out = l.output + ((size_t)b * l.c + k) * l.out_h * l.out_w;
+			for (int i = 0; i < l.out_h; i++)
+				for (int j = 0; j < l.out_w; j++) {
+					float mx = -FLT_MAX;
+					for (int y = 0; y < l.size; y++) {
+						int cy = off + i * l.stride + y;
+						if (cy < 0 || cy >= l.h)
+							continue;
+						for (int x = 0; x < l.size; x++) {
+							int cx = off + j * l.stride + x;
+							if (cx >= 0 && cx < l.w && in[cy * l.w + cx] > mx)
+								mx = in[cy * l.w + cx];
+						}
+					}
+					out[i * l.out_w + j] = mx;
+				}
+		}
 }
 
 void backend_use_blas(struct backend_net *bn)
 {
+	size_t ws = 0;
 	for (int i = 0; i < bn->dn->n; i++) {
 		layer *l = &bn->dn->layers[i];
-		if (l->type == CONVOLUTIONAL && !l->xnor && !l->binary)
+		if (l->type == CONVOLUTIONAL && !l->xnor && !l->binary) {
 			l->forward = forward_conv_blas;
-		else if (l->type == CONNECTED)
+			if (conv_workspace(l) > ws)
+				ws = conv_workspace(l);
+		} else if (l->type == CONNECTED) {
 			l->forward = forward_connected_blas;
+		} else if (l->type == MAXPOOL) {
+			l->forward = forward_maxpool_fast;
+		}
 	}
+	free(bn->blas_ws);
+	bn->blas_ws = xcalloc(ws ? ws : 1, sizeof(float));
 }
 
 const float *backend_predict_stock(struct backend_net *bn, const float *input)
@@ -509,6 +656,8 @@ const float *backend_forward_from(struct backend_net *bn, int from, const float 
 	net.truth = NULL;
 	net.delta = NULL;
 	net.input = (float *)in;
+	if (bn->blas_ws != NULL)
+		net.workspace = bn->blas_ws;
 	for (int i = from; i < net.n; i++) {
 		layer l = net.layers[i];
 		net.index = i;
