@@ -1,7 +1,7 @@
 /* term.c - the terminal: signals as loop events, curses on and off, colours
  * and glyphs.
  *
- * Signals (the htop/tmux way): SIGINT, SIGTERM and SIGWINCH only write their
+ * Signals (the htop/tmux way): SIGINT, SIGTERM, SIGHUP and SIGWINCH only write their
  * number into a self-pipe that the main loop polls; nothing else happens in
  * handler context.  Because our SIGWINCH handler is installed before curses
  * starts, ncurses leaves resizing to us (term_resize).
@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 static int sig_fds[2] = { -1, -1 };
-static struct sigaction old_int, old_term, old_winch;
+static struct sigaction old_int, old_term, old_hup, old_winch;
 
 static struct {
 	SCREEN *scr;
@@ -59,6 +59,7 @@ int term_signals_open(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 	sigaction(SIGWINCH, &sa, &old_winch);
 	return 0;
 }
@@ -80,6 +81,7 @@ void term_signals_close(void)
 		return;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	sigaction(SIGWINCH, &old_winch, NULL);
 	close(sig_fds[0]);
 	close(sig_fds[1]);

@@ -27,3 +27,13 @@ endif
 check_PROGRAMS += tests/tools/mkdataset
 tests_tools_mkdataset_SOURCES = tests/tools/mkdataset.c
 tests_tools_mkdataset_LDADD = src/libsafer.a $(SAFER_LIBS)
+
+## The benchmark (make bench): not a test, never run by make check.
+EXTRA_PROGRAMS = tests/bench/bench
+tests_bench_bench_SOURCES = tests/bench/bench.c
+tests_bench_bench_LDADD = src/libsafer.a $(SAFER_LIBS)
+CLEANFILES = tests/bench/bench
+bench: tests/bench/bench$(EXEEXT)
+	$(builddir)/tests/bench/bench $(BENCH_FLAGS) $(srcdir)/cfg/fmnist-plain.cfg $(srcdir)/weights/fmnist-plain.weights \
+		$(srcdir)/cfg/fmnist-resnet.cfg $(srcdir)/weights/fmnist-resnet.weights
+.PHONY: bench
