@@ -8,7 +8,7 @@
 #include <string.h>
 
 static const struct cmd_entry *const commands[] = {
-	//&cmd_tui_entry,
+	&cmd_tui_entry,
 	&cmd_info_entry,
 	&cmd_eval_entry,
 	&cmd_scan_entry,
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		/* options without a command belong to the explorer */
-		return cmd_eval_entry.exec(argc, argv); /* TODO tui */
+		return cmd_tui_entry.exec(argc, argv);
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(argv[1], commands[i]->name) == 0)

@@ -27,7 +27,7 @@ static int bytes_for(const char *s, int cols)
 	return i;
 }
 
-void draw_text(const struct tui_rect *r, int y, int x, int attr, const char *s)
+void draw_text(const struct tui_rect *r, int y, int x, attr_t attr, const char *s)
 {
 	if (y < 0 || y >= r->h || x < 0 || x >= r->w)
 		return;
@@ -36,7 +36,7 @@ void draw_text(const struct tui_rect *r, int y, int x, int attr, const char *s)
 	attrset(A_NORMAL);
 }
 
-void draw_textf(const struct tui_rect *r, int y, int x, int attr, const char *fmt, ...)
+void draw_textf(const struct tui_rect *r, int y, int x, attr_t attr, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -65,7 +65,7 @@ void draw_title(const struct tui *t, const struct tui_rect *r, const char *title
 }
 
 /* A bar of w cells filled to frac, with eighth-cell resolution. */
-void draw_hbar(const struct tui *t, const struct tui_rect *r, int y, int x, int w, double frac, int attr,
+void draw_hbar(const struct tui *t, const struct tui_rect *r, int y, int x, int w, double frac, attr_t attr,
     const char *empty)
 {
 	if (!(frac > 0))

@@ -142,7 +142,7 @@ static void capture_end(void)
 
 static void theme_mono(struct tui *t)
 {
-	static const int mono[R_ROLE_COUNT] = {
+	static const attr_t mono[R_ROLE_COUNT] = {
 		[R_NORMAL] = A_NORMAL, [R_TITLE] = A_BOLD, [R_FOCUS] = A_REVERSE | A_BOLD,
 		[R_DIM] = A_DIM, [R_GOOD] = A_NORMAL, [R_WARN] = A_BOLD, [R_BAD] = A_BOLD,
 		[R_ACCENT] = A_BOLD, [R_SELECT] = A_REVERSE, [R_HEAT0] = A_DIM, [R_HEAT1] = A_NORMAL,
@@ -163,11 +163,11 @@ static void theme_colour(struct tui *t)
 	int bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		init_pair((short)(i + 1), (short)map[i].fg, (short)bg);
-		t->attr[map[i].role] = (int)(COLOR_PAIR(i + 1) | (attr_t)map[i].attr);
+		t->attr[map[i].role] = (attr_t)COLOR_PAIR(i + 1) | (attr_t)map[i].attr;
 	}
 	short focus = (short)(sizeof map / sizeof map[0] + 1);
 	init_pair(focus, COLOR_BLACK, COLOR_CYAN);
-	t->attr[R_FOCUS] = (int)(COLOR_PAIR(focus) | A_BOLD);
+	t->attr[R_FOCUS] = (attr_t)COLOR_PAIR(focus) | A_BOLD;
 }
 
 static void theme(struct tui *t)

@@ -14,6 +14,7 @@
 #ifndef SAFER_TUI_H
 #define SAFER_TUI_H
 
+#include <curses.h>
 #include <stdint.h>
 
 #include "budget.h"
@@ -185,7 +186,7 @@ struct tui {
 
 	/* terminal */
 	struct tui_glyphs g;
-	int attr[R_ROLE_COUNT];
+	attr_t attr[R_ROLE_COUNT];
 	int rows, cols, small;
 	struct tui_rect r_layers, r_perturb, r_acc, r_view, r_detail, r_status;
 	int dirty, quit, exit_status;
@@ -289,12 +290,12 @@ void session_offer(struct tui *t);
 
 /* ---- draw.c ---- */
 int draw_width(const char *s);
-void draw_text(const struct tui_rect *r, int y, int x, int attr, const char *s);
-void draw_textf(const struct tui_rect *r, int y, int x, int attr, const char *fmt, ...)
+void draw_text(const struct tui_rect *r, int y, int x, attr_t attr, const char *s);
+void draw_textf(const struct tui_rect *r, int y, int x, attr_t attr, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 void draw_clear(const struct tui_rect *r);
 void draw_title(const struct tui *t, const struct tui_rect *r, const char *title, int focused);
-void draw_hbar(const struct tui *t, const struct tui_rect *r, int y, int x, int w, double frac, int attr,
+void draw_hbar(const struct tui *t, const struct tui_rect *r, int y, int x, int w, double frac, attr_t attr,
     const char *empty);
 int draw_heat_role(double drop);
 int draw_heat_glyph(double drop);

@@ -75,7 +75,7 @@ static void view_tabs(struct tui *t, const struct tui_rect *r)
 	int x = 1;
 	for (int v = 0; v < VIEW_COUNT; v++) {
 		int on = t->view == (enum tui_view)v;
-		int attr = on ? t->attr[t->focus == PANE_VIEW ? R_FOCUS : R_TITLE] | (t->focus == PANE_VIEW ? 0 : A_REVERSE)
+		attr_t attr = on ? t->attr[t->focus == PANE_VIEW ? R_FOCUS : R_TITLE] | (t->focus == PANE_VIEW ? 0 : A_REVERSE)
 			      : t->attr[R_DIM];
 		draw_textf(r, 0, x, attr, " %s ", names[v]);
 		x += draw_width(names[v]) + 3;

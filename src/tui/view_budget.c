@@ -158,7 +158,7 @@ static void field_rows(struct tui *t, const struct tui_rect *r, int y0)
 {
 	const struct budget_layer *l = budget_find(&t->budget.b, t->layer);
 	for (int f = 0; f < BF_COUNT; f++) {
-		int sel = t->budget.field == f;
+		int sel = (int)t->budget.field == f;
 		double v = field_get(l, (enum budget_field)f);
 		char val[32];
 		if (v == 0)

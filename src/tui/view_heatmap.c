@@ -39,7 +39,7 @@ static void draw_cell(struct tui *t, const struct tui_rect *r, int y, int x, con
 	struct result_key k = result_key_make(layer, t->kind, g->level[col], t->seed);
 	const struct result *res = results_find(&t->results, &k);
 	const char *glyph = t->g.heat[0];
-	int attr = t->attr[R_DIM];
+	attr_t attr = t->attr[R_DIM];
 	if (res != NULL) {
 		double drop = result_drop(res);
 		glyph = t->g.heat[draw_heat_glyph(drop)];

@@ -69,7 +69,7 @@ static void cols_plan(const struct tui *t, int width, struct cols *c)
 	}
 }
 
-static void cell(const struct tui_rect *r, int y, const struct cols *c, enum col i, int attr, const char *s, int right)
+static void cell(const struct tui_rect *r, int y, const struct cols *c, enum col i, attr_t attr, const char *s, int right)
 {
 	if (c->w[i] == 0)
 		return;
@@ -105,7 +105,7 @@ static void draw_row(struct tui *t, const struct tui_rect *r, int y, const struc
 	char buf[64];
 	int sel = layer == t->layer;
 	int focused = t->focus == PANE_LAYERS || (t->focus == PANE_VIEW && t->view != VIEW_CURVE);
-	int attr = sel ? (focused ? t->attr[R_SELECT] : A_BOLD | A_UNDERLINE) : l->has_weights ? A_NORMAL : t->attr[R_DIM];
+	attr_t attr = sel ? (focused ? t->attr[R_SELECT] : A_BOLD | A_UNDERLINE) : l->has_weights ? A_NORMAL : t->attr[R_DIM];
 	if (sel) {
 		move(r->y + y, r->x);
 		attrset(attr);

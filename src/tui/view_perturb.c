@@ -7,7 +7,7 @@
 
 #define TRIALS_MAX 20
 
-static int field_attr(const struct tui *t, enum perturb_field f)
+static attr_t field_attr(const struct tui *t, enum perturb_field f)
 {
 	if (t->focus == PANE_PERTURB && t->field == f)
 		return t->attr[R_SELECT];
