@@ -71,6 +71,17 @@ int backend_needed_before(const struct backend_net *net, int from, int *layers, 
  * exit()s on an I/O error.  -1 with *cause on a write error. */
 int backend_write_weights(const struct backend_net *net, FILE *f, char **cause);
 
+/* Gradient of the cross-entropy loss with respect to every weight layer's
+ * weights, summed over n images (x: n × input floats, labels: n entries),
+ * through Darknet's own backward pass in training mode (batch statistics in
+ * batch norm, dropout disabled).  grads[l] must point to nweights floats for
+ * each layer with weights (NULL elsewhere); they are overwritten.  n must be
+ * a multiple of the network's batch (whole batches for batch norm).  The batch
+ * norm running statistics that training mode updates are restored bit for
+ * bit.  *loss receives the summed loss.  Uses Darknet's stock layer code. */
+int backend_gradients(struct backend_net *net, const float *x, const int *labels, int n,
+    float **grads, double *loss, char **cause);
+
 /* Darknet's image pipeline of `classifier valid`: resize_min to the network
  * width then a centre crop.  `chw` is 3 planes of w×h floats in [0,1]; writes
  * net_w*net_h*3 floats to out. */

@@ -4,7 +4,8 @@
  * the next scan cell, in that order of priority); jobs_schedule() compares it
  * with what runs and submits when they differ.  engine_submit cancels the old
  * job, so a user change preempts a scan cell, which is simply asked for again
- * later because it is still not in the results. */
+ * later because it is still not in the results.  With nothing else to do and
+ * the curve on screen, the rest of the selected layer's curve is measured. */
 #include "tui.h"
 #include "util.h"
 
@@ -12,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A scan cell stops once the drop is known to +-0.5 points (95%), after at
- * least SCAN_MIN_IMAGES: a heatmap needs colour buckets, not decimals. */
+/* A scan cell or curve point stops once the drop is known to +-0.5 points
+ * (95%), after at least SCAN_MIN_IMAGES: shades and dots, not decimals. */
 #define SCAN_EPS 0.5
 #define SCAN_MIN_IMAGES 1000
 
@@ -25,6 +26,7 @@ struct result_key jobs_selection(const struct tui *t)
 void jobs_request_live(struct tui *t, int force)
 {
 	t->live_want = 0;
+	t->fill_blocked = 0;
 	if (t->model->layers[t->layer].has_weights) {
 		struct result_key k = jobs_selection(t);
 		if (force)
@@ -51,6 +53,33 @@ static int ref_same(const struct job_ref *a, const struct job_ref *b)
 	return result_key_same(&a->key, &b->key) && a->trial == b->trial;
 }
 
+/* The missing curve point nearest to the current level. */
+static int pick_fill(struct tui *t, struct job_ref *out)
+{
+	enum perturb_kind k = t->kind;
+	double lv[LADDER_MAX];
+	if (t->view != VIEW_CURVE || t->fill_blocked || !t->model->layers[t->layer].has_weights)
+		return 0;
+	int n = levels_ladder(k, t->step[k], lv, LADDER_MAX), cur = 0;
+	for (int i = 0; i < n; i++)
+		if (levels_same(lv[i], t->level[k]))
+			cur = i;
+	for (int d = 0; d < n; d++)
+		for (int side = -1; side <= 1; side += 2) {
+			int i = cur + side * d;
+			if (i < 0 || i >= n || (d == 0 && side > 0))
+				continue;
+			struct result_key key = result_key_make(t->layer, k, lv[i], t->seed);
+			const struct result *r = results_find(&t->results, &key);
+			int have = r ? r->trials : 0;
+			if (have < results_trials_wanted(t, k)) {
+				*out = (struct job_ref){ .what = JOB_FILL, .key = key, .trial = have };
+				return 1;
+			}
+		}
+	return 0;
+}
+
 static int pick(struct tui *t, struct job_ref *out)
 {
 	if (t->live_want) {
@@ -67,7 +96,9 @@ static int pick(struct tui *t, struct job_ref *out)
 		*out = (struct job_ref){ .what = JOB_BUDGET, .gen = t->budget.gen };
 		return 1;
 	}
-	return t->scan.active && scan_next(t, out);
+	if (t->scan.active && scan_next(t, out))
+		return 1;
+	return pick_fill(t, out);
 }
 
 static uint64_t submit(struct tui *t, const struct job_ref *ref, char **cause)
@@ -84,7 +115,7 @@ static uint64_t submit(struct tui *t, const struct job_ref *ref, char **cause)
 		job.nitems = 1;
 	}
 	job.items = items;
-	if (ref->what == JOB_SCAN) {
+	if (ref->what == JOB_SCAN || ref->what == JOB_FILL) {
 		job.adaptive_eps = SCAN_EPS;
 		job.min_images = SCAN_MIN_IMAGES;
 	}
@@ -104,6 +135,8 @@ static void give_up(struct tui *t, const struct job_ref *ref, char *cause)
 	}
 	if (ref->what == JOB_SCAN && t->scan.active)
 		scan_cell_failed(t);
+	if (ref->what == JOB_FILL)
+		t->fill_blocked = 1;
 	if (t->live_want && result_key_same(&t->live.key, &ref->key))
 		t->live_want = 0;
 	tui_fail(t, "measure", cause);
@@ -211,6 +244,9 @@ const char *jobs_activity(const struct tui *t, char *buf, size_t size)
 	case JOB_SCAN:
 		scan_progress(t, &done, &total);
 		snprintf(buf, size, "scan %d/%d", done, total);
+		break;
+	case JOB_FILL:
+		snprintf(buf, size, "curve L%d %d%%", t->run.ref.key.layer, pct);
 		break;
 	default:
 		snprintf(buf, size, "L%d %d%%", t->run.ref.key.layer, pct);

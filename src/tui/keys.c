@@ -142,6 +142,7 @@ static void act_view(struct tui *t, int view)
 			t->focus = PANE_VIEW;
 	}
 	t->dirty = 1;
+	jobs_schedule(t);	/* the curve fills itself only while it is shown */
 }
 
 static void act_scan(struct tui *t, int arg)
@@ -381,8 +382,8 @@ void keys_handle(struct tui *t, int ch)
 		mouse(t);
 		return;
 	}
-	if (ch == KEY_RESIZE) {
-		term_resize(t);
+	if (ch == KEY_RESIZE) {	/* queued by resizeterm() in term_resize: already done */
+		t->dirty = 1;
 		return;
 	}
 	if (ch == ESC)

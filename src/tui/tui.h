@@ -84,7 +84,7 @@ struct results {
 };
 
 /* What a job measures. */
-enum job_what { JOB_NONE, JOB_LIVE, JOB_BUDGET, JOB_SCAN };
+enum job_what { JOB_NONE, JOB_LIVE, JOB_BUDGET, JOB_SCAN, JOB_FILL };
 
 struct job_ref {
 	enum job_what what;
@@ -176,6 +176,7 @@ struct tui {
 	struct running run;
 	struct job_ref live;	/* the selection the user wants measured */
 	int live_want;
+	int fill_blocked;	/* a curve point failed: no filling until the selection changes */
 	struct scan scan;
 	struct tui_budget budget;
 	struct hist hist;

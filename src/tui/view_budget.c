@@ -149,7 +149,7 @@ void view_budget_totals(struct tui *t, const struct tui_rect *r, int y, int line
 	fmt_si(c->bytes, b, sizeof b);
 	fmt_si(c->bops, ops, sizeof ops);
 	draw_text(r, y, 0, t->attr[t->budget.dirty ? R_WARN : R_TITLE], t->budget.dirty ? "budget*" : "budget");
-	draw_textf(r, y, 8, A_NORMAL, "%sB%s%sB %.2fx %sBOPs", a, t->g.arrow, b, c->ratio, ops);
+	draw_textf(r, y, 8, A_NORMAL, "%sB%s%sB %.2fx %s BOPs", a, t->g.arrow, b, c->ratio, ops);
 	if (lines > 1)
 		measured_line(t, r, y + 1);
 }
