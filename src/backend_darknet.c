@@ -411,6 +411,14 @@ void backend_free(struct backend_net *bn)
 			for (int i = 0; i < bn->dn->n; i++)
 				for (int k = 0; k < SHARED_ARRAYS; k++)
 					*shared_slot(&bn->dn->layers[i], k) = bn->own[i * SHARED_ARRAYS + k];
+		/* free_network and free_layer forget these; nothing else owns them */
+		for (int i = 0; i < bn->dn->n; i++)
+			if (bn->dn->layers[i].type == SOFTMAX)
+				free(bn->dn->layers[i].loss);
+		free(bn->dn->seen);
+		free(bn->dn->t);
+		free(bn->dn->cost);
+		free(bn->dn->workspace);
 		free_network(bn->dn);
 	}
 	free(bn->own);

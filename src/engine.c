@@ -449,7 +449,8 @@ static struct job *job_new(struct engine *e, const struct engine_job *spec, int 
 	struct job *j = xcalloc(1, sizeof *j);
 	j->nitems = spec->nitems;
 	j->items = xmalloc((size_t)(j->nitems ? j->nitems : 1) * sizeof *j->items);
-	memcpy(j->items, spec->items, (size_t)j->nitems * sizeof *j->items);
+	if (j->nitems > 0)
+		memcpy(j->items, spec->items, (size_t)j->nitems * sizeof *j->items);
 	j->undo = xcalloc((size_t)(j->nitems ? j->nitems : 1), sizeof *j->undo);
 	j->eps = spec->adaptive_eps;
 	j->min_images = spec->min_images > 0 ? spec->min_images : DEFAULT_MIN_IMAGES;
