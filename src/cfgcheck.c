@@ -667,6 +667,9 @@ static int layer_softmax(struct chk *k, const struct sec *s, struct out *o)
 	return 0;
 }
 
+/* Beware: Darknet's CPU make_batchnorm_layer leaves x, x_norm, mean_delta
+ * and variance_delta NULL, which forward/backward_batchnorm_layer write to;
+ * whoever runs the network must allocate them after parsing. */
 static int layer_batchnorm(struct chk *k, const struct sec *s, struct out *o)
 {
 	if (need_image(k, s) != 0)
@@ -857,13 +860,27 @@ static int layer_kind(struct chk *k, const struct sec *s, size_t *which)
 	    SUPPORTED ")", SHOW, s->type, ell(s->type));
 }
 
+/* backward_network hands layer 0 the network's delta, which is NULL; these
+ * backward functions write to it unchecked (conv and connected check). */
+static int layer_first(struct chk *k, const struct sec *s, enum kind kd)
+{
+	if (k->nlayers != 0 || kd == K_CONV || kd == K_CONN || kd == K_DROP ||
+	    kd == K_SHORT || kd == K_ROUTE)	/* these get a better message */
+		return 0;
+	return fail(k, s->line, "%s cannot be the first layer (Darknet's "
+	    "backward pass would write to the missing input gradient)",
+	    s->type);
+}
+
 static int layer_check(struct chk *k, const struct sec *s)
 {
 	struct cfg_layer_info *li = &k->layers[k->nlayers];
 	struct out o = { 0 };
 	size_t which = 0;
 
-	if (layer_kind(k, s, &which) != 0 || layer_common(k, s) != 0 ||
+	if (layer_kind(k, s, &which) != 0 ||
+	    layer_first(k, s, kinds[which].kind) != 0 ||
+	    layer_common(k, s) != 0 ||
 	    layer_parse(k, s, kinds[which].kind, &o) != 0 ||
 	    layer_account(k, s, &o) != 0)
 		return -1;
@@ -1079,7 +1096,7 @@ char *cfgcheck_with_batch(const char *text, size_t len, int batch)
 	struct sbuf b = { 0 };
 	const char *a;
 	size_t n, pos = 0;
-	int nl, state = 0, have;
+	int nl, state = 0, have;	/* state: 0 before [net], 1 in it, 2 after */
 	char bl[32];
 
 	if (batch < 1 || text == NULL || (have = net_keys(text, len)) < 0)
@@ -1087,7 +1104,7 @@ char *cfgcheck_with_batch(const char *text, size_t len, int batch)
 	snprintf(bl, sizeof bl, "batch=%d", batch);
 	while (line_next(text, len, &pos, &a, &n, &nl)) {
 		int head = first_char(a, n) == '[';
-		if (head)
+		if (head && state < 2)
 			state++;
 		if (state == 1 && !head && stripped_is(a, n, "batch=", 1))
 			sb_add(&b, bl, strlen(bl));

@@ -23,6 +23,7 @@ extern const struct cmd_entry cmd_eval_entry;
 extern const struct cmd_entry cmd_scan_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_tui_entry;
+extern const struct cmd_entry cmd_rank_entry, cmd_compare_entry, cmd_budget_entry;
 
 /* Set by the SIGINT/SIGTERM handler; long work checks it between units. */
 extern volatile sig_atomic_t cmd_interrupted;

@@ -173,7 +173,8 @@ static int tui_exec(int argc, char **argv)
 		common_opts_free(&o);
 		return cmd_fail(cause);
 	}
-	fprintf(stderr, "safer: loading %s and the data set, measuring the baseline...\n", o.cfg);
+	const char *slash = strrchr(o.cfg, '/');
+	fprintf(stderr, "safer: loading %s and the data, measuring the baseline...\n", slash ? slash + 1 : o.cfg);
 	struct dataset d;
 	struct engine *e = common_load_engine(&o, &d, &cause);
 	if (e == NULL) {

@@ -67,7 +67,10 @@ struct criteria_opts {
 	int batch;		/* images per gradient pass, <= 32 (0: min(32, samples)) */
 	int probes;		/* Hutchinson probes per layer (default 4) */
 	int ig_steps;		/* integrated-gradient steps (default 8) */
-	double hvp_eps;		/* finite-difference step relative to the layer's RMS weight */
+	double hvp_eps;		/* finite-difference step relative to the layer's RMS weight
+				 * (default 0.1: curvature at the scale of real perturbations;
+				 * much smaller steps meet leaky/maxpool kinks one at a time
+				 * and make the estimate noisy) */
 	uint64_t seed;		/* probes and stochastic quick perturbations */
 	struct perturb quick;	/* the perturbation quick measures (default prune:0.5) */
 	int threads;		/* engine threads for quick (0: one per CPU) */

@@ -316,11 +316,12 @@ static void *worker_main(void *arg)
 			j->stop = 1;
 			p->stopped_early = 1;
 		}
-		if (!j->baseline)
+		int wake = !j->baseline;	/* read under the lock: j may be freed once we drop it */
+		if (wake)
 			snapshot(e, j);
 		pthread_cond_broadcast(&e->cv_done);
 		pthread_mutex_unlock(&e->mu);
-		if (!j->baseline)
+		if (wake)
 			post_wake(e);
 		pthread_mutex_lock(&e->mu);
 	}

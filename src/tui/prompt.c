@@ -130,10 +130,11 @@ void view_status_draw(struct tui *t)
 	snprintf(act, sizeof act, " %s ", jobs_activity(t, buf, sizeof buf));
 	int aw = draw_width(act), room = r->w - aw, mw = draw_width(t->msg);
 	/* the message matters more than the data set's name */
-	snprintf(info, sizeof info, "%s %d img %s %d thr ", t->data_label, t->data->count, t->g.dot,
-	    engine_threads(t->eng));
+	snprintf(info, sizeof info, "%s %s %s %d img %s %d thr ", t->cfg_base, t->g.dot, t->data_label,
+	    t->data->count, t->g.dot, engine_threads(t->eng));
 	if (draw_width(info) + mw + 2 > room)
-		snprintf(info, sizeof info, "%d img %s %d thr ", t->data->count, t->g.dot, engine_threads(t->eng));
+		snprintf(info, sizeof info, "%s %s %d img %s %d thr ", t->cfg_base, t->g.dot, t->data->count,
+		    t->g.dot, engine_threads(t->eng));
 	if (draw_width(info) + mw + 2 > room)
 		info[0] = '\0';
 	draw_text(r, 0, 0, t->attr[R_DIM], info);

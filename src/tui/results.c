@@ -51,6 +51,8 @@ void results_add(struct results *r, const struct result_key *k, const struct sca
 	e->drop += row->drop;
 	e->lo += row->drop_lo;
 	e->hi += row->drop_hi;
+	e->agree += row->agree;
+	e->kl += row->kl;
 	e->images = row->images;
 
 	if (r->nlog == r->caplog) {

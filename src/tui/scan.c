@@ -21,11 +21,10 @@ void scan_start(struct tui *t)
 	struct scan *s = &t->scan;
 	scan_free(s);
 	s->kind = t->kind;
-	s->step = t->step[t->kind];
 	s->seed = t->seed;
 	s->trials = results_trials_wanted(t, t->kind);
 	s->levels = xmalloc(LADDER_MAX * sizeof *s->levels);
-	s->nlevels = levels_columns(s->kind, s->step, s->levels, LADDER_MAX);
+	s->nlevels = levels_columns(s->kind, t->step[t->kind], s->levels, LADDER_MAX);
 	s->rows = xmalloc((size_t)t->model->n * sizeof *s->rows);
 	for (int l = 0; l < t->model->n; l++)
 		if (t->model->layers[l].has_weights)

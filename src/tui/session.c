@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char *session_path(void)
+static char *session_path(void)
 {
 	const char *state = getenv("XDG_STATE_HOME");
 	if (state && state[0] == '/')	/* the spec ignores relative values */

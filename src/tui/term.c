@@ -144,7 +144,7 @@ static void theme_mono(struct tui *t)
 {
 	static const attr_t mono[R_ROLE_COUNT] = {
 		[R_NORMAL] = A_NORMAL, [R_TITLE] = A_BOLD, [R_FOCUS] = A_REVERSE | A_BOLD,
-		[R_DIM] = A_DIM, [R_GOOD] = A_NORMAL, [R_WARN] = A_BOLD, [R_BAD] = A_BOLD,
+		[R_DIM] = A_DIM, [R_GOOD] = A_NORMAL, [R_WARN] = A_BOLD,
 		[R_ACCENT] = A_BOLD, [R_SELECT] = A_REVERSE, [R_HEAT0] = A_DIM, [R_HEAT1] = A_NORMAL,
 		[R_HEAT2] = A_BOLD, [R_HEAT3] = A_BOLD, [R_ERROR] = A_BOLD | A_UNDERLINE,
 	};
@@ -155,7 +155,7 @@ static void theme_colour(struct tui *t)
 {
 	static const struct { int role, fg, attr; } map[] = {
 		{ R_TITLE, COLOR_CYAN, A_BOLD }, { R_GOOD, COLOR_GREEN, 0 }, { R_WARN, COLOR_YELLOW, A_BOLD },
-		{ R_BAD, COLOR_RED, A_BOLD }, { R_ACCENT, COLOR_MAGENTA, A_BOLD }, { R_HEAT0, COLOR_GREEN, 0 },
+		{ R_ACCENT, COLOR_MAGENTA, A_BOLD }, { R_HEAT0, COLOR_GREEN, 0 },
 		{ R_HEAT1, COLOR_YELLOW, 0 }, { R_HEAT2, COLOR_MAGENTA, A_BOLD }, { R_HEAT3, COLOR_RED, A_BOLD },
 		{ R_ERROR, COLOR_RED, A_BOLD },
 	};

@@ -31,6 +31,8 @@
 #define LADDER_MAX 128		/* levels on one curve / heatmap row */
 #define HIST_BINS 120
 
+struct tui;
+
 struct tui_rect {
 	int y, x, h, w;
 };
@@ -42,7 +44,7 @@ enum budget_field { BF_PRUNE, BF_PRUNE_FILTER, BF_BITS, BF_BITS_PC, BF_ACTBITS, 
 
 /* Colour roles; term.c maps each to attributes (colour pair or mono attrs). */
 enum tui_role {
-	R_NORMAL, R_TITLE, R_FOCUS, R_DIM, R_GOOD, R_WARN, R_BAD, R_ACCENT, R_SELECT,
+	R_NORMAL, R_TITLE, R_FOCUS, R_DIM, R_GOOD, R_WARN, R_ACCENT, R_SELECT,
 	R_HEAT0, R_HEAT1, R_HEAT2, R_HEAT3, R_ERROR, R_ROLE_COUNT
 };
 
@@ -68,6 +70,7 @@ struct result {
 	struct result_key key;
 	int trials;		/* trials averaged */
 	double top1, drop, lo, hi;	/* sums over trials (top1 a fraction, drops in points) */
+	double agree, kl;	/* sums over trials */
 	long images;		/* images of the last trial */
 };
 
@@ -104,7 +107,6 @@ struct running {
 struct scan {
 	int active;
 	enum perturb_kind kind;
-	double step;
 	uint64_t seed;
 	int trials;
 	int nlevels;
@@ -137,7 +139,6 @@ struct hist {
 	char note[96];		/* "weights unchanged", an error, ... */
 };
 
-struct tui;
 typedef void (*prompt_done_fn)(struct tui *t, int accepted, const char *text);
 
 struct prompt {
@@ -195,7 +196,6 @@ struct tui {
 
 /* ---- ui.c ---- */
 int tui_run(struct tui *t);
-void tui_layout(struct tui *t);
 
 /* ---- term.c ---- */
 int term_signals_open(void);
@@ -285,7 +285,6 @@ char *budgetio_default_path(const struct tui *t, const char *suffix);
 void budgetio_set(struct tui *t, struct budget *nb);
 
 /* ---- session.c ---- */
-char *session_path(void);
 int session_save(struct tui *t, char **cause);
 void session_offer(struct tui *t);
 
@@ -336,6 +335,5 @@ void view_help_draw(struct tui *t);
 void tui_select_layer(struct tui *t, int layer);
 void tui_set_kind(struct tui *t, enum perturb_kind k);
 void tui_set_level(struct tui *t, double level);
-const char *tui_kind_short(const struct layer_desc *l);
 
 #endif

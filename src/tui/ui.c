@@ -49,7 +49,7 @@ static int clampi(int v, int lo, int hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-void tui_layout(struct tui *t)
+static void layout(struct tui *t)
 {
 	int rows = t->rows = LINES, cols = t->cols = COLS;
 	t->small = rows < TUI_MIN_LINES || cols < TUI_MIN_COLS;
@@ -114,7 +114,7 @@ static void draw_small(struct tui *t)
 
 static void draw(struct tui *t)
 {
-	tui_layout(t);
+	layout(t);
 	erase();
 	if (t->small) {
 		draw_small(t);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 struct shown {
-	double top1, drop, lo, hi, agree;
+	double top1, drop, lo, hi, agree, kl;
 	int done, total;
 	double rate;		/* images/s, 0 when not running */
 	int running, trial, trials;
@@ -20,6 +20,7 @@ static int from_progress(const struct engine_progress *p, int trial, int trials,
 	s->top1 = progress_top1(p);
 	progress_drop(p, &s->drop, &s->lo, &s->hi);
 	s->agree = progress_agree(p);
+	s->kl = progress_kl(p);
 	s->done = p->done;
 	s->total = p->total;
 	s->rate = p->seconds > 0 ? p->done / p->seconds : 0;
@@ -43,7 +44,8 @@ static int shown_get(const struct tui *t, struct shown *s)
 	s->top1 = result_top1(r);
 	s->drop = result_drop(r);
 	result_interval(r, &s->lo, &s->hi);
-	s->agree = NAN;
+	s->agree = r->agree / r->trials;
+	s->kl = r->kl / r->trials;
 	s->done = s->total = (int)r->images;
 	s->rate = 0;
 	s->running = 0;
@@ -69,13 +71,34 @@ static void progress_line(const struct tui *t, const struct tui_rect *r, int y, 
 	draw_text(r, y, bw, A_NORMAL, text);
 }
 
+/* top-1 now and the paired drop, or agreement and KL when nothing is labelled. */
+static void numbers(struct tui *t, const struct tui_rect *r, const struct shown *s, int labelled)
+{
+	if (!labelled) {
+		draw_textf(r, 2, 0, t->attr[R_NORMAL], "agree %.2f%%  KL %.4f", 100 * s->agree, s->kl);
+		return;
+	}
+	int role = isnan(s->drop) ? R_NORMAL : draw_heat_role(s->drop);
+	draw_text(r, 1, 14, t->attr[R_DIM], "now");
+	draw_textf(r, 1, 18, t->attr[role], "%.2f%%", 100 * s->top1);
+	draw_text(r, 2, 0, t->attr[R_DIM], "drop");
+	draw_textf(r, 2, 5, t->attr[role], "%.2f", s->drop);
+	draw_textf(r, 2, 5 + 1 + snprintf(NULL, 0, "%.2f", s->drop), t->attr[R_DIM], "pts [%.2f, %.2f] 95%%",
+	    s->lo, s->hi);
+	if (r->h > 4 && !isnan(s->agree))	/* label-free measures, on taller screens */
+		draw_textf(r, 4, 0, t->attr[R_DIM], "agree %.2f%%  KL %.4f", 100 * s->agree, s->kl);
+}
+
 static void body(struct tui *t, const struct tui_rect *r)
 {
 	const struct engine_progress *b = engine_baseline(t->eng);
 	const struct layer_desc *l = &t->model->layers[t->layer];
 	struct shown s;
 	draw_text(r, 1, 0, t->attr[R_DIM], "base");
-	draw_textf(r, 1, 5, A_BOLD, "%.2f%%", 100 * progress_top1(b));
+	if (b->labelled > 0)
+		draw_textf(r, 1, 5, A_BOLD, "%.2f%%", 100 * progress_top1(b));
+	else
+		draw_text(r, 1, 5, A_BOLD, "n/a (unlabeled data)");
 	if (!l->has_weights) {
 		draw_textf(r, 2, 0, t->attr[R_DIM], "layer %d (%s) has no weights", l->index, l->kind_name);
 		return;
@@ -84,14 +107,7 @@ static void body(struct tui *t, const struct tui_rect *r)
 		draw_text(r, 2, 0, t->attr[R_DIM], t->live_want ? "queued" : "not measured: Enter measures");
 		return;
 	}
-	int role = isnan(s.drop) ? R_NORMAL : draw_heat_role(s.drop);
-	draw_text(r, 1, 14, t->attr[R_DIM], "now");
-	draw_textf(r, 1, 18, t->attr[role], "%.2f%%", 100 * s.top1);
-	if (r->w >= 39 && !isnan(s.agree))
-		draw_textf(r, 1, 27, t->attr[R_DIM], "agree %.1f%%", 100 * s.agree);
-	draw_text(r, 2, 0, t->attr[R_DIM], "drop");
-	draw_textf(r, 2, 5, t->attr[role], "%.2f", s.drop);
-	draw_textf(r, 2, 5 + 1 + snprintf(NULL, 0, "%.2f", s.drop), t->attr[R_DIM], "pts [%.2f, %.2f] 95%%", s.lo, s.hi);
+	numbers(t, r, &s, b->labelled > 0);
 	progress_line(t, r, 3, &s);
 }
 

@@ -4,7 +4,7 @@
 
 #include <curses.h>
 
-#define KEYS_W 15
+#define KEYS_W 15	/* key names are at most 14 columns, descriptions 22 */
 
 void view_help_draw(struct tui *t)
 {
@@ -12,8 +12,8 @@ void view_help_draw(struct tui *t)
 	const struct key_help *h = keys_help(&n);
 	int cols = t->rows - 4 >= n + 2 ? 1 : 2;
 	int per = (n + cols - 1) / cols;
-	int colw = cols == 1 ? 50 : (t->cols - 4) / 2;
-	struct tui_rect box = { 0, 0, per + 4, cols * colw + 3 };
+	int colw = cols == 1 ? 50 : (t->cols - 3) / 2;
+	struct tui_rect box = { 0, 0, per + 4, cols == 1 ? colw + 3 : t->cols };
 	if (box.w > t->cols)
 		box.w = t->cols;
 	if (box.h > t->rows - 1)

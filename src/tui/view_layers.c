@@ -19,7 +19,7 @@ struct cols {
 	int w[NCOLS], x[NCOLS];	/* w 0: hidden */
 };
 
-const char *tui_kind_short(const struct layer_desc *l)
+static const char *kind_short(const struct layer_desc *l)
 {
 	static const char *const names[] = {
 		[LAYER_CONV] = "conv", [LAYER_CONNECTED] = "fc", [LAYER_MAXPOOL] = "maxp",
@@ -115,7 +115,7 @@ static void draw_row(struct tui *t, const struct tui_rect *r, int y, const struc
 	}
 	snprintf(buf, sizeof buf, "%d", layer);
 	cell(r, y, c, C_IDX, attr, buf, 1);
-	cell(r, y, c, C_KIND, attr, tui_kind_short(l), 0);
+	cell(r, y, c, C_KIND, attr, kind_short(l), 0);
 	out_shape(l, buf, sizeof buf);
 	cell(r, y, c, C_OUT, attr, buf, 1);
 	cell(r, y, c, C_PARAMS, attr, l->params ? fmt_si((double)l->params, buf, sizeof buf) : "-", 1);

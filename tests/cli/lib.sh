@@ -34,7 +34,15 @@ BG_PIDS=()
 
 # ---- scratch directory, removed on any exit -----------------------------------
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/safer-$TEST_NAME.XXXXXX") || exit 99
+# Data set labels come from substrings of image paths (Darknet's rule), so the
+# directory must not contain a class name by chance (mktemp's random letters).
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	T=$(mktemp -d "${TMPDIR:-/tmp}/safer-$TEST_NAME.XXXXXX") || exit 99
+	grep -qFf "$NAMES" <<<"$T" || break
+	rmdir "$T"
+	T=""
+done
+[ -n "$T" ] || { echo "ERROR: ${TMPDIR:-/tmp} contains a class name; set TMPDIR" >&2; exit 99; }
 cleanup() {
 	local p
 	for p in "${BG_PIDS[@]}"; do
@@ -72,7 +80,10 @@ check() {
 # check_eq DESC EXPECTED GOT
 check_eq() {
 	if [ "$2" == "$3" ]; then
-		ok "$1 ($3)"
+		case $3 in
+		*$'\n'*) ok "$1 ($(wc -l <<<"$3") lines)" ;;
+		*) ok "$1 ($3)" ;;
+		esac
 	else
 		not_ok "$1: expected '$2', got '$3'"
 	fi
@@ -127,9 +138,10 @@ sha() {
 	sha256sum "$1" 2>/dev/null | cut -d' ' -f1
 }
 
-# expect_fail_2 DESC NEEDLE CMD...
+# expect_fail_2 DESC NEEDLES CMD...
 # CMD must exit 2 with exactly one stderr line that starts with "safer: " and
-# contains NEEDLE (the offending file, FILE:LINE, ...).  Every existing file
+# contains each of the ';'-separated NEEDLES (the offending file, FILE:LINE,
+# the names of offenders...).  Every existing file
 # named among the arguments must be unchanged afterwards, and the -o/--output
 # file must not have been created (or changed, if it existed).  The message is
 # left in $T/err (and LAST_ERR) for further checks.
@@ -155,7 +167,11 @@ expect_fail_2() {
 	[ "$RC" -eq 2 ] || problems+=" exit status $RC, not 2;"
 	[ "$lines" -eq 1 ] || problems+=" $lines stderr lines, not 1;"
 	case $LAST_ERR in "safer: "*) ;; *) problems+=" message does not start with 'safer: ';" ;; esac
-	case $LAST_ERR in *"$needle"*) ;; *) problems+=" message does not name '$needle';" ;; esac
+	local -a needles
+	IFS=';' read -ra needles <<<"$needle"
+	for i in "${needles[@]}"; do
+		case $LAST_ERR in *"$i"*) ;; *) problems+=" message does not name '$i';" ;; esac
+	done
 	for i in "${!files[@]}"; do
 		[ "$(sha "${files[$i]}")" == "${sums[$i]}" ] || problems+=" input ${files[$i]} changed;"
 	done

@@ -3,8 +3,9 @@
 # $BUILDDIR/tests/fuzz/bin and runs it for FUZZ_SECONDS.  `make fuzz` calls it
 # with the configured flags; new corpus units go to tests/fuzz/scratch/NAME
 # under the build tree (the source corpus is only read), crashes to
-# tests/fuzz/artifacts/NAME/.  FUZZ_NAMES picks harnesses, FUZZ_ARGS adds
-# libFuzzer options.  Exits 1 if a build failed or anything was found.
+# tests/fuzz/artifacts/NAME/; tests/fuzz/NAME.dict is used when present.
+# FUZZ_NAMES picks harnesses, FUZZ_ARGS adds libFuzzer options.  Exits 1 if
+# a build failed or anything was found.
 set -u
 : "${SRCDIR:=.}" "${BUILDDIR:=.}" "${FUZZ_CC:=clang}" "${FUZZ_SECONDS:=30}"
 : "${FUZZ_NAMES:=data idx cfg weights budget perturb scan image}" "${FUZZ_ARGS:=}"
@@ -39,10 +40,12 @@ for n in $FUZZ_NAMES; do
 		continue
 	fi
 	mkdir -p "$out/scratch/$n" "$out/artifacts/$n"
+	dict=""
+	[ -f "$SRCDIR/tests/fuzz/$n.dict" ] && dict="-dict=$SRCDIR/tests/fuzz/$n.dict"
 	echo "== fuzz_$n: ${FUZZ_SECONDS}s, -max_len=$max"
 	# shellcheck disable=SC2086
 	if ! "$bin" -max_len=$max -max_total_time="$FUZZ_SECONDS" -timeout=25 -rss_limit_mb=2048 \
-	    -print_final_stats=1 -artifact_prefix="$out/artifacts/$n/" $FUZZ_ARGS \
+	    -print_final_stats=1 -artifact_prefix="$out/artifacts/$n/" $dict $FUZZ_ARGS \
 	    "$out/scratch/$n" "$SRCDIR/tests/fuzz/corpus/$n"; then
 		echo "fuzz.sh: fuzz_$n found something: see $out/artifacts/$n/" >&2
 		fail=1

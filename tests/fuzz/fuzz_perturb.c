@@ -9,6 +9,8 @@
 #include "fuzz.h"
 #include "perturb.h"
 
+#include <math.h>
+
 #define MAX_WEIGHTS 1024
 #define MAX_GRID_APPLY 8
 
@@ -114,6 +116,24 @@ static void apply_restore(const struct perturb *p, struct tensor *x)
 	tensor_free(&orig);
 }
 
+/* actquant: the engine quantizes a layer's outputs over the range it saw
+ * (NaN ignored, as engine.c's layer_hook does); a NaN output must stay NaN
+ * and a number must stay a number whenever that range is finite and wide. */
+static void actquant(const struct perturb *p, const float *x, size_t n)
+{
+	float lo = INFINITY, hi = -INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		lo = x[i] < lo ? x[i] : lo;
+		hi = x[i] > hi ? x[i] : hi;
+	}
+	float *q = floats((const uint8_t *)x, n);
+	perturb_quantize_activations(q, n, (int)p->level, lo, hi);
+	int wide = isfinite(lo) && isfinite(hi) && (lo >= 0 ? hi > 0 : fmaxf(-lo, fabsf(hi)) > 0);
+	for (size_t i = 0; wide && i < n; i++)
+		FUZZ_CHECK(!isnan(q[i]) == !isnan(x[i]));
+	free(q);
+}
+
 /* Builds the tensor from the bytes after the spec line. */
 static void tensor_make(const uint8_t *b, size_t n, struct tensor *x, double *rate, uint64_t *seed)
 {
@@ -167,6 +187,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p.seed = seed;
 		p.rate = rate;
 		apply_restore(&p, &x);
+		if (perturb_kind_is_activation(p.kind))
+			actquant(&p, x.t.weights, x.nw);
 	} else {
 		FUZZ_CHECK(cause != NULL);
 		free(cause);

@@ -28,7 +28,9 @@ tests_fuzz_replay_image_SOURCES = $(FUZZ_COMMON) tests/fuzz/fuzz_image.c tests/f
 tests_fuzz_replay_image_LDADD = $(FUZZ_LDADD)
 
 TESTS += tests/fuzz/replay.sh
-TESTS_SCRIPTS_DIST += tests/fuzz/replay.sh tests/fuzz/fuzz.sh
+TESTS_SCRIPTS_DIST += tests/fuzz/replay.sh tests/fuzz/fuzz.sh \
+	tests/fuzz/cfg.dict tests/fuzz/budget.dict tests/fuzz/perturb.dict \
+	tests/fuzz/scan.dict tests/fuzz/data.dict
 EXTRA_DIST += tests/fuzz/corpus
 
 FUZZ_SECONDS = 30

@@ -27,6 +27,8 @@ static int run_file(const char *path)
 		free(buf);
 		return -1;
 	}
+	/* named first, so a log that ends in a crash says which input did it */
+	fprintf(stderr, "%s (%zu bytes)\n", path, n);
 	/* exact-size copy: the harness sees what libFuzzer would hand it */
 	uint8_t *data = fuzz_dup(buf, n);
 	free(buf);

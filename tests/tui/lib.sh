@@ -11,6 +11,8 @@ command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux not installed"; exit 77; }
 case $SAFER in /*) ;; *) SAFER=$PWD/$SAFER ;; esac
 
 SOCK=safer-test-$$
+SOCKS=
+NSTARTS=0
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/safer-tui-test.XXXXXX")
 export HOME=$TMPD/home XDG_STATE_HOME=$TMPD/state
 mkdir -p "$HOME"
@@ -19,7 +21,10 @@ mkdir -p "$HOME"
 tm() { tmux -L "$SOCK" "$@"; }
 
 cleanup() {
-	tm kill-server >/dev/null 2>&1
+	for s in $SOCKS; do
+		tmux -L "$s" kill-server >/dev/null 2>&1
+		rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$s"	# tmux leaves the socket file
+	done
 	rm -rf "$TMPD"
 }
 trap cleanup EXIT
@@ -39,11 +44,15 @@ fail() {
 start() {
 	local w=$1 h=$2 cmd
 	shift 2
+	NSTARTS=$((NSTARTS + 1))	# a fresh server each time: no race with a dying one
+	SOCK=safer-test-$$-$NSTARTS
+	SOCKS="$SOCKS $SOCK"
 	cmd="env HOME='$HOME' XDG_STATE_HOME='$XDG_STATE_HOME' LANG='$TUI_LANG' LC_ALL='$TUI_LANG'"
 	[ -n "${TUI_NO_COLOR:-}" ] && cmd="$cmd NO_COLOR=1"
 	cmd="$cmd '$SAFER'"
 	for a in "$@"; do cmd="$cmd '$a'"; done
-	cmd="$cmd; st=\$?; stty -a > '$TMPD/stty'; echo \"[exited \$st]\"; read x; exit \$st"
+	# the wrapper must outlive a Ctrl-C meant for safer: a no-op trap (reset at exec)
+	cmd="trap : INT; $cmd; st=\$?; stty -a > '$TMPD/stty'; echo \"[exited \$st]\"; read x; exit \$st"
 	tm -f /dev/null new-session -d -x "$w" -y "$h" "$cmd" \; set-option -g remain-on-exit on \
 		|| fail "tmux new-session"
 }
@@ -85,6 +94,17 @@ wait_gone() {
 
 keys() { tm send-keys "$@"; }
 
+# wait_line N TEXT [TIMEOUT]: line N (1-based) of the screen starts with TEXT.
+wait_line() {
+	local n=$1 text=$2 limit=$(( ${3:-30} * 10 )) i=0
+	while [ $i -lt $limit ]; do
+		screen | sed -n "${n}p" | grep -qF -- "$text" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "timed out waiting for '$text' on line $n"
+}
+
 # number REGEX: the first capture group of REGEX (sed -E syntax) on screen.
 number() {
 	screen | sed -nE "s/.*$1.*/\\1/p" | head -n 1
@@ -92,26 +112,31 @@ number() {
 
 pane() { tm display-message -p "$1"; }
 
-# wait_exit STATUS [TIMEOUT]: the program ended with STATUS and left the
-# terminal as it found it: primary screen, cursor visible, cooked mode.
+# wait_exit STATUS [TIMEOUT]: safer ended with STATUS (reported by the
+# wrapper) and left the terminal as it found it: primary screen, cursor
+# visible, cooked mode; then the pane ends too, with the same status.
 wait_exit() {
-	local want=$1
+	local want=$1 got i=0
 	wait_re '^\[exited [0-9]+\]' "${2:-20}"
+	got=$(number '^\[exited ([0-9]+)\]')
+	[ "$got" = "$want" ] || fail "exit status $got, expected $want"
 	[ "$(pane '#{alternate_on}')" = 0 ] || fail "terminal left on the alternate screen"
 	[ "$(pane '#{cursor_flag}')" = 1 ] || fail "cursor left hidden"
 	grep -qE '(^| )icanon( |$)' "$TMPD/stty" && grep -qE '(^| )echo( |$)' "$TMPD/stty" ||
 		fail "terminal modes not restored: $(cat "$TMPD/stty")"
 	keys Enter
-	local i=0
-	# dead (pty closed) comes before the exit status is collected
-	while [ $i -lt 50 ] && [ -z "$(pane '#{pane_dead_status}')" ]; do
+	while [ $i -lt 100 ] && [ "$(pane '#{pane_dead}')" != 1 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	[ "$(pane '#{pane_dead}')" = 1 ] || fail "pane still running"
-	local got
+	# the status follows the pane's death once tmux has reaped the process
+	while [ $i -lt 100 ] && [ -z "$(pane '#{pane_dead_status}')" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	got=$(pane '#{pane_dead_status}')
-	[ "$got" = "$want" ] || fail "exit status $got, expected $want"
+	[ -z "$got" ] || [ "$got" = "$want" ] || fail "pane exit status $got, expected $want"
 }
 
 # less_than A B: A < B for decimal numbers.

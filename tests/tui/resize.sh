@@ -14,10 +14,12 @@ wait_re 'base [0-9]+\.[0-9]+%' 30
 panes_shown 100x30
 
 tm resize-window -x 80 -y 24
-wait_re '^─ Layers .{60,}Perturbation ─+$' 10
+# laid out again for 24 lines: the detail pane moves up to line 18
+wait_line 18 "─ Detail" 10
 panes_shown 80x24
 [ "$(screen | wc -l)" -eq 24 ] || fail "not 24 lines"
-screen | awk 'length($0) > 80 { bad = 1 } END { exit bad }' || fail "a line is wider than 80 columns"
+w=$(screen | LC_ALL=C.UTF-8 wc -L)
+[ "$w" -le 80 ] || fail "a line is $w columns wide"
 # every layer is listed, and the explanation fits
 for l in " 0 conv" " 6 fc" " 9 soft"; do
 	screen | grep -qF -- "$l" || fail "'$l' missing at 80x24"

@@ -3,7 +3,7 @@
 # CSV or JSON (by extension) through report.h.
 . "$(dirname "$0")/lib.sh"
 
-start 100 30 tui --limit 2000
+start 100 30 tui --limit 1000
 wait_re 'base [0-9]+\.[0-9]+%' 30
 
 keys m
@@ -13,7 +13,7 @@ keys s
 wait_re 'scan [0-9]+/60' 10
 # cells fill as rows arrive: the first row gets shaded before the scan ends
 wait_re '│L0 [░▒▓█]' 30
-wait_for "scan done: 60 cells" 60
+wait_for "scan done: 60 cells" 90
 for l in L0 L2 L4 L5 L6 L8; do
 	screen | grep -qE "│$l [░▒▓█]{30}" || fail "heatmap row $l not filled"
 done

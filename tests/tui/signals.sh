@@ -15,7 +15,6 @@ kill -TERM "$pid"
 wait_exit 143
 [ -s "$S" ] || fail "session budget not saved on SIGTERM"
 grep -q '^prune=0.5' "$S" || fail "session budget: $(cat "$S")"
-tm kill-server
 
 start 100 30 tui --limit 2000
 wait_for "restore last session's budget? (y/n)" 30

@@ -17,7 +17,7 @@ less_than 50 "$base" || fail "baseline $base% looks wrong"
 
 keys '?'
 wait_for "Keys (any key closes)"
-for k in "Enter" "Tab" "export budgeted weights" "start / stop scan"; do
+for k in "Enter" "Tab" "export budget weights" "start / stop scan"; do
 	screen | grep -qF -- "$k" || fail "help does not list '$k'"
 done
 keys Space
@@ -25,7 +25,6 @@ wait_gone "Keys (any key closes)"
 
 keys q
 wait_exit 0
-tm kill-server
 
 # no command: options alone open the explorer
 start 100 30 --limit 500

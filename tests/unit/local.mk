@@ -3,7 +3,7 @@ if HAVE_CMOCKA
 UNIT_LDADD = src/libsafer.a $(SAFER_LIBS) $(CMOCKA_LIBS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 UNIT_TESTS = tests/unit/test_idx tests/unit/test_stats tests/unit/test_perturb \
-	tests/unit/test_cfgcheck tests/unit/test_budget
+	tests/unit/test_cfgcheck tests/unit/test_budget tests/unit/test_engine
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_idx_SOURCES = tests/unit/test_idx.c
@@ -21,6 +21,9 @@ tests_unit_test_cfgcheck_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_budget_SOURCES = tests/unit/test_budget.c
 tests_unit_test_budget_LDADD = $(UNIT_LDADD)
 tests_unit_test_budget_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_engine_SOURCES = tests/unit/test_engine.c
+tests_unit_test_engine_LDADD = $(UNIT_LDADD)
+tests_unit_test_engine_CFLAGS = $(UNIT_CFLAGS)
 endif
 
 ## Test helper programs (not tests themselves).
@@ -37,3 +40,7 @@ bench: tests/bench/bench$(EXEEXT)
 	$(builddir)/tests/bench/bench $(BENCH_FLAGS) $(srcdir)/cfg/fmnist-plain.cfg $(srcdir)/weights/fmnist-plain.weights \
 		$(srcdir)/cfg/fmnist-resnet.cfg $(srcdir)/weights/fmnist-resnet.weights
 .PHONY: bench
+
+## valgrind memcheck of the CLI (skipped in the sanitizer build).
+TESTS += tests/memcheck/memcheck.sh
+TESTS_SCRIPTS_DIST += tests/memcheck/memcheck.sh

@@ -326,7 +326,15 @@ static void test_refuse_structure(void **state)
 	    "byte");
 	fail_text(NET "[connected]\noutput=10\n[softmax]\n[cost]\n[cost]\n",
 	    "t.cfg:9: [cost] must be the last layer");
-	fail_text(NET "[cost]\n", "t.cfg: no layer before [cost]");
+	fail_text(NET "[cost]\n", "t.cfg:6: [cost] cannot be the first layer");
+	/* Their backward writes to layer 0's (NULL) input gradient. */
+	fail_text(NET "[maxpool]\n[soft]\n", "t.cfg:6: [maxpool] cannot be "
+	    "the first layer (Darknet's backward pass would write to the "
+	    "missing input gradient)");
+	fail_text(NET "[avg]\n[soft]\n", "t.cfg:6: [avg] cannot be the first");
+	fail_text(NET "[soft]\n", "t.cfg:6: [soft] cannot be the first");
+	fail_text(NET "[batchnorm]\n[avg]\n", "t.cfg:6: [batchnorm] cannot be "
+	    "the first");
 	fail_text(NET "[dropout]\n[connected]\noutput=2\n", "t.cfg:6: "
 	    "[dropout] cannot be the first layer");
 }
@@ -376,14 +384,14 @@ static void test_refuse_sizes(void **state)
 	    "at least 1");
 	fail_text(NET "[conv]\nstride=0\n", "t.cfg:7: [conv] stride=0 must be "
 	    "at least 1");
-	fail_text(NET "[maxpool]\nstride=-2\n", "t.cfg:7: [maxpool] stride=-2 "
-	    "must be at least 1");
-	fail_text(NET "[maxpool]\nsize=2\npadding=-1\n", "t.cfg:8: [maxpool] "
-	    "padding=-1 must be at least 0");
+	fail_text(NET "[conv]\n[maxpool]\nstride=-2\n", "t.cfg:8: [maxpool] "
+	    "stride=-2 must be at least 1");
+	fail_text(NET "[conv]\n[maxpool]\nsize=2\npadding=-1\n", "t.cfg:9: "
+	    "[maxpool] padding=-1 must be at least 0");
 	fail_text(NET "[connected]\noutput=0\n", "t.cfg:7: [connected] "
 	    "output=0 must be at least 1");
-	fail_text(NET "[softmax]\ngroups=0\n", "t.cfg:7: [softmax] groups=0 "
-	    "must be at least 1");
+	fail_text(NET "[conv]\n[softmax]\ngroups=0\n", "t.cfg:8: [softmax] "
+	    "groups=0 must be at least 1");
 	fail_text(NET "[conv]\nsize=40\n", "t.cfg:7: [conv] size=40 is larger "
 	    "than its padded 28×28 input");
 }
@@ -433,14 +441,14 @@ static void test_refuse_values(void **state)
 	fail_text(NET "[convolutional]\nactivation=leaky2\n", "t.cfg:7: "
 	    "[convolutional] activation=leaky2 is unknown");
 	fail_text(NET "[dropout]\n", "t.cfg:6: [dropout] cannot be the first");
-	fail_text(NET "[avg]\n[dropout]\nprobability=1\n", "t.cfg:8: "
+	fail_text(NET "[conv]\n[dropout]\nprobability=1\n", "t.cfg:8: "
 	    "[dropout] probability=1 must be in [0, 1)");
-	fail_text(NET "[avg]\n[soft]\ntree=9k.tree\n", "t.cfg:8: [soft] tree= "
-	    "(hierarchical softmax) is not supported");
-	fail_text(NET "[avg]\ndontload=1\n[soft]\n", "t.cfg:7: [avg] "
+	fail_text(NET "[conv]\n[soft]\ntree=9k.tree\n", "t.cfg:8: [soft] "
+	    "tree= (hierarchical softmax) is not supported");
+	fail_text(NET "[conv]\ndontload=1\n[soft]\n", "t.cfg:7: [conv] "
 	    "dontload=1 is not supported (it changes the weights file "
 	    "layout)");
-	fail_text(NET "[avg]\nlearning_rate=x\n[soft]\n", "t.cfg:7: [avg] "
+	fail_text(NET "[conv]\nlearning_rate=x\n[soft]\n", "t.cfg:7: [conv] "
 	    "learning_rate=x is not a finite number");
 }
 
@@ -480,10 +488,10 @@ static void test_refuse_shapes(void **state)
 	fail_text(NET "[connected]\noutput=10\n[convolutional]\nsize=3\n",
 	    "t.cfg:9: [convolutional] size=3 is larger than its padded 1×1 "
 	    "input");
-	fail_text(NET "[soft]\n[maxpool]\n", "t.cfg:7: [maxpool] needs an "
-	    "image input");
-	fail_text(NET "[soft]\n[avgpool]\n", "t.cfg:7: [avgpool] needs an "
-	    "image input");
+	fail_text(NET "[connected]\noutput=4\n[soft]\n[maxpool]\n", "t.cfg:9: "
+	    "[maxpool] needs an image input");
+	fail_text(NET "[connected]\noutput=4\n[soft]\n[avgpool]\n", "t.cfg:9: "
+	    "[avgpool] needs an image input");
 	fail_text(NET "[convolutional]\nfilters=4\nsize=3\npad=1\n",
 	    "t.cfg: output is 28×28×4, not a classifier vector");
 	fail_text(NET "[connected]\noutput=4\n[dropout]\n", "t.cfg: output is "
@@ -501,11 +509,11 @@ static void test_refuse_shapes(void **state)
 static void test_refuse_layer_count(void **state)
 {
 	static const char unit[] = "[dropout]\n";
-	size_t n = 65537, len = strlen(NET "[avg]\n");
+	size_t n = 65537, len = strlen(NET "[conv]\n");
 	char *text = xmalloc(len + n * (sizeof unit - 1) + 1);
 
 	(void)state;
-	memcpy(text, NET "[avg]\n", len);
+	memcpy(text, NET "[conv]\n", len);
 	for (size_t i = 0; i < n; i++, len += sizeof unit - 1)
 		memcpy(text + len, unit, sizeof unit - 1);
 	fail_len(text, len, "more than 65536 layers");
@@ -615,8 +623,8 @@ static void test_pass_inputs_only(void **state)
 static void test_pass_null_out(void **state)
 {
 	(void)state;
-	assert_int_equal(cfgcheck_text("t.cfg", NET "[avg]\n[soft]\n",
-	    strlen(NET "[avg]\n[soft]\n"), NULL, NULL), 0);
+	assert_int_equal(cfgcheck_text("t.cfg", NET "[conv]\n[avg]\n[soft]\n",
+	    strlen(NET "[conv]\n[avg]\n[soft]\n"), NULL, NULL), 0);
 	assert_int_equal(cfgcheck_text("t.cfg", "[x]", 3, NULL, NULL), -1);
 }
 
