@@ -600,6 +600,17 @@ static void forward_connected_blas(layer l, network net)
 	activate_fast(l.output, (size_t)l.outputs * l.batch, l.activation);
 }
 
+/* A standalone [batchnorm] at inference.  Darknet's own forward copies into
+ * l.x, which make_batchnorm_layer never allocates, so it cannot run at all
+ * on the CPU; this computes what it means: normalize with the running
+ * statistics, scale, shift (the shift stays 0: the weights file has none). */
+static void forward_batchnorm_fast(layer l, network net)
+{
+	memcpy(l.output, net.input, (size_t)l.outputs * l.batch * sizeof(float));
+	l.batch_normalize = 1;
+	bn_bias_rows(l.output, l.batch, l.out_c, (size_t)l.out_h * l.out_w, &l);
+}
+
 /* forward_maxpool_layer without the argmax indexes only backward reads. */
 KERNEL static void forward_maxpool_fast(layer l, network net)
 {
@@ -639,6 +650,8 @@ void backend_use_blas(struct backend_net *bn)
 			l->forward = forward_connected_blas;
 		} else if (l->type == MAXPOOL) {
 			l->forward = forward_maxpool_fast;
+		} else if (l->type == BATCHNORM) {
+			l->forward = forward_batchnorm_fast;
 		}
 	}
 	free(bn->blas_ws);
@@ -686,7 +699,8 @@ const float *backend_forward_from(struct backend_net *bn, int from, const float 
 			hook(i, l.output, (size_t)l.outputs * l.batch, hook_ctx);
 		net.input = l.output;
 	}
-	return net.input;
+	/* Darknet's output is its last layer that is not [cost] */
+	return bn->dn->output;
 }
 
 int backend_needed_before(const struct backend_net *bn, int from, int *out, int max)
@@ -795,6 +809,13 @@ int backend_gradients(struct backend_net *bn, const float *x, const int *labels,
 		*cause = xasprintf("%s: network has no truth buffer for gradients", bn->cfg_path);
 		return -1;
 	}
+	for (int i = 0; i < dn->n; i++)
+		if (dn->layers[i].type == BATCHNORM) {
+			/* Darknet's CPU code cannot run a standalone batch norm layer */
+			*cause = xasprintf("%s: layer %d: gradients through a standalone [batchnorm] are not supported",
+			    bn->cfg_path, i);
+			return -1;
+		}
 	if (n <= 0 || n % b != 0) {
 		/* batch norm in training mode sees whole batches: no padding rows */
 		*cause = xasprintf("%s: %d images is not a multiple of the batch (%d)", bn->cfg_path, n, b);

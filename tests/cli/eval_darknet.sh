@@ -127,7 +127,7 @@ sf=$(safer_top "$T/png/test.data" "$T/mixed.cfg" "$T/mixed.weights") || die "saf
 check_eq "mixed cfg, 2000 PNGs: safer top-1 = darknet top-1" "${dn% *}" "${sf% *}"
 check_eq "mixed cfg, 2000 PNGs: safer top-2 = darknet top-2" "${dn#* }" "${sf#* }"
 # a network that learnt nothing would agree trivially (everything one class)
-check "mixed cfg learnt something: top-1 ${dn% *} > 0.3" awk_true "${dn% *} > 0.3"
+check "mixed cfg learnt something: top-1 ${dn% *} > 0.2" awk_true "${dn% *} > 0.2"
 
 # [cost] on its own: Darknet's output is the last layer that is not [cost]
 # (a cost layer computes nothing at inference); with the trailing [cost]

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # help_man.sh - the help texts, the version and the manual agree.
 #
-#  - `safer --help` and `safer CMD --help` (info, eval, scan, export) exit 0
-#    with a Usage line on stdout and nothing on stderr;
+#  - `safer --help` and `safer CMD --help` for every command it lists (info,
+#    eval, scan, export, ...) exit 0 with a Usage line on stdout and nothing
+#    on stderr;
 #  - `safer --version` / -V print "safer VERSION" with VERSION from
 #    configure.ac's AC_INIT;
 #  - an unknown command exits 2 with one "safer: " line naming it;
@@ -12,7 +13,11 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-COMMANDS="info eval scan export"
+# the commands `safer --help` lists (info, eval, scan, export, and whatever
+# else the command table holds)
+COMMANDS=$("$SAFER" --help | awk '/^Commands:/ { on = 1; next } on && NF == 0 { exit } on { print $1 }' | xargs)
+check "safer --help lists info, eval, scan and export ($COMMANDS)" \
+	grep -qE '(^| )info .*eval .*scan .*export( |$)' <<<"$COMMANDS"
 
 # ---- help and version ------------------------------------------------------------------------
 help_ok() {
