@@ -20,9 +20,10 @@
  * From a criterion (no scan): a layer's importance s (its score, floored at
  * a millionth of the largest) per weight, rho = s / n, sets its share by the
  * textbook rate allocations that minimise sum s * distortion:
- *   quant: bits = round(c + log2(rho) / 2), clamped to 2..16 (quantization
- *          error ~ 4^-bits), c the largest value meeting the target, then
- *          single bits added back greedily where rho * 4^-bits is largest;
+ *   quant: bits = round(c + log2(rho) / 2), clamped to 3..16 (2..16 when
+ *          the target cannot be met with 3; quantization error ~ 4^-bits),
+ *          c the largest value meeting the target, then single bits added
+ *          back greedily where rho * 4^-bits is largest;
  *   prune: fraction = min(lambda / rho, 0.99) (loss ~ s * fraction^2), lambda
  *          the smallest value meeting the target.
  * More important layers get more bits and less sparsity.  Drop targets

@@ -523,8 +523,10 @@ int engine_run(struct engine *e, const struct engine_job *spec, struct engine_pr
 	for (;;) {
 		if (e->latest.job == id && (e->latest.finished || e->latest.cancelled))
 			break;
-		if (interrupt && *interrupt && e->cur && e->cur->id == id)
+		if (interrupt && *interrupt && e->cur && e->cur->id == id && !e->cur->stop) {
 			e->cur->stop = 1;
+			pthread_cond_broadcast(&e->cv_done);	/* the dispatcher may wait with no batch in flight */
+		}
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 50 * 1000000L;	/* wake now and then to notice *interrupt */

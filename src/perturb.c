@@ -495,8 +495,9 @@ void perturb_quantize_activations(float *x, size_t n, int bits, float lo, float 
 		step = a / qhi;
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (isnan(x[i]))
+			continue;	/* a broken activation stays visible */
 		float q = step > 0 ? roundf(x[i] / step) : 0;
-		/* Comparisons leave NaN as NaN: a broken activation stays visible. */
 		if (q > qhi)
 			q = qhi;
 		else if (q < qlo)

@@ -32,7 +32,6 @@ for i in $(seq 10); do
 	delay=$(awk -v r=$RANDOM 'BEGIN { printf "%.3f", 0.05 + (r % 451) / 1000 }')
 	"${SCAN[@]}" -o "$T/k/X.csv" --resume >/dev/null 2>"$T/k.err" &
 	pid=$!
-	BG_PIDS+=("$pid")
 	for _ in $(seq 300); do	# up to 30 s for this run's first row
 		kill -0 "$pid" 2>/dev/null || break
 		[ -e "$T/k/X.csv" ] && [ "$(csv_rows "$T/k/X.csv")" -gt "$prev" ] && break

@@ -30,7 +30,6 @@ RESNET_WEIGHTS=$SRCDIR/weights/fmnist-resnet.weights
 TEST_NAME=$(basename "$0" .sh)
 PASS=0
 FAIL=0
-BG_PIDS=()
 
 # ---- scratch directory, removed on any exit -----------------------------------
 
@@ -45,7 +44,7 @@ done
 [ -n "$T" ] || { echo "ERROR: ${TMPDIR:-/tmp} contains a class name; set TMPDIR" >&2; exit 99; }
 cleanup() {
 	local p
-	for p in "${BG_PIDS[@]}"; do
+	for p in $(jobs -pr); do	# this script's own background jobs still running
 		kill -KILL "$p" 2>/dev/null
 	done
 	if [ "${KEEP:-0}" = 1 ]; then
@@ -129,9 +128,30 @@ require_cmd jq awk sha256sum
 # ---- running commands ------------------------------------------------------------
 
 # run CMD...: runs it with stdout in $T/out and stderr in $T/err; status in RC.
+# A command that hangs is killed after $SAFER_TEST_TIMEOUT seconds (RC 124 or
+# 137) rather than blocking the whole suite.
+SAFER_TEST_TIMEOUT=${SAFER_TEST_TIMEOUT:-300}
 run() {
-	"$@" >"$T/out" 2>"$T/err"
+	timeout -k 5 "$SAFER_TEST_TIMEOUT" "$@" >"$T/out" 2>"$T/err"
 	RC=$?
+}
+
+# wait_pid PID SECONDS: waits for a background child; SIGKILLs it if it is
+# still running after SECONDS.  WAIT_RC: its exit status, or "hung".
+wait_pid() {
+	local pid=$1 n=$(($2 * 10))
+	while kill -0 "$pid" 2>/dev/null && [ "$n" -gt 0 ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		WAIT_RC=hung
+		return 1
+	fi
+	wait "$pid"
+	WAIT_RC=$?
 }
 
 sha() {
