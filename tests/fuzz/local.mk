@@ -45,3 +45,4 @@ fuzz:
 fuzz-clean:
 	rm -rf tests/fuzz/bin tests/fuzz/scratch tests/fuzz/artifacts
 .PHONY: fuzz fuzz-clean
+EXTRA_DIST += tests/fuzz/upstream
