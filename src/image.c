@@ -49,19 +49,22 @@ static int jpeg_tables_ok(const unsigned char *b, size_t len)
 			continue;
 		}
 		size_t seg = be16(b + i + 2);
-		if (seg < 2 || i + 2 + seg > len)
-			return 1;	/* truncated: stb reports it without harm */
+		if (seg < 2)
+			return 1;	/* stb refuses a bad length itself */
 		if (m == 0xc4) {
+			/* stb reads a truncated table's missing counts as zeros: so do we */
 			size_t p = i + 4, end = i + 2 + seg;
-			while (p + 17 <= end) {
+			while (p < end && p < len) {
 				unsigned codes = 0;
-				for (int k = 0; k < 16; k++)
-					codes += b[p + 1 + k];
+				for (size_t k = p + 1; k < p + 17; k++)
+					codes += k < len ? b[k] : 0;
 				if (codes > 256)
 					return 0;
 				p += 17 + codes;
 			}
 		}
+		if (i + 2 + seg > len)
+			return 1;	/* truncated: stb reports it */
 		i += 2 + seg;
 	}
 	return 1;
@@ -94,11 +97,11 @@ static unsigned char *png_without_empty_idat(const unsigned char *b, size_t len,
 	if (len < 8 || memcmp(b, sig, 8) != 0)
 		return NULL;
 	unsigned char *out = NULL;
-	size_t o = 8;
-	for (size_t i = 8; i + 12 <= len; ) {
+	size_t o = 8, i = 8;
+	/* chunk headers may come without their data or CRC: stb still reads them */
+	while (i + 8 <= len) {
 		uint32_t clen = be32u(b + i);
-		if (clen > len - i - 12)
-			break;
+		size_t avail = len - i, take = (size_t)clen + 12 < avail ? (size_t)clen + 12 : avail;
 		int empty_idat = clen == 0 && memcmp(b + i + 4, "IDAT", 4) == 0;
 		if (empty_idat && out == NULL) {
 			out = xmalloc(len);
@@ -106,14 +109,14 @@ static unsigned char *png_without_empty_idat(const unsigned char *b, size_t len,
 			o = i;
 		}
 		if (!empty_idat && out != NULL) {
-			memcpy(out + o, b + i, 12 + (size_t)clen);
-			o += 12 + (size_t)clen;
+			memcpy(out + o, b + i, take);
+			o += take;
 		}
-		i += 12 + (size_t)clen;
-		if (i + 12 > len && out != NULL && i < len) {
-			memcpy(out + o, b + i, len - i);	/* trailing bytes, as they were */
-			o += len - i;
-		}
+		i += take;
+	}
+	if (out != NULL && i < len) {
+		memcpy(out + o, b + i, len - i);	/* a short tail, as it was */
+		o += len - i;
 	}
 	*outlen = o;
 	return out;
@@ -126,6 +129,11 @@ float *image_decode_chw(const char *name, const unsigned char *buf, size_t len, 
 		*cause = xasprintf("%s: empty file", name);
 		return NULL;
 	}
+	/* before stbi_info: its header parse already builds the tables */
+	if (len >= 2 && buf[0] == 0xff && buf[1] == 0xd8 && !jpeg_tables_ok(buf, len)) {
+		*cause = xasprintf("%s: corrupt JPEG (a Huffman table declares more than 256 codes)", name);
+		return NULL;
+	}
 	if (len > (size_t)INT32_MAX || !stbi_info_from_memory(buf, (int)len, &x, &y, &n)) {
 		*cause = xasprintf("%s: not a decodable image (%s)", name, stbi_failure_reason());
 		return NULL;
@@ -136,10 +144,6 @@ float *image_decode_chw(const char *name, const unsigned char *buf, size_t len, 
 	}
 	if (!raw_data_present(buf, len, x, y, n)) {
 		*cause = xasprintf("%s: truncated image (%dx%d declared, %zu bytes)", name, x, y, len);
-		return NULL;
-	}
-	if (len >= 2 && buf[0] == 0xff && buf[1] == 0xd8 && !jpeg_tables_ok(buf, len)) {
-		*cause = xasprintf("%s: corrupt JPEG (a Huffman table declares more than 256 codes)", name);
 		return NULL;
 	}
 	size_t clean_len = 0;
