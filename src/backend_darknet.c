@@ -24,6 +24,7 @@ void im2col_cpu(float *data_im, int channels, int height, int width, int ksize, 
 void add_bias(float *output, float *biases, int batch, int n, int size);
 void scale_bias(float *output, float *scales, int batch, int n, int size);
 void activate_array(float *x, const int n, const ACTIVATION a);
+void shortcut_cpu(int batch, int w1, int h1, int c1, float *add, int w2, int h2, int c2, float s1, float s2, float *out);
 
 struct backend_net {
 	network *dn;
@@ -557,31 +558,63 @@ static void forward_conv_blas(layer l, network net)
 {
 	int groups = l.groups, m = l.n / groups, cg = l.c / groups;
 	int k = l.size * l.size * cg;
-	size_t n = (size_t)l.out_w * l.out_h, bn = n * (size_t)l.batch;
+	size_t n = (size_t)l.out_w * l.out_h;
+	/* images per product: enough columns for OpenBLAS to run well, few
+	 * enough that the unrolled matrix stays in cache (~1 MiB) */
+	int chunk = (int)((256u * 1024u) / ((size_t)k * n + 1));
+	if (chunk < 1)
+		chunk = 1;
+	if (chunk > l.batch)
+		chunk = l.batch;
 	float *cols = net.workspace;
-	float *prod = cols + (size_t)k * bn;
-	for (int j = 0; j < groups; j++) {
-		for (int i = 0; i < l.batch; i++) {
-			const float *im = net.input + ((size_t)i * l.c + (size_t)j * cg) * l.h * l.w;
-			if (l.size == 1) {
-				/* Darknet feeds 1x1 kernels the raw input, whatever the stride
-				 * (reading rows n floats apart): match it */
-				for (int c = 0; c < cg; c++)
-					memcpy(cols + (size_t)c * bn + (size_t)i * n, im + (size_t)c * n, n * sizeof(float));
-			} else {
-				im2col_into(im, cg, l.h, l.w, l.size, l.stride, l.pad, l.out_h, l.out_w, cols, bn, (size_t)i * n);
+	float *prod = cols + (size_t)k * n * chunk;
+	for (int j = 0; j < groups; j++)
+		for (int i0 = 0; i0 < l.batch; i0 += chunk) {
+			int cnt = l.batch - i0 < chunk ? l.batch - i0 : chunk;
+			size_t bn = n * (size_t)cnt;
+			for (int i = 0; i < cnt; i++) {
+				const float *im = net.input + ((size_t)(i0 + i) * l.c + (size_t)j * cg) * l.h * l.w;
+				if (l.size == 1) {
+					/* Darknet feeds 1x1 kernels the raw input, whatever the stride
+					 * (reading rows n floats apart): match it */
+					for (int c = 0; c < cg; c++)
+						memcpy(cols + (size_t)c * bn + (size_t)i * n, im + (size_t)c * n, n * sizeof(float));
+				} else {
+					im2col_into(im, cg, l.h, l.w, l.size, l.stride, l.pad, l.out_h, l.out_w, cols, bn,
+					    (size_t)i * n);
+				}
 			}
+			const float *a = l.weights + (size_t)j * l.nweights / groups;
+			/* one image: write straight into the output, no scatter */
+			float *dst = cnt == 1 ? l.output + ((size_t)i0 * l.n + (size_t)j * m) * n : prod;
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, (int)bn, k, 1.0f, a, k, cols, (int)bn,
+			    0.0f, dst, (int)bn);
+			if (cnt > 1)
+				for (int i = 0; i < cnt; i++)
+					for (int f = 0; f < m; f++)
+						memcpy(l.output + ((size_t)(i0 + i) * l.n + (size_t)j * m + f) * n,
+						    prod + (size_t)f * bn + (size_t)i * n, n * sizeof(float));
 		}
-		const float *a = l.weights + (size_t)j * l.nweights / groups;
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, (int)bn, k, 1.0f, a, k, cols, (int)bn,
-		    0.0f, prod, (int)bn);
-		for (int i = 0; i < l.batch; i++)
-			for (int f = 0; f < m; f++)
-				memcpy(l.output + ((size_t)i * l.n + (size_t)j * m + f) * n, prod + (size_t)f * bn + (size_t)i * n,
-				    n * sizeof(float));
-	}
 	bn_bias_rows(l.output, l.batch, l.n, n, &l);
 	activate_fast(l.output, (size_t)l.outputs * l.batch, l.activation);
+}
+
+/* forward_shortcut_layer for the common case of equal shapes, vectorised;
+ * other shapes go through Darknet's shortcut_cpu as before. */
+KERNEL static void forward_shortcut_fast(layer l, network net)
+{
+	const layer *from = &net.layers[l.index];
+	size_t total = (size_t)l.outputs * l.batch;
+	memcpy(l.output, net.input, total * sizeof(float));
+	if (from->out_w == l.out_w && from->out_h == l.out_h && from->out_c == l.out_c) {
+		const float *add = from->output;
+		float a = l.alpha, b = l.beta;
+		for (size_t i = 0; i < total; i++)
+			l.output[i] = a * l.output[i] + b * add[i];
+	} else {
+		shortcut_cpu(l.batch, l.w, l.h, l.c, from->output, l.out_w, l.out_h, l.out_c, l.alpha, l.beta, l.output);
+	}
+	activate_fast(l.output, total, l.activation);
 }
 
 /* Floats of engine workspace forward_conv_blas needs for a layer. */
@@ -589,7 +622,7 @@ static size_t conv_workspace(const layer *l)
 {
 	size_t n = (size_t)l->out_w * l->out_h * (size_t)l->batch;
 	size_t k = (size_t)l->size * l->size * (l->c / l->groups);
-	return k * n + (size_t)(l->n / l->groups) * n;
+	return k * n + (size_t)(l->n / l->groups) * n;	/* covers every chunk size */
 }
 
 static void forward_connected_blas(layer l, network net)
@@ -652,6 +685,8 @@ void backend_use_blas(struct backend_net *bn)
 			l->forward = forward_maxpool_fast;
 		} else if (l->type == BATCHNORM) {
 			l->forward = forward_batchnorm_fast;
+		} else if (l->type == SHORTCUT) {
+			l->forward = forward_shortcut_fast;
 		}
 	}
 	free(bn->blas_ws);
