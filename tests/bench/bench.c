@@ -296,9 +296,10 @@ static void run_latency(void *arg, struct result *r)
 	dataset_free(&d);
 }
 
-static void bench_model(const char *name, const char *cfg, const char *weights, int quick, double ceiling)
+static void bench_model(const char *name, const char *cfg, const char *weights, int scan_images, double ceiling)
 {
-	struct model_arg all = { cfg, weights, 10000 }, small = { cfg, weights, quick ? 500 : 2000 };
+	int quick = scan_images < 2000;
+	struct model_arg all = { cfg, weights, 10000 }, small = { cfg, weights, scan_images };
 	struct result st, en, nv, es, la;
 	double rss_st, rss_en, rss_nv, rss_es, rss_la;
 	printf("\n== %s (%s)\n", name, cfg);
@@ -350,8 +351,10 @@ int main(int argc, char **argv)
 	printf("machine: %d CPUs; OpenBLAS sgemm 2048^3 with %d threads: %.1f GFLOP/s (the ceiling below)\n",
 	    (int)sg.v[1], (int)sg.v[1], sg.v[0]);
 	printf("6. peak memory (RSS) of each run is printed next to it\n");
-	bench_model("plain CNN", argv[1], argv[2], quick, sg.v[0]);
+	bench_model("plain CNN", argv[1], argv[2], quick ? 500 : 2000, sg.v[0]);
+	/* the naive loop on the residual CNN runs ~300 images/s: its scan uses
+	 * 500 images so that the benchmark stays under ten minutes */
 	if (argc >= 5 && access(argv[4], R_OK) == 0)
-		bench_model("residual CNN", argv[3], argv[4], quick, sg.v[0]);
+		bench_model("residual CNN", argv[3], argv[4], 500, sg.v[0]);
 	return 0;
 }
