@@ -227,6 +227,43 @@ static void test_engine_soak(void **state)
 	engine_free(e);
 }
 
+/* 10,000 random apply/restore cycles over every kind and every weight layer of
+ * the bundled models leave every stored parameter bit-identical. */
+static void test_restore_soak(void **state)
+{
+	(void)state;
+	for (int m = 0; m < nmodels; m++) {
+		char *cause = NULL;
+		struct backend_net *net = backend_load(cfg[m], weights[m], 1, &cause);
+		assert_non_null(net);
+		const struct model *md = backend_model(net);
+		uint64_t before = model_checksum(md);
+		int layers[64], nl = 0;
+		for (int l = 0; l < md->n && nl < 64; l++)
+			if (md->layers[l].has_weights)
+				layers[nl++] = l;
+		uint64_t r = 0x9e3779b97f4a7c15ULL * (uint64_t)(m + 1);
+		for (int i = 0; i < 10000; i++) {
+			r ^= r << 13;
+			r ^= r >> 7;
+			r ^= r << 17;
+			enum perturb_kind k = (enum perturb_kind)(r % PERTURB_KIND_COUNT);
+			double lo, hi;
+			int integer;
+			perturb_kind_range(k, &lo, &hi, &integer);
+			double u = (double)((r >> 11) % 1000) / 999.0;
+			double level = integer ? floor(lo + u * (hi - lo)) : lo + u * (hi - lo) * (k == PERTURB_NOISE ? 0.01 : 1);
+			struct perturb p = { k, level, 0.01, r };
+			struct weight_tensor t = md->layers[layers[(r >> 20) % (uint64_t)nl]].wt;
+			struct perturb_undo u2 = { 0 };
+			assert_int_equal(perturb_apply(&p, &t, &u2, &cause), 0);
+			perturb_restore(&t, &u2);
+		}
+		assert_true(model_checksum(md) == before);
+		backend_free(net);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_prefix_bit_identical),
 		cmocka_unit_test(test_engine_cache_equals_full),
 		cmocka_unit_test(test_engine_soak),
+		cmocka_unit_test(test_restore_soak),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
