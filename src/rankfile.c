@@ -164,28 +164,6 @@ void rank_print_table(FILE *out, const struct rank_file *f)
 
 /* ---- reading ------------------------------------------------------------------ */
 
-static int num(const char *s, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno == ERANGE)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int integer(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int header_set(struct rank_header *h, const char *key, const char *val)
 {
 	char **slot = NULL;
@@ -205,15 +183,15 @@ static int header_set(struct rank_header *h, const char *key, const char *val)
 	int *ip = strcmp(key, "batch") == 0 ? &h->batch : strcmp(key, "probes") == 0 ? &h->probes :
 	    strcmp(key, "ig_steps") == 0 ? &h->ig_steps : NULL;
 	if (ip) {
-		if (integer(val, 0, 1 << 30, &v) != 0)
+		if (parse_long(val, 0, 1 << 30, &v) != 0)
 			return -1;
 		*ip = (int)v;
 	} else if (strcmp(key, "samples") == 0) {
-		if (integer(val, 0, 1L << 40, &v) != 0)
+		if (parse_long(val, 0, 1L << 40, &v) != 0)
 			return -1;
 		h->samples = v;
 	} else if (strcmp(key, "hvp_eps") == 0) {
-		if (num(val, &h->hvp_eps) != 0)
+		if (parse_double(val, &h->hvp_eps) != 0)
 			return -1;
 	} else if (strcmp(key, "seed") == 0) {
 		char *end;
@@ -353,12 +331,12 @@ static int csv_data_line(const char *name, int lineno, char **f, int n, struct r
 		    n > 2 + 2 * CRIT_COUNT ? n - 1 : n);
 		return -1;
 	}
-	if (integer(f[0], 0, 1 << 24, &layer) != 0 || strlen(f[1]) == 0 || strlen(f[1]) >= 16) {
+	if (parse_long(f[0], 0, 1 << 24, &layer) != 0 || strlen(f[1]) == 0 || strlen(f[1]) >= 16) {
 		*cause = xasprintf("%s:%d: bad layer '%s' or layer_kind '%s'", name, lineno, f[0], f[1]);
 		return -1;
 	}
 	for (int i = 0; i < 2 * r->ncols; i++)
-		if (num(f[2 + i], &vals[i]) != 0) {
+		if (parse_double(f[2 + i], &vals[i]) != 0) {
 			*cause = xasprintf("%s:%d: bad number '%s'", name, lineno, f[2 + i]);
 			return -1;
 		}

@@ -167,28 +167,6 @@ void scan_print_row(FILE *out, const struct scan_row *r, int header)
 
 /* ---- reading ----------------------------------------------------------------------- */
 
-static int num(const char *s, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno == ERANGE)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int integer(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int header_set(struct scan_header *h, const char *key, const char *val)
 {
 	char **slot = NULL;
@@ -206,7 +184,7 @@ static int header_set(struct scan_header *h, const char *key, const char *val)
 		return 0;
 	}
 	if (strcmp(key, "images") == 0) {
-		if (integer(val, 0, 1L << 40, &v) != 0)
+		if (parse_long(val, 0, 1L << 40, &v) != 0)
 			return -1;
 		h->images = v;
 	} else if (strcmp(key, "seed") == 0) {
@@ -217,11 +195,11 @@ static int header_set(struct scan_header *h, const char *key, const char *val)
 			return -1;
 		h->seed = s;
 	} else if (strcmp(key, "trials") == 0) {
-		if (integer(val, 1, 1000000, &v) != 0)
+		if (parse_long(val, 1, 1000000, &v) != 0)
 			return -1;
 		h->trials = (int)v;
 	} else if (strcmp(key, "baseline_top1") == 0) {
-		if (num(val, &d) != 0)
+		if (parse_double(val, &d) != 0)
 			return -1;
 		h->baseline_top1 = d;
 	}
@@ -248,21 +226,21 @@ static int csv_row(char **f, struct scan_row *r)
 	long v;
 	double d;
 	memset(r, 0, sizeof *r);
-	if (integer(f[0], 0, 1 << 24, &v) != 0) return 0;
+	if (parse_long(f[0], 0, 1 << 24, &v) != 0) return 0;
 	r->layer = (int)v;
 	if (strlen(f[1]) >= sizeof r->layer_kind) return 1;
 	strcpy(r->layer_kind, f[1]);
 	if (perturb_kind_from_name(f[2], &r->kind) != 0) return 2;
-	if (num(f[3], &r->level) != 0) return 3;
-	if (integer(f[4], 0, 1000000, &v) != 0) return 4;
+	if (parse_double(f[3], &r->level) != 0) return 3;
+	if (parse_long(f[4], 0, 1000000, &v) != 0) return 4;
 	r->trial = (int)v;
 	double *dst[] = { &r->top1, &r->drop, &r->drop_lo, &r->drop_hi, &r->agree, &r->kl };
 	for (int i = 0; i < 6; i++)
-		if (num(f[5 + i], dst[i]) != 0)
+		if (parse_double(f[5 + i], dst[i]) != 0)
 			return 5 + i;
-	if (integer(f[11], 0, 1L << 40, &v) != 0) return 11;
+	if (parse_long(f[11], 0, 1L << 40, &v) != 0) return 11;
 	r->images = v;
-	if (num(f[12], &d) != 0) return 12;
+	if (parse_double(f[12], &d) != 0) return 12;
 	r->seconds = d;
 	return -1;
 }

@@ -24,6 +24,11 @@ char *file_read_all(const char *path, size_t max_bytes, size_t *len, char **caus
 uint64_t hash_fnv1a(const void *data, size_t len, uint64_t seed);
 #define HASH_FNV1A_INIT 0xcbf29ce484222325ULL
 
+/* Whole-string number parsing: 0, or -1 on empty input, trailing text,
+ * overflow or (parse_long) a value outside [lo, hi]. */
+int parse_double(const char *s, double *out);
+int parse_long(const char *s, long lo, long hi, long *out);
+
 /* Monotonic clock in seconds. */
 double now_seconds(void);
 
