@@ -180,15 +180,12 @@ static int rank_option(struct criteria_opts *copt, int c, const char *arg, const
 		if (parse_real("hvp-eps", arg, 1e-6, 1, &copt->hvp_eps) != 0)
 			return -1;
 		return 0;
-	case 's': {
-		char *end;
-		copt->seed = strtoull(arg, &end, 10);
-		if (end == arg || *end || arg[0] == '-') {
+	case 's':
+		if (parse_u64(arg, &copt->seed) != 0) {
 			fprintf(stderr, "safer: --seed: '%s' is not a non-negative integer\n", arg);
 			return -1;
 		}
 		return 0;
-	}
 	default:
 		fprintf(stderr, "Try 'safer rank --help'.\n");
 		return -1;

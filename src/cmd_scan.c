@@ -324,15 +324,12 @@ static int scan_exec(int argc, char **argv)
 				goto out;
 			so.trials = (int)v;
 			break;
-		case 's': {
-			char *end;
-			so.seed = strtoull(optarg, &end, 10);
-			if (end == optarg || *end || optarg[0] == '-') {
+		case 's':
+			if (parse_u64(optarg, &so.seed) != 0) {
 				fprintf(stderr, "safer: --seed: '%s' is not a non-negative integer\n", optarg);
 				goto out;
 			}
 			break;
-		}
 		case 0x202:
 			if (parse_real("rate", optarg, 0, 1, &so.rate) != 0)
 				goto out;

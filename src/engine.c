@@ -549,15 +549,6 @@ int engine_run(struct engine *e, const struct engine_job *spec, struct engine_pr
 
 /* ---- setup ----------------------------------------------------------------------------- */
 
-static float *dup_floats(const float *x, size_t n)
-{
-	if (x == NULL)
-		return NULL;
-	float *y = xmalloc((n ? n : 1) * sizeof *y);
-	memcpy(y, x, n * sizeof *y);
-	return y;
-}
-
 static void keep_pristine(struct engine *e)
 {
 	e->pristine = xcalloc((size_t)e->model->n, sizeof *e->pristine);
@@ -567,11 +558,11 @@ static void keep_pristine(struct engine *e)
 			continue;
 		struct weight_tensor *p = &e->pristine[l];
 		*p = *t;
-		p->weights = dup_floats(t->weights, t->nweights);
-		p->biases = dup_floats(t->biases, (size_t)t->filters);
-		p->scales = dup_floats(t->scales, (size_t)t->filters);
-		p->rolling_mean = dup_floats(t->rolling_mean, (size_t)t->filters);
-		p->rolling_variance = dup_floats(t->rolling_variance, (size_t)t->filters);
+		p->weights = xdup_floats(t->weights, t->nweights);
+		p->biases = xdup_floats(t->biases, (size_t)t->filters);
+		p->scales = xdup_floats(t->scales, (size_t)t->filters);
+		p->rolling_mean = xdup_floats(t->rolling_mean, (size_t)t->filters);
+		p->rolling_variance = xdup_floats(t->rolling_variance, (size_t)t->filters);
 	}
 }
 

@@ -194,12 +194,8 @@ static int header_set(struct rank_header *h, const char *key, const char *val)
 		if (parse_double(val, &h->hvp_eps) != 0)
 			return -1;
 	} else if (strcmp(key, "seed") == 0) {
-		char *end;
-		errno = 0;
-		unsigned long long s = strtoull(val, &end, 10);
-		if (end == val || *end || errno || val[0] == '-')
+		if (parse_u64(val, &h->seed) != 0)
 			return -1;
-		h->seed = s;
 	}
 	return 0;	/* unknown keys (and "column ...") are comments */
 }

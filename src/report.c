@@ -188,12 +188,8 @@ static int header_set(struct scan_header *h, const char *key, const char *val)
 			return -1;
 		h->images = v;
 	} else if (strcmp(key, "seed") == 0) {
-		char *end;
-		errno = 0;
-		unsigned long long s = strtoull(val, &end, 10);
-		if (end == val || *end || errno || val[0] == '-')
+		if (parse_u64(val, &h->seed) != 0)
 			return -1;
-		h->seed = s;
 	} else if (strcmp(key, "trials") == 0) {
 		if (parse_long(val, 1, 1000000, &v) != 0)
 			return -1;

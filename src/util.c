@@ -134,3 +134,23 @@ int parse_long(const char *s, long lo, long hi, long *out)
 	*out = v;
 	return 0;
 }
+
+int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || *end != '\0' || errno || s[0] == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+float *xdup_floats(const float *x, size_t n)
+{
+	if (x == NULL)
+		return NULL;
+	float *y = xmalloc((n ? n : 1) * sizeof *y);
+	memcpy(y, x, n * sizeof *y);
+	return y;
+}

@@ -28,6 +28,11 @@ uint64_t hash_fnv1a(const void *data, size_t len, uint64_t seed);
  * overflow or (parse_long) a value outside [lo, hi]. */
 int parse_double(const char *s, double *out);
 int parse_long(const char *s, long lo, long hi, long *out);
+/* A non-negative decimal that fits 64 bits (seeds). */
+int parse_u64(const char *s, uint64_t *out);
+
+/* An allocated copy of n floats; NULL stays NULL. */
+float *xdup_floats(const float *x, size_t n);
 
 /* Monotonic clock in seconds. */
 double now_seconds(void);

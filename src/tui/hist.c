@@ -66,22 +66,13 @@ static void bin_all(const float *w, size_t n, double lo, double hi, long *bins, 
 	}
 }
 
-static float *copy_floats(const float *x, size_t n)
-{
-	if (x == NULL)
-		return NULL;
-	float *y = xmalloc((n ? n : 1) * sizeof *y);
-	memcpy(y, x, n * sizeof *y);
-	return y;
-}
-
 /* Applies the selection's perturbation to a copy; NULL (note set) on error. */
 static float *perturbed_copy(struct tui *t, const struct weight_tensor *src, const struct result_key *k)
 {
 	struct weight_tensor w = *src;
-	w.weights = copy_floats(src->weights, src->nweights);
-	w.biases = copy_floats(src->biases, (size_t)src->filters);
-	w.scales = copy_floats(src->scales, (size_t)src->filters);
+	w.weights = xdup_floats(src->weights, src->nweights);
+	w.biases = xdup_floats(src->biases, (size_t)src->filters);
+	w.scales = xdup_floats(src->scales, (size_t)src->filters);
 	struct perturb p = { .kind = k->kind, .level = k->level, .rate = 0.001,
 		.seed = perturb_trial_seed(k->seed, k->layer, (int)k->kind, k->level, 0) };
 	struct perturb_undo undo = { 0 };
