@@ -463,7 +463,10 @@ size_t backend_weights_file_bytes(const struct backend_net *bn)
 /* The element-wise kernels get an AVX2 clone picked at load time (ifunc), on
  * top of the baseline x86-64 build; no FMA, so results stay Darknet's bits. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define KERNEL __attribute__((target_clones("avx2", "default"), optimize("O3", "no-trapping-math")))
+/* no-tree-loop-distribute-patterns: the kernels' zero fills are a few floats
+ * long, and a memset call per row costs more than the stores */
+#define KERNEL __attribute__((target_clones("avx2", "default"), \
+    optimize("O3", "no-trapping-math", "no-tree-loop-distribute-patterns")))
 #else
 #define KERNEL
 #endif
@@ -493,31 +496,77 @@ KERNEL static void activate_fast(float *x, size_t n, ACTIVATION a)
 /* Batch norm at inference plus the bias, in one pass per channel.  The
  * arithmetic is Darknet's normalize_cpu, scale_bias and add_bias in that
  * order: (x - mean) in float, divided in double by sqrt(var) + .000001f. */
-KERNEL static void bn_bias_rows(float *out, int batch, int channels, size_t spatial, const layer *l)
+KERNEL static void bn_bias_row(float *dst, const float *src, size_t n, const layer *l, int f)
+{
+	float bias = l->biases[f];
+	if (l->batch_normalize) {
+		float mean = l->rolling_mean[f], scale = l->scales[f];
+		double d = sqrt(l->rolling_variance[f]) + .000001f;
+		for (size_t i = 0; i < n; i++) {
+			float v = (float)((src[i] - mean) / d);
+			v *= scale;
+			dst[i] = v + bias;
+		}
+	} else {
+		for (size_t i = 0; i < n; i++)
+			dst[i] = src[i] + bias;
+	}
+}
+
+static void bn_bias_rows(float *out, int batch, int channels, size_t spatial, const layer *l)
 {
 	for (int b = 0; b < batch; b++)
 		for (int f = 0; f < channels; f++) {
 			float *x = out + ((size_t)b * channels + f) * spatial;
-			float bias = l->biases[f];
-			if (l->batch_normalize) {
-				float mean = l->rolling_mean[f], scale = l->scales[f];
-				double d = sqrt(l->rolling_variance[f]) + .000001f;
-				for (size_t i = 0; i < spatial; i++) {
-					float v = (float)((x[i] - mean) / d);
-					v *= scale;
-					x[i] = v + bias;
-				}
-			} else {
-				for (size_t i = 0; i < spatial; i++)
-					x[i] += bias;
-			}
+			bn_bias_row(x, x, spatial, l, f);
 		}
+}
+
+/* The end of a convolution for one output row of filter f: batch norm, bias
+ * and activation in one pass while the row is in cache, reading the product
+ * (src) and writing the layer's output (dst; may be src). */
+static void conv_epilogue_row(float *dst, const float *src, size_t n, const layer *l, int f)
+{
+	bn_bias_row(dst, src, n, l, f);
+	activate_fast(dst, n, l->activation);
 }
 
 /* im2col for one image into columns [k][col0 .. col0+n) of a [K][ld] matrix. */
 KERNEL static void im2col_into(const float *im, int channels, int height, int width, int ksize, int stride,
     int pad, int out_h, int out_w, float *cols, size_t ld, size_t col0)
 {
+	if (stride == 1 && out_w == width && out_h == height) {
+		/* "same" padding: each (c, kh, kw) plane is the image shifted by a
+		 * constant offset; one copy per plane, then zero what fell outside */
+		size_t n = (size_t)width * height;
+		for (int c = 0; c < channels; c++)
+			for (int kh = 0; kh < ksize; kh++)
+				for (int kw = 0; kw < ksize; kw++) {
+					float *dst = cols + ((size_t)(c * ksize + kh) * ksize + kw) * ld + col0;
+					const float *src = im + (size_t)c * n;
+					long off = (long)(kh - pad) * width + (kw - pad);
+					long p0 = off < 0 ? -off : 0, p1 = off > 0 ? (long)n - off : (long)n;
+					for (long p = 0; p < p0; p++)
+						dst[p] = 0.0f;
+					for (long p = p0; p < p1; p++)
+						dst[p] = src[p + off];
+					for (long p = p1; p < (long)n; p++)
+						dst[p] = 0.0f;
+					/* columns whose source wrapped into a neighbouring row */
+					int dx = kw - pad;
+					if (dx != 0)
+						for (int y = 0; y < height; y++) {
+							float *d = dst + (size_t)y * width;
+							if (dx < 0)
+								for (int x = 0; x < -dx; x++)
+									d[x] = 0.0f;
+							else
+								for (int x = width - dx; x < width; x++)
+									d[x] = 0.0f;
+						}
+				}
+		return;
+	}
 	for (int kw = 0; kw < ksize; kw++) {
 		/* output columns whose input column lies inside the image: [x0, x1) */
 		int x0 = 0, x1 = out_w;
@@ -589,14 +638,13 @@ static void forward_conv_blas(layer l, network net)
 			float *dst = cnt == 1 ? l.output + ((size_t)i0 * l.n + (size_t)j * m) * n : prod;
 			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, (int)bn, k, 1.0f, a, k, cols, (int)bn,
 			    0.0f, dst, (int)bn);
-			if (cnt > 1)
-				for (int i = 0; i < cnt; i++)
-					for (int f = 0; f < m; f++)
-						memcpy(l.output + ((size_t)(i0 + i) * l.n + (size_t)j * m + f) * n,
-						    prod + (size_t)f * bn + (size_t)i * n, n * sizeof(float));
+			/* the product's rows are [filter][image][pixel]: scatter them to
+			 * Darknet's [image][filter][pixel] while normalising */
+			for (int i = 0; i < cnt; i++)
+				for (int f = 0; f < m; f++)
+					conv_epilogue_row(l.output + ((size_t)(i0 + i) * l.n + (size_t)j * m + f) * n,
+					    dst + (size_t)f * bn + (size_t)i * n, n, &l, j * m + f);
 		}
-	bn_bias_rows(l.output, l.batch, l.n, n, &l);
-	activate_fast(l.output, (size_t)l.outputs * l.batch, l.activation);
 }
 
 /* forward_shortcut_layer for the common case of equal shapes, vectorised;
@@ -605,13 +653,13 @@ KERNEL static void forward_shortcut_fast(layer l, network net)
 {
 	const layer *from = &net.layers[l.index];
 	size_t total = (size_t)l.outputs * l.batch;
-	memcpy(l.output, net.input, total * sizeof(float));
 	if (from->out_w == l.out_w && from->out_h == l.out_h && from->out_c == l.out_c) {
-		const float *add = from->output;
+		const float *in = net.input, *add = from->output;
 		float a = l.alpha, b = l.beta;
 		for (size_t i = 0; i < total; i++)
-			l.output[i] = a * l.output[i] + b * add[i];
+			l.output[i] = a * in[i] + b * add[i];
 	} else {
+		memcpy(l.output, net.input, total * sizeof(float));
 		shortcut_cpu(l.batch, l.w, l.h, l.c, from->output, l.out_w, l.out_h, l.out_c, l.alpha, l.beta, l.output);
 	}
 	activate_fast(l.output, total, l.activation);
@@ -648,6 +696,26 @@ static void forward_batchnorm_fast(layer l, network net)
 KERNEL static void forward_maxpool_fast(layer l, network net)
 {
 	int off = -l.pad / 2;
+	if (l.size == 2 && l.stride == 2 && off == 0 && l.out_w * 2 == l.w && l.out_h * 2 == l.h) {
+		/* the common 2x2/2 pool: no window leaves the image; same
+		 * comparisons in the same order as the general loop below */
+		for (size_t p = 0; p < (size_t)l.batch * l.c; p++) {
+			const float *in = net.input + p * l.h * l.w;
+			float *out = l.output + p * l.out_h * l.out_w;
+			for (int i = 0; i < l.out_h; i++) {
+				const float *r0 = in + (size_t)2 * i * l.w, *r1 = r0 + l.w;
+				for (int j = 0; j < l.out_w; j++) {
+					float mx = -FLT_MAX;
+					mx = r0[2 * j] > mx ? r0[2 * j] : mx;
+					mx = r0[2 * j + 1] > mx ? r0[2 * j + 1] : mx;
+					mx = r1[2 * j] > mx ? r1[2 * j] : mx;
+					mx = r1[2 * j + 1] > mx ? r1[2 * j + 1] : mx;
+					out[(size_t)i * l.out_w + j] = mx;
+				}
+			}
+		}
+		return;
+	}
 	for (int b = 0; b < l.batch; b++)
 		for (int k = 0; k < l.c; k++) {
 			const float *in = net.input + ((size_t)b * l.c + k) * l.h * l.w;

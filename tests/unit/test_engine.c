@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "cfgcheck.h"
 #include "dataset.h"
 #include "engine.h"
 #include "model.h"
@@ -97,6 +98,97 @@ static void test_blas_matches_stock(void **state)
 		backend_free(fast);
 		backend_free(stock);
 	}
+}
+
+/* Shapes the bundled models do not have: non-square input, 5x5 "same"
+ * convolution, 2x2 pools on even and odd sizes, strided and unpadded
+ * convolutions, groups, 1x1, shortcut, 3x3/1 pool.  Every layer's output of the fast
+ * kernels against stock Darknet, at batch 1 (product written in place) and
+ * batch 10 (product scattered), on random weights and inputs. */
+static const char shapes_cfg[] =
+    "[net]\nbatch=1\nheight=14\nwidth=10\nchannels=3\n"
+    "[convolutional]\nbatch_normalize=1\nfilters=8\nsize=3\nstride=1\npad=1\nactivation=leaky\n"
+    "[convolutional]\nfilters=6\nsize=5\nstride=1\npad=1\nactivation=relu\n"
+    "[maxpool]\nsize=2\nstride=2\n"
+    "[convolutional]\nfilters=8\nsize=3\nstride=1\npadding=0\nactivation=leaky\n"
+    "[convolutional]\nfilters=8\nsize=3\nstride=2\npad=1\ngroups=2\nactivation=linear\n"
+    "[maxpool]\nsize=2\nstride=2\n"
+    "[convolutional]\nfilters=8\nsize=1\nstride=1\nactivation=leaky\n"
+    "[convolutional]\nbatch_normalize=1\nfilters=8\nsize=3\nstride=1\npad=1\nactivation=leaky\n"
+    "[shortcut]\nfrom=-2\nactivation=leaky\n"
+    "[maxpool]\nsize=3\nstride=1\n"
+    "[connected]\noutput=7\nactivation=linear\n";
+
+static float uniform(uint64_t *s, float lo, float hi)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return lo + (hi - lo) * (float)((*s >> 40) / (double)(1 << 24));
+}
+
+static void test_kernels_match_stock_on_shapes(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/safer-shapes-XXXXXX", cpath[64], wpath[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(cpath, sizeof cpath, "%s/shapes.cfg", dir);
+	snprintf(wpath, sizeof wpath, "%s/shapes.weights", dir);
+	FILE *f = fopen(cpath, "w");
+	assert_non_null(f);
+	fputs(shapes_cfg, f);
+	assert_int_equal(fclose(f), 0);
+	struct cfg_info ci;
+	char *cause = NULL;
+	assert_int_equal(cfgcheck_file(cpath, &ci, &cause), 0);
+	uint64_t seed = 42;
+	f = fopen(wpath, "wb");
+	assert_non_null(f);
+	int32_t version[3] = { 0, 2, 0 };
+	uint64_t seen = 0;
+	fwrite(version, sizeof version, 1, f);
+	fwrite(&seen, sizeof seen, 1, f);
+	for (long long i = 0; i < ci.total_weights; i++) {
+		float v = uniform(&seed, -0.3f, 0.3f);
+		fwrite(&v, sizeof v, 1, f);
+	}
+	assert_int_equal(fclose(f), 0);
+	cfg_info_free(&ci);
+	for (int batch = 1; batch <= 10; batch += 9) {
+		struct backend_net *stock = backend_load(cpath, wpath, batch, &cause);
+		assert_non_null(stock);
+		const struct model *md = backend_model(stock);
+		for (int l = 0; l < md->n; l++) {	/* variances must be positive */
+			const struct weight_tensor *t = &md->layers[l].wt;
+			if (t->rolling_variance != NULL)
+				for (int k = 0; k < t->filters; k++)
+					t->rolling_variance[k] = fabsf(t->rolling_variance[k]) + 0.1f;
+		}
+		struct backend_net *fast = backend_clone_shared(stock, &cause);
+		assert_non_null(fast);
+		backend_use_blas(fast);
+		size_t insize = backend_layer_size(stock, -1) * (size_t)batch;
+		float *x = xmalloc(insize * sizeof *x);
+		for (int rep = 0; rep < 20; rep++) {
+			for (size_t i = 0; i < insize; i++)
+				x[i] = uniform(&seed, 0.0f, 1.0f);
+			backend_predict_stock(stock, x);
+			backend_forward_from(fast, 0, x, NULL, NULL);
+			for (int l = 0; l < md->n; l++) {
+				const float *a = backend_layer_output(stock, l), *b = backend_layer_output(fast, l);
+				size_t n = backend_layer_size(stock, l) * (size_t)batch;
+				for (size_t i = 0; i < n; i++)
+					if (!(fabs((double)a[i] - b[i]) <= 1e-4 * fmax(1.0, fabs((double)a[i])))) {
+						fail_msg("batch %d layer %d value %zu: stock %.9g fast %.9g", batch, l, i,
+						    (double)a[i], (double)b[i]);
+					}
+			}
+		}
+		free(x);
+		backend_free(fast);
+		backend_free(stock);
+	}
+	unlink(cpath);
+	unlink(wpath);
+	rmdir(dir);
 }
 
 /* Running from layer k on saved activations gives the full pass's bits. */
@@ -268,6 +360,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blas_matches_stock),
+		cmocka_unit_test(test_kernels_match_stock_on_shapes),
 		cmocka_unit_test(test_prefix_bit_identical),
 		cmocka_unit_test(test_engine_cache_equals_full),
 		cmocka_unit_test(test_engine_soak),
