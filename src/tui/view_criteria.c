@@ -14,6 +14,8 @@
 
 #define NAME_W 10
 #define ORDER_X 33	/* name, rho, tau, top-K, rank of the selected layer */
+#define ORDER_X_NARROW 21	/* name, rho, top-K: 80 columns keep room for the order */
+#define WIDE(r) ((r)->w >= ORDER_X + 16)
 
 /* Rows of the table sorted by rank (NaN ranks left out); returns how many. */
 static int order_of(const double *rank, int n, int *out)
@@ -70,9 +72,13 @@ static void row(struct tui *t, const struct tui_rect *r, int y, const char *name
 	}
 	if (sel >= 0 && isfinite(rank[sel]))
 		snprintf(rk, sizeof rk, "%3g", rank[sel]);
-	draw_textf(r, y, 0, attr, "%-*.*s%s %s %4s %3s", NAME_W, NAME_W - 1, name, rho, tau, top, rk);
-	if (r->w > ORDER_X + 2)
+	if (WIDE(r)) {
+		draw_textf(r, y, 0, attr, "%-*.*s%s %s %4s %3s", NAME_W, NAME_W - 1, name, rho, tau, top, rk);
 		draw_order(t, r, y, ORDER_X, rank);
+	} else {
+		draw_textf(r, y, 0, attr, "%-*.*s%s %4s", NAME_W, NAME_W - 1, name, rho, top);
+		draw_order(t, r, y, ORDER_X_NARROW, rank);
+	}
 }
 
 /* The reading, wrapped on at most `lines` lines at spaces. */
@@ -121,10 +127,12 @@ void view_criteria_draw(struct tui *t, const struct tui_rect *r)
 	levels_format(t->kind, t->level[t->kind], lv, sizeof lv);
 	draw_textf(r, 0, 0, t->attr[R_DIM], "%s %s %s %d/%d layers measured%s%s", perturb_kind_name(t->kind), lv,
 	    t->g.dot, v.measured, v.n, t->crit.rank_path ? " + " : "", t->crit.rank_path ? "rank file" : "");
-	snprintf(hdr, sizeof hdr, "%-*s  rho   tau top%d #L%d", NAME_W, "criterion", t->crit.k, t->layer);
+	if (WIDE(r))
+		snprintf(hdr, sizeof hdr, "%-*s  rho   tau top%d #L%d", NAME_W, "criterion", t->crit.k, t->layer);
+	else
+		snprintf(hdr, sizeof hdr, "%-*s  rho top%d", NAME_W, "criterion", t->crit.k);
 	draw_text(r, 1, 0, t->attr[R_TITLE], hdr);
-	if (r->w > ORDER_X + 2)
-		draw_text(r, 1, ORDER_X, t->attr[R_TITLE], "order");
+	draw_text(r, 1, WIDE(r) ? ORDER_X : ORDER_X_NARROW, t->attr[R_TITLE], "order");
 
 	/* the measured ranking: drops, larger = more critical */
 	double *mrank = xcalloc((size_t)ct->n, sizeof *mrank), *neg = xcalloc((size_t)ct->n, sizeof *neg);
