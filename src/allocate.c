@@ -717,3 +717,31 @@ int allocate_uniform(const struct model *m, const struct alloc_target *t, alloc_
 	free(scores);
 	return rc;
 }
+
+/* ---- fronts ------------------------------------------------------------------ */
+
+int alloc_pareto_targets(const struct alloc_target *t, const struct model *m, double *v)
+{
+	static const double bits[] = { 2, 3, 4, 5, 6, 8 }, drop[] = { 0.25, 0.5, 1, 2, 4 };
+	static const double shrink[] = { 4, 6, 8, 10, 12, 14 };
+	int n = 0;
+	switch (t->kind) {
+	case TARGET_BITS:
+		for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+			v[n++] = bits[i];
+		break;
+	case TARGET_SPARSITY:
+		for (int i = 1; i <= 9; i++)
+			v[n++] = i / 10.0;
+		break;
+	case TARGET_SIZE:
+		for (size_t i = 0; i < sizeof shrink / sizeof shrink[0]; i++)
+			v[n++] = round((double)m->total_params * 4 / shrink[i]);
+		break;
+	case TARGET_DROP:
+		for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
+			v[n++] = drop[i];
+		break;
+	}
+	return n;
+}

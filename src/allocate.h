@@ -110,6 +110,12 @@ int allocate_budget(const struct model *m, const struct sens_curves *c, const st
 int allocate_from_scores(const struct model *m, const int *layers, const double *scores, int n,
     const struct alloc_target *t, alloc_measure_fn measure, void *ctx, struct budget *out,
     struct alloc_info *info, char **cause);
+/* The target values of an accuracy/size front (`safer budget --pareto`, the
+ * explorer's Pareto view): a range suited to t->kind (bits 2..8, sparsity
+ * 0.1..0.9, sizes 1/4..1/14 of float32, drops 0.25..4), at most
+ * ALLOC_PARETO_MAX, from the most to the least compressed or the reverse. */
+#define ALLOC_PARETO_MAX 16
+int alloc_pareto_targets(const struct alloc_target *t, const struct model *m, double *v);
 /* The same setting for every weight layer. */
 int allocate_uniform(const struct model *m, const struct alloc_target *t, alloc_measure_fn measure, void *ctx,
     struct budget *out, struct alloc_info *info, char **cause);

@@ -365,33 +365,6 @@ out:
 	return status;
 }
 
-/* The targets of a front: a range suited to the kind. */
-static int pareto_targets(const struct alloc_target *t, const struct model *m, double *v)
-{
-	static const double bits[] = { 2, 3, 4, 5, 6, 8 }, drop[] = { 0.25, 0.5, 1, 2, 4 };
-	static const double shrink[] = { 4, 6, 8, 10, 12, 14 };
-	int n = 0;
-	switch (t->kind) {
-	case TARGET_BITS:
-		for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
-			v[n++] = bits[i];
-		break;
-	case TARGET_SPARSITY:
-		for (int i = 1; i <= 9; i++)
-			v[n++] = i / 10.0;
-		break;
-	case TARGET_SIZE:
-		for (size_t i = 0; i < sizeof shrink / sizeof shrink[0]; i++)
-			v[n++] = round((double)m->total_params * 4 / shrink[i]);
-		break;
-	case TARGET_DROP:
-		for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
-			v[n++] = drop[i];
-		break;
-	}
-	return n;
-}
-
 static void print_front_cell(const struct evaluated *v)
 {
 	char sz[32];
@@ -405,8 +378,8 @@ static void print_front_cell(const struct evaluated *v)
 
 static int run_pareto(const struct budget_opts *bo, struct engine *e, const struct source *src)
 {
-	double v[16];
-	int n = pareto_targets(&bo->target, engine_model(e), v);
+	double v[ALLOC_PARETO_MAX];
+	int n = alloc_pareto_targets(&bo->target, engine_model(e), v);
 	printf("front (knob %s, %s, %d images, measured)\n", alloc_knob_name(bo->target.knob), src->what,
 	    engine_baseline(e)->done);
 	printf("%-16s | %-40s | %-40s\n", "target", "sensitivity: size, bits, sparsity, top-1%, drop",

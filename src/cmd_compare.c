@@ -108,7 +108,6 @@ static void summarise(struct comparison *c)
 	c->mean_tau = xcalloc(nc, sizeof *c->mean_tau);
 	c->mean_top = xcalloc(nc, sizeof *c->mean_top);
 	c->nrho = xcalloc(nc, sizeof *c->nrho);
-	int best = -1, second = -1;
 	for (int j = 0; j < t->ncols; j++) {
 		int ntop = 0;
 		for (int i = 0; i < c->ngroups; i++) {
@@ -126,15 +125,8 @@ static void summarise(struct comparison *c)
 		c->mean_rho[j] = c->nrho[j] ? c->mean_rho[j] / c->nrho[j] : NAN;
 		c->mean_tau[j] = c->nrho[j] ? c->mean_tau[j] / c->nrho[j] : NAN;
 		c->mean_top[j] = ntop ? c->mean_top[j] / ntop : NAN;
-		if (!isfinite(c->mean_rho[j]))
-			continue;
-		if (best < 0 || c->mean_rho[j] > c->mean_rho[best]) {
-			second = best;
-			best = j;
-		} else if (second < 0 || c->mean_rho[j] > c->mean_rho[second]) {
-			second = j;
-		}
 	}
+	int second, best = criteria_best(c->mean_rho, t->ncols, &second);
 	if (best < 0) {
 		c->reading = xstrdup("no criterion could be scored (too few layers or constant drops)");
 		return;

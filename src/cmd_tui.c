@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,15 @@
 
 static const char tui_help[] =
 "Usage: safer tui [-c CFG -w WEIGHTS] [-d DATA | --idx IMAGES LABELS] [--limit N]\n"
-"                 [--budget FILE]\n"
+"                 [--budget FILE] [--rank RANK]\n"
 "The live explorer: pick a layer and a perturbation (pruning, quantization,\n"
 "bit flips, noise, ...) and watch the accuracy drop as images are evaluated;\n"
 "accuracy-vs-level curves, a layers x levels heatmap scan, and a budget\n"
-"builder that measures a whole per-layer compression budget.  Press ? inside\n"
-"for the keys.  `safer` with no command opens it on the bundled model.\n\n"
+"builder that measures a whole per-layer compression budget (filled for a\n"
+"target with f), importance criteria against the measured drops (i) and the\n"
+"measured accuracy/size front (p).  Press ? inside for the keys.  `safer` with no command opens it on the bundled model.\n\n"
 "      --budget FILE     start from this budget (w writes it back)\n"
+"      --rank RANK       add the criteria of a safer rank file (gradients...)\n"
 "  -h, --help            this help\n\n"
 COMMON_HELP
 "\nThe working budget is kept in $XDG_STATE_HOME/safer/session.budget\n"
@@ -83,11 +86,15 @@ static void state_init(struct tui *t, const struct common_opts *o, const struct 
 			break;
 		}
 	budget_cost(&t->budget.b, t->model, &t->budget.cost);
+	t->budget.assumed = NAN;
+	crit_init(t);	/* weight statistics of the pristine weights */
 }
 
 static void state_free(struct tui *t)
 {
 	results_free(&t->results);
+	crit_free(&t->crit);
+	pareto_free(&t->pareto);
 	scan_free(&t->scan);
 	budget_free(&t->budget.b);
 	free(t->budget.path);
@@ -112,7 +119,7 @@ static void initial_budget(struct tui *t, const char *path)
 }
 
 /* The explorer proper, between loading and cleanup. */
-static int run(struct tui *t, const char *budget_path)
+static int run(struct tui *t, const char *budget_path, const char *rank_path)
 {
 	char *cause = NULL;
 	if (term_signals_open() != 0 || term_start(t, &cause) != 0) {
@@ -123,6 +130,8 @@ static int run(struct tui *t, const char *budget_path)
 		initial_budget(t, budget_path);
 	else
 		session_offer(t);
+	if (rank_path && crit_load(t, rank_path, &cause) != 0)
+		tui_fail(t, "rank", cause);
 	jobs_request_live(t, 0);
 	int status = tui_run(t);
 	term_stop();
@@ -139,11 +148,12 @@ static int tui_exec(int argc, char **argv)
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		{ "budget", required_argument, NULL, 'B' },
+		{ "rank", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct common_opts o;
-	const char *budget_path = NULL;
+	const char *budget_path = NULL, *rank_path = NULL;
 	int c, r;
 	common_opts_init(&o);
 	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "h", longopts, NULL)) != -1) {
@@ -155,6 +165,10 @@ static int tui_exec(int argc, char **argv)
 		}
 		if (r == 0 && c == 'B') {
 			budget_path = optarg;
+			continue;
+		}
+		if (r == 0 && c == 'K') {
+			rank_path = optarg;
 			continue;
 		}
 		if (r == 0)
@@ -183,7 +197,7 @@ static int tui_exec(int argc, char **argv)
 	}
 	struct tui t;
 	state_init(&t, &o, &d, e);
-	int status = run(&t, budget_path);
+	int status = run(&t, budget_path, rank_path);
 	engine_free(e);	/* cancels and restores a running job */
 	state_free(&t);
 	dataset_free(&d);

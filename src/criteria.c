@@ -172,6 +172,24 @@ void criteria_agree(const double *score, const double *truth, int n, int k, stru
 	free(b);
 }
 
+int criteria_best(const double *v, int n, int *second)
+{
+	int best = -1, next = -1;
+	for (int j = 0; j < n; j++) {
+		if (!isfinite(v[j]))
+			continue;
+		if (best < 0 || v[j] > v[best]) {
+			next = best;
+			best = j;
+		} else if (next < 0 || v[j] > v[next]) {
+			next = j;
+		}
+	}
+	if (second)
+		*second = next;
+	return best;
+}
+
 /* ---- weight statistics ------------------------------------------------------ */
 
 static void static_scores(const struct model *m, struct criteria_table *t)
@@ -196,6 +214,13 @@ static void static_scores(const struct model *m, struct criteria_table *t)
 		table_set(t, row, CRIT_MACS, (double)d->macs);
 		row++;
 	}
+}
+
+void criteria_static(const struct model *m, unsigned mask, struct criteria_table *out)
+{
+	criteria_table_init(out, model_weight_layers(m), mask & CRITERIA_STATIC_MASK);
+	static_scores(m, out);
+	criteria_rank(out);
 }
 
 /* ---- gradient passes ---------------------------------------------------------- */

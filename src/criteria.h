@@ -106,6 +106,12 @@ void criteria_rank(struct criteria_table *t);
  * -1 with *cause on an error, 1 when interrupted. */
 int criteria_compute(const char *cfg, const char *weights, const struct dataset *d,
     const struct criteria_opts *o, struct criteria_table *out, char **cause);
+/* The weight-statistic criteria of mask (magnitude, l2, l2pp, params, macs;
+ * others are ignored) from the model's weights as they are now, ranked.
+ * Instant: no data, no network passes (the explorer computes them at start). */
+#define CRITERIA_STATIC_MASK ((1u << CRIT_MAGNITUDE) | (1u << CRIT_L2) | (1u << CRIT_L2PP) | \
+	(1u << CRIT_PARAMS) | (1u << CRIT_MACS))
+void criteria_static(const struct model *m, unsigned mask, struct criteria_table *out);
 
 /* The building blocks, exposed for tests.  x/labels hold n images, n a
  * multiple of the network's batch; loss is the mean over images.  The layer's
@@ -124,5 +130,8 @@ struct criteria_agreement {
 	int topk, k;			/* overlap of the k most critical layers */
 };
 void criteria_agree(const double *score, const double *truth, int n, int k, struct criteria_agreement *out);
+/* Index of the largest finite value of v[0..n-1] (-1 if none) and, in
+ * *second (may be NULL), of the next largest: which criterion predicts best. */
+int criteria_best(const double *v, int n, int *second);
 
 #endif

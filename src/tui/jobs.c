@@ -42,6 +42,8 @@ void jobs_budget_changed(struct tui *t)
 	t->budget.gen++;
 	t->budget.want = t->budget.b.n > 0;
 	budget_cost(&t->budget.b, t->model, &t->budget.cost);
+	t->budget.assumed = autobudget_assumed(t, &t->budget.b);
+	t->budget.source[0] = '\0';	/* a fill sets it again after this */
 	jobs_schedule(t);
 }
 
@@ -49,6 +51,8 @@ static int ref_same(const struct job_ref *a, const struct job_ref *b)
 {
 	if (a->what == JOB_BUDGET || b->what == JOB_BUDGET)
 		return a->what == b->what && a->gen == b->gen;
+	if (a->what == JOB_PARETO || b->what == JOB_PARETO)
+		return a->what == b->what && a->gen == b->gen && a->trial == b->trial;
 	/* a scan cell that is also the live selection: one job serves both */
 	return result_key_same(&a->key, &b->key) && a->trial == b->trial;
 }
@@ -96,6 +100,8 @@ static int pick(struct tui *t, struct job_ref *out)
 		*out = (struct job_ref){ .what = JOB_BUDGET, .gen = t->budget.gen };
 		return 1;
 	}
+	if (pareto_next(t, out))
+		return 1;
 	if (t->scan.active && scan_next(t, out))
 		return 1;
 	return pick_fill(t, out);
@@ -107,6 +113,8 @@ static uint64_t submit(struct tui *t, const struct job_ref *ref, char **cause)
 	struct engine_job job = { 0 };
 	if (ref->what == JOB_BUDGET) {
 		job.nitems = budget_items(&t->budget.b, &items);
+	} else if (ref->what == JOB_PARETO) {
+		job.nitems = budget_items(&t->pareto.pt[ref->trial].b, &items);
 	} else {
 		const struct result_key *k = &ref->key;
 		one.layer = k->layer;
@@ -131,6 +139,11 @@ static void give_up(struct tui *t, const struct job_ref *ref, char *cause)
 	if (ref->what == JOB_BUDGET) {
 		t->budget.want = 0;
 		tui_fail(t, "budget", cause);
+		return;
+	}
+	if (ref->what == JOB_PARETO) {
+		pareto_failed(t, ref);
+		tui_fail(t, "front", cause);
 		return;
 	}
 	if (ref->what == JOB_SCAN && t->scan.active)
@@ -177,6 +190,10 @@ static void record(struct tui *t, const struct engine_progress *p)
 		}
 		return;
 	}
+	if (ref->what == JOB_PARETO) {
+		pareto_record(t, ref, p);
+		return;
+	}
 	struct scan_row row;
 	memset(&row, 0, sizeof row);
 	row.layer = ref->key.layer;
@@ -221,7 +238,7 @@ void jobs_on_wake(struct tui *t)
 
 const struct engine_progress *jobs_progress_for(const struct tui *t, const struct result_key *k, int *trial)
 {
-	if (!t->run.active || !t->run.has_prog || t->run.ref.what == JOB_BUDGET ||
+	if (!t->run.active || !t->run.has_prog || t->run.ref.what == JOB_BUDGET || t->run.ref.what == JOB_PARETO ||
 	    !result_key_same(&t->run.ref.key, k))
 		return NULL;
 	if (trial)
@@ -240,6 +257,9 @@ const char *jobs_activity(const struct tui *t, char *buf, size_t size)
 	switch (t->run.ref.what) {
 	case JOB_BUDGET:
 		snprintf(buf, size, "budget %d%%", pct);
+		break;
+	case JOB_PARETO:
+		snprintf(buf, size, "front %d/%d %d%%", t->run.ref.trial + 1, t->pareto.n, pct);
 		break;
 	case JOB_SCAN:
 		scan_progress(t, &done, &total);

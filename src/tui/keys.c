@@ -27,6 +27,11 @@ static int budget_focused(const struct tui *t)
 	return t->focus == PANE_VIEW && t->view == VIEW_BUDGET;
 }
 
+static int pareto_focused(const struct tui *t)
+{
+	return t->focus == PANE_VIEW && t->view == VIEW_PARETO;
+}
+
 static int page_rows(const struct tui *t)
 {
 	int n = t->r_layers.h - 4;
@@ -62,6 +67,10 @@ static void act_level(struct tui *t, int dir)
 		view_budget_change(t, dir);
 		return;
 	}
+	if (pareto_focused(t)) {
+		pareto_move(t, dir);
+		return;
+	}
 	enum perturb_kind k = t->kind;
 	tui_set_level(t, levels_move(k, t->step[k], t->level[k], dir));
 }
@@ -74,6 +83,8 @@ static void act_side(struct tui *t, int dir)
 		int f = (int)t->budget.field + dir;
 		t->budget.field = (enum budget_field)(f < 0 ? 0 : f >= BF_COUNT ? BF_COUNT - 1 : f);
 		t->dirty = 1;
+	} else if (pareto_focused(t)) {
+		pareto_move(t, dir);
 	} else {
 		act_level(t, dir);
 	}
@@ -129,20 +140,80 @@ static void act_measure(struct tui *t, int arg)
 
 /* ---- views, scan ------------------------------------------------------------------- */
 
+static void front_done(struct tui *t, int ok, const char *kind)
+{
+	if (ok)
+		pareto_start(t, kind);
+}
+
+static void front_prompt(struct tui *t)
+{
+	prompt_text(t, "front over targets of (bits, sparsity, size, drop)",
+	    t->pareto.last[0] ? t->pareto.last : "bits", front_done);
+}
+
+/* The budget and Pareto views take the keys (h/l, +/-); the same key again
+ * goes back to where we were. */
 static void act_view(struct tui *t, int view)
 {
-	if (view == VIEW_BUDGET && budget_focused(t)) {	/* b again: back to where we were */
+	int takes_keys = view == VIEW_BUDGET || view == VIEW_PARETO;
+	if (takes_keys && t->view == (enum tui_view)view && t->focus == PANE_VIEW) {
 		t->view = t->last_view;
 		t->focus = PANE_LAYERS;
 	} else {
-		if (t->view != VIEW_BUDGET)
+		if (t->view != VIEW_BUDGET && t->view != VIEW_PARETO)
 			t->last_view = t->view;
 		t->view = (enum tui_view)view;
-		if (view == VIEW_BUDGET)
+		if (takes_keys)
 			t->focus = PANE_VIEW;
+		if (view == VIEW_PARETO && t->pareto.n == 0)
+			front_prompt(t);
 	}
 	t->dirty = 1;
 	jobs_schedule(t);	/* the curve fills itself only while it is shown */
+}
+
+static void act_front(struct tui *t, int arg)
+{
+	(void)arg;
+	if (t->view != VIEW_PARETO)
+		act_view(t, VIEW_PARETO);
+	if (!t->prompt.active)
+		front_prompt(t);
+}
+
+static void fill_done(struct tui *t, int ok, const char *text)
+{
+	if (ok)
+		autobudget_fill(t, text);
+}
+
+static void act_fill(struct tui *t, int arg)
+{
+	(void)arg;
+	prompt_text(t, "fill the budget for target (bits=4, sparsity=0.6, size=200KB, drop=1.0)",
+	    t->fill_last[0] ? t->fill_last : "bits=4", fill_done);
+}
+
+static void rank_done(struct tui *t, int ok, const char *path)
+{
+	char *cause = NULL;
+	if (!ok)
+		return;
+	if (crit_load(t, path, &cause) != 0)
+		tui_fail(t, "rank", cause);
+	else
+		tui_msg(t, 0, "criteria: %d columns with %s", t->crit.table.ncols, path);
+}
+
+static void act_rank(struct tui *t, int arg)
+{
+	(void)arg;
+	char *def = t->crit.rank_path ? xstrdup(t->crit.rank_path) : budgetio_default_path(t, "-rank.csv");
+	prompt_text(t, "load criteria from a safer rank file", def, rank_done);
+	free(def);
+	if (t->view != VIEW_CRITERIA)
+		act_view(t, VIEW_CRITERIA);
 }
 
 static void act_scan(struct tui *t, int arg)
@@ -152,7 +223,7 @@ static void act_scan(struct tui *t, int arg)
 		scan_stop(t, "scan stopped (s starts it again; measured cells are kept)");
 		return;
 	}
-	if (t->view == VIEW_CURVE || t->view == VIEW_BUDGET)
+	if (t->view != VIEW_HEATMAP && t->view != VIEW_CRITERIA)
 		act_view(t, VIEW_HEATMAP);
 	scan_start(t);
 }
@@ -192,7 +263,10 @@ static void act_scan_save(struct tui *t, int arg)
 static void act_budget_apply(struct tui *t, int arg)
 {
 	(void)arg;
-	view_budget_apply(t);
+	if (t->view == VIEW_PARETO)
+		pareto_apply(t);
+	else
+		view_budget_apply(t);
 }
 
 static void act_budget_clear(struct tui *t, int whole)
@@ -323,7 +397,12 @@ static const struct binding table[] = {
 	{ 's', act_scan, 0, "s", "start / stop scan" },
 	{ 'S', act_scan_save, 0, "S", "save heatmap csv/json" },
 	{ 'b', act_view, VIEW_BUDGET, "b", "budget builder" },
-	{ 'a', act_budget_apply, 0, "a", "put level in budget" },
+	{ 'a', act_budget_apply, 0, "a", "level/point to budget" },
+	{ 'f', act_fill, 0, "f", "fill budget for target" },
+	{ 'i', act_view, VIEW_CRITERIA, "i", "criteria vs measured" },
+	{ 'R', act_rank, 0, "R", "load a safer rank file" },
+	{ 'p', act_view, VIEW_PARETO, "p", "Pareto front view" },
+	{ 'P', act_front, 0, "P", "new front (targets)" },
 	{ 'x', act_budget_clear, 0, "x X", "clear field / layer" },
 	{ KEY_DC, act_budget_clear, 0, NULL, NULL },
 	{ 'X', act_budget_clear, 1, NULL, NULL },

@@ -17,7 +17,9 @@
 #include <curses.h>
 #include <stdint.h>
 
+#include "allocate.h"
 #include "budget.h"
+#include "criteria.h"
 #include "dataset.h"
 #include "engine.h"
 #include "options.h"
@@ -38,7 +40,7 @@ struct tui_rect {
 };
 
 enum tui_pane { PANE_LAYERS, PANE_PERTURB, PANE_VIEW, PANE_COUNT };
-enum tui_view { VIEW_CURVE, VIEW_HEATMAP, VIEW_BUDGET, VIEW_COUNT };
+enum tui_view { VIEW_CURVE, VIEW_HEATMAP, VIEW_BUDGET, VIEW_CRITERIA, VIEW_PARETO, VIEW_COUNT };
 enum perturb_field { FIELD_KIND, FIELD_LEVEL, FIELD_STEP, FIELD_SEED, FIELD_TRIALS, FIELD_COUNT };
 enum budget_field { BF_PRUNE, BF_PRUNE_FILTER, BF_BITS, BF_BITS_PC, BF_ACTBITS, BF_COUNT };
 
@@ -87,13 +89,13 @@ struct results {
 };
 
 /* What a job measures. */
-enum job_what { JOB_NONE, JOB_LIVE, JOB_BUDGET, JOB_SCAN, JOB_FILL };
+enum job_what { JOB_NONE, JOB_LIVE, JOB_BUDGET, JOB_SCAN, JOB_FILL, JOB_PARETO };
 
 struct job_ref {
 	enum job_what what;
 	struct result_key key;	/* live and scan */
-	int trial;
-	uint64_t gen;		/* budget: the edit generation measured */
+	int trial;		/* pareto: the point */
+	uint64_t gen;		/* budget: the edit generation measured; pareto: the front's */
 };
 
 struct running {
@@ -128,6 +130,47 @@ struct tui_budget {
 	struct engine_progress prog;	/* last finished measurement */
 	uint64_t prog_gen;	/* gen of prog; 0 = none */
 	struct budget_cost cost;
+	double assumed;		/* sum of the single-layer drops measured for its settings, NaN if unknown */
+	char source[224];	/* how the last fill allocated ("" after a hand edit) */
+};
+
+/* Importance criteria (crit.c): the weight statistics computed at start,
+ * plus the other columns of a rank file (--rank, R). */
+struct tui_criteria {
+	struct criteria_table table;	/* owned */
+	char *rank_path;	/* owned: the loaded rank file or NULL */
+	int k;			/* top-K overlap */
+};
+
+/* Every criterion against the measured drops of the current kind and level. */
+struct crit_agreement_view {
+	int n;			/* weight layers (table rows) */
+	int measured;		/* of them with a measured drop */
+	double *truth;		/* owned: drop per table row, NaN unmeasured */
+	struct criteria_agreement a[CRIT_COUNT];	/* per table column */
+	double rho[CRIT_COUNT];
+	int best, second;	/* columns, -1 when nothing agrees or disagrees yet */
+};
+
+/* The accuracy/size front (pareto.c): one sensitivity budget per target,
+ * each measured in the background, sorted by size. */
+struct pareto_point {
+	struct alloc_target target;
+	struct budget b;	/* owned */
+	struct budget_cost cost;
+	double assumed;		/* sum of single-layer drops (curves), else NaN */
+	int state;		/* 0 waiting, 1 measured, -1 failed */
+	double top1, drop, lo, hi;
+};
+
+struct pareto {
+	int n, cur;
+	struct pareto_point pt[ALLOC_PARETO_MAX];
+	uint64_t gen;		/* bumped by each new front: old measurements are dropped */
+	int unreachable;	/* targets the source could not meet */
+	enum alloc_target_kind kind;
+	char what[128];		/* the source */
+	char last[64];		/* the last target kind asked for */
 };
 
 struct hist {
@@ -182,6 +225,9 @@ struct tui {
 	struct tui_budget budget;
 	struct hist hist;
 	struct prompt prompt;
+	struct tui_criteria crit;
+	struct pareto pareto;
+	char fill_last[64];	/* the last fill target typed */
 
 	char msg[TUI_MSG_MAX];
 	int msg_error;
@@ -274,6 +320,44 @@ void scan_progress(const struct tui *t, int *done, int *total);
 int scan_save(struct tui *t, const char *path, char **cause);
 void scan_free(struct scan *s);
 
+/* ---- crit.c ---- */
+void crit_init(struct tui *t);
+void crit_free(struct tui_criteria *c);
+/* Adds the columns of a rank file made from the same weights. */
+int crit_load(struct tui *t, const char *path, char **cause);
+void crit_agreement(const struct tui *t, struct crit_agreement_view *v);
+void crit_agreement_free(struct crit_agreement_view *v);
+/* One line: which criterion predicts the measured drops best. */
+char *crit_reading(const struct tui *t, const struct crit_agreement_view *v, char *buf, size_t size);
+
+/* ---- autobudget.c ---- */
+/* Where a budget for a target comes from: the measured curves when every
+ * weight layer has some, else one criterion's scores. */
+struct autosrc {
+	int curves_ok;
+	struct sens_curves curves;	/* owned */
+	int col;			/* criterion column otherwise */
+	char what[128];
+};
+void autosrc_get(const struct tui *t, struct alloc_target *target, struct autosrc *s);
+void autosrc_free(struct autosrc *s);
+int autosrc_allocate(const struct tui *t, const struct autosrc *s, const struct alloc_target *target,
+    struct budget *out, double *assumed, char **cause);
+/* Sum of single-layer drops measured for the budget's settings, NaN if unknown. */
+double autobudget_assumed(const struct tui *t, const struct budget *b);
+/* Fills the budget for a target typed as for `safer budget --target`. */
+void autobudget_fill(struct tui *t, const char *text);
+
+/* ---- pareto.c ---- */
+/* A new front over the targets of one kind ("bits", "sparsity", "size", "drop"). */
+void pareto_start(struct tui *t, const char *kind);
+int pareto_next(const struct tui *t, struct job_ref *out);
+void pareto_record(struct tui *t, const struct job_ref *ref, const struct engine_progress *p);
+void pareto_failed(struct tui *t, const struct job_ref *ref);
+void pareto_move(struct tui *t, int dir);
+void pareto_apply(struct tui *t);
+void pareto_free(struct pareto *p);
+
 /* ---- hist.c ---- */
 void hist_update(struct tui *t);
 
@@ -328,6 +412,8 @@ void view_budget_change(struct tui *t, int dir);
 void view_budget_clear(struct tui *t, int whole_layer);
 void view_budget_apply(struct tui *t);
 void view_budget_totals(struct tui *t, const struct tui_rect *r, int y, int lines);
+void view_criteria_draw(struct tui *t, const struct tui_rect *r);
+void view_pareto_draw(struct tui *t, const struct tui_rect *r);
 void view_detail_draw(struct tui *t);
 void view_help_draw(struct tui *t);
 

@@ -68,17 +68,33 @@ static void layout(struct tui *t)
 	t->r_detail = (struct tui_rect){ top, 0, detail, cols };
 }
 
+/* Tab titles: all of them when they fit, else without gaps, else the three
+ * first views plus the one shown (80 columns). */
 static void view_tabs(struct tui *t, const struct tui_rect *r)
 {
-	static const char *const names[VIEW_COUNT] = { "Curve", "Heatmap", "Budget" };
+	static const char *const names[VIEW_COUNT] = { "Curve", "Heatmap", "Budget", "Criteria", "Pareto" };
 	draw_title(t, r, "", 0);
-	int x = 1;
+	int gap = 1, core = VIEW_COUNT, x = 1;
+	for (;;) {
+		int w = 1;
+		for (int v = 0; v < VIEW_COUNT; v++)
+			if (v < core || t->view == (enum tui_view)v)
+				w += draw_width(names[v]) + 2 + gap;
+		if (w <= r->w || core == VIEW_CRITERIA)
+			break;
+		if (gap)
+			gap = 0;
+		else
+			core = VIEW_CRITERIA;
+	}
 	for (int v = 0; v < VIEW_COUNT; v++) {
+		if (v >= core && t->view != (enum tui_view)v)
+			continue;
 		int on = t->view == (enum tui_view)v;
 		attr_t attr = on ? t->attr[t->focus == PANE_VIEW ? R_FOCUS : R_TITLE] | (t->focus == PANE_VIEW ? 0 : A_REVERSE)
 			      : t->attr[R_DIM];
 		draw_textf(r, 0, x, attr, " %s ", names[v]);
-		x += draw_width(names[v]) + 3;
+		x += draw_width(names[v]) + 2 + gap;
 	}
 	char ctx[64];
 	snprintf(ctx, sizeof ctx, " %s ", perturb_kind_name(t->kind));
@@ -95,6 +111,8 @@ static void draw_view(struct tui *t)
 	case VIEW_CURVE: view_curve_draw(t, &body); break;
 	case VIEW_HEATMAP: view_heatmap_draw(t, &body); break;
 	case VIEW_BUDGET: view_budget_draw(t, &body); break;
+	case VIEW_CRITERIA: view_criteria_draw(t, &body); break;
+	case VIEW_PARETO: view_pareto_draw(t, &body); break;
 	default: break;
 	}
 }

@@ -141,6 +141,26 @@ static void measured_line(struct tui *t, const struct tui_rect *r, int y)
 		draw_textf(r, y, x + 7, t->attr[R_DIM], " drop %.2f [%.2f,%.2f]", drop, lo, hi);
 }
 
+/* The sum of the single-layer drops measured for the budget's settings
+ * against the joint drop: does additivity hold for this budget? */
+static void additivity_line(struct tui *t, const struct tui_rect *r, int y)
+{
+	const struct tui_budget *b = &t->budget;
+	if (b->b.n == 0)
+		return;
+	if (!isfinite(b->assumed)) {
+		draw_text(r, y, 0, t->attr[R_DIM], "additivity: singles not all measured");
+		return;
+	}
+	if (b->prog_gen == b->gen && b->prog.done > 0) {
+		double drop, lo, hi;
+		progress_drop(&b->prog, &drop, &lo, &hi);
+		draw_textf(r, y, 0, A_NORMAL, "additivity: sum of singles %.2f, joint %.2f", b->assumed, drop);
+	} else {
+		draw_textf(r, y, 0, A_NORMAL, "additivity: sum of singles %.2f", b->assumed);
+	}
+}
+
 void view_budget_totals(struct tui *t, const struct tui_rect *r, int y, int lines)
 {
 	const struct budget_cost *c = &t->budget.cost;
@@ -189,5 +209,8 @@ void view_budget_draw(struct tui *t, const struct tui_rect *r)
 	draw_textf(r, y++, 0, A_NORMAL, "BOPs %s of %s %s sparsity %.0f%%", fmt_si(c->bops, a, sizeof a),
 	    fmt_si(c->float_bops, b, sizeof b), t->g.dot, 100 * c->sparsity);
 	measured_line(t, r, y++);
-	draw_text(r, y, 0, t->attr[R_DIM], "h/l field +/- value x clear a add ? keys");
+	additivity_line(t, r, y++);
+	if (t->budget.source[0])
+		draw_textf(r, y++, 0, t->attr[R_DIM], "filled: %s", t->budget.source);
+	draw_text(r, y, 0, t->attr[R_DIM], "h/l field +/- value x clear a add f fill ? keys");
 }

@@ -338,6 +338,29 @@ static void test_curves_from_scan(void **state)
 	free(cause);
 }
 
+/* The front's targets: the range of each kind, within ALLOC_PARETO_MAX. */
+static void test_pareto_targets(void **state)
+{
+	(void)state;
+	struct alloc_target t;
+	char *cause = NULL;
+	double v[ALLOC_PARETO_MAX];
+	setup_net();
+	assert_int_equal(alloc_target_parse("bits", &t, &cause), 0);
+	int n = alloc_pareto_targets(&t, &net, v);
+	assert_int_equal(n, 6);
+	assert_true(v[0] == 2 && v[n - 1] == 8);
+	assert_int_equal(alloc_target_parse("sparsity", &t, &cause), 0);
+	n = alloc_pareto_targets(&t, &net, v);
+	assert_int_equal(n, 9);
+	assert_true(fabs(v[0] - 0.1) < 1e-12 && fabs(v[8] - 0.9) < 1e-12);
+	assert_int_equal(alloc_target_parse("size", &t, &cause), 0);
+	n = alloc_pareto_targets(&t, &net, v);
+	assert_true(n > 0 && n <= ALLOC_PARETO_MAX);
+	for (int i = 0; i < n; i++)	/* between float32 and 1/16 of it */
+		assert_true(v[i] < 4.0 * (double)net.total_params && v[i] > 4.0 * (double)net.total_params / 16);
+}
+
 static void test_target_parse(void **state)
 {
 	(void)state;
@@ -374,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_uniform),
 		cmocka_unit_test(test_curves_from_scan),
 		cmocka_unit_test(test_target_parse),
+		cmocka_unit_test(test_pareto_targets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

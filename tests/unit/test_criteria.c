@@ -248,6 +248,20 @@ static void test_agreement_known(void **state)
 	assert_int_equal(a.k, 2);
 }
 
+static void test_best(void **state)
+{
+	(void)state;
+	int second;
+	double v[5] = { 0.2, NAN, 0.9, -0.5, 0.4 };
+	assert_int_equal(criteria_best(v, 5, &second), 2);
+	assert_int_equal(second, 4);
+	double none[2] = { NAN, NAN };
+	assert_int_equal(criteria_best(none, 2, &second), -1);
+	assert_int_equal(second, -1);
+	double one[2] = { NAN, -1 };
+	assert_int_equal(criteria_best(one, 2, NULL), 1);
+}
+
 static void test_parse_names(void **state)
 {
 	(void)state;
@@ -358,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_integrated_gradients),
 		cmocka_unit_test(test_rank_order),
 		cmocka_unit_test(test_agreement_known),
+		cmocka_unit_test(test_best),
 		cmocka_unit_test(test_parse_names),
 		cmocka_unit_test(test_rank_file_csv),
 		cmocka_unit_test(test_rank_file_json),

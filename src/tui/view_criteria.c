@@ -1,0 +1,183 @@
+/* view_criteria.c - the criteria pane: for each importance criterion its
+ * ranking of the weight layers (most important first) next to the ranking by
+ * the drop measured at the current kind and level, its agreement with those
+ * drops (Spearman rho, Kendall tau-b, top-K overlap, as `safer compare`
+ * computes them) and the one-line reading of which criterion predicts best. */
+#include "tui.h"
+#include "stats.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_W 10
+#define ORDER_X 33	/* name, rho, tau, top-K, rank of the selected layer */
+#define ORDER_X_NARROW 21	/* name, rho, top-K: 80 columns keep room for the order */
+#define WIDE(r) ((r)->w >= ORDER_X + 16)
+
+/* Rows of the table sorted by rank (NaN ranks left out); returns how many. */
+static int order_of(const double *rank, int n, int *out)
+{
+	int m = 0;
+	for (int i = 0; i < n; i++)
+		if (isfinite(rank[i]))
+			out[m++] = i;
+	for (int i = 1; i < m; i++)	/* insertion sort, stable: tens of layers */
+		for (int j = i; j > 0 && rank[out[j]] < rank[out[j - 1]]; j--) {
+			int x = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = x;
+		}
+	return m;
+}
+
+/* The layers in order, the selected one highlighted, "…" when cut. */
+static void draw_order(const struct tui *t, const struct tui_rect *r, int y, int x, const double *rank)
+{
+	const struct criteria_table *ct = &t->crit.table;
+	int *ord = xcalloc((size_t)(ct->n > 0 ? ct->n : 1), sizeof *ord);
+	int m = order_of(rank, ct->n, ord);
+	for (int i = 0; i < m; i++) {
+		char s[16];
+		int layer = ct->layers[ord[i]], w = snprintf(s, sizeof s, "%d", layer);
+		if (x + w + (i < m - 1 ? 2 : 0) > r->w) {
+			draw_text(r, y, x, t->attr[R_DIM], t->g.ellipsis);
+			break;
+		}
+		draw_text(r, y, x, layer == t->layer ? t->attr[R_SELECT] : A_NORMAL, s);
+		x += w + 1;
+	}
+	free(ord);
+}
+
+static void num(char *buf, size_t size, double v)
+{
+	if (isfinite(v))
+		snprintf(buf, size, "%5.2f", v);
+	else
+		snprintf(buf, size, "%5s", "-");
+}
+
+static void row(struct tui *t, const struct tui_rect *r, int y, const char *name, attr_t attr,
+    const struct criteria_agreement *a, const double *rank, int sel)
+{
+	char rho[16] = "    -", tau[16] = "    -", top[16] = "   -", rk[16] = "  -";
+	if (a) {
+		num(rho, sizeof rho, a->spearman);
+		num(tau, sizeof tau, a->kendall);
+		if (a->k > 0)
+			snprintf(top, sizeof top, "%2d/%d", a->topk, a->k);
+	}
+	if (sel >= 0 && isfinite(rank[sel]))
+		snprintf(rk, sizeof rk, "%3g", rank[sel]);
+	if (WIDE(r)) {
+		draw_textf(r, y, 0, attr, "%-*.*s%s %s %4s %3s", NAME_W, NAME_W - 1, name, rho, tau, top, rk);
+		draw_order(t, r, y, ORDER_X, rank);
+	} else {
+		draw_textf(r, y, 0, attr, "%-*.*s%s %4s", NAME_W, NAME_W - 1, name, rho, top);
+		draw_order(t, r, y, ORDER_X_NARROW, rank);
+	}
+}
+
+/* The reading, wrapped on at most `lines` lines at spaces. */
+static int draw_wrapped(const struct tui *t, const struct tui_rect *r, int y, int lines, attr_t attr, const char *s)
+{
+	int used = 0;
+	while (*s && used < lines) {
+		int len = (int)strlen(s), cut = len;
+		if (len > r->w) {
+			cut = r->w;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = r->w;
+		}
+		char line[512];
+		snprintf(line, sizeof line, "%.*s", cut < (int)sizeof line - 1 ? cut : (int)sizeof line - 1, s);
+		draw_text(r, y + used, 0, attr, line);
+		used++;
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+	(void)t;
+	return used;
+}
+
+void view_criteria_draw(struct tui *t, const struct tui_rect *r)
+{
+	const struct criteria_table *ct = &t->crit.table;
+	if (ct->n == 0 || ct->ncols == 0) {
+		draw_text(r, 0, 0, t->attr[R_DIM], "no weight layers: no criteria");
+		return;
+	}
+	if (r->h < 4 || r->w < 30) {
+		draw_text(r, 0, 0, t->attr[R_DIM], "criteria: enlarge the window");
+		return;
+	}
+	struct crit_agreement_view v;
+	crit_agreement(t, &v);
+	char lv[32], reading[256], hdr[64];
+	int sel = -1;
+	for (int i = 0; i < ct->n; i++)
+		if (ct->layers[i] == t->layer)
+			sel = i;
+	levels_format(t->kind, t->level[t->kind], lv, sizeof lv);
+	draw_textf(r, 0, 0, t->attr[R_DIM], "%s %s %s %d/%d layers measured%s%s", perturb_kind_name(t->kind), lv,
+	    t->g.dot, v.measured, v.n, t->crit.rank_path ? " + " : "", t->crit.rank_path ? "rank file" : "");
+	if (WIDE(r))
+		snprintf(hdr, sizeof hdr, "%-*s  rho   tau top%d #L%d", NAME_W, "criterion", t->crit.k, t->layer);
+	else
+		snprintf(hdr, sizeof hdr, "%-*s  rho top%d", NAME_W, "criterion", t->crit.k);
+	draw_text(r, 1, 0, t->attr[R_TITLE], hdr);
+	draw_text(r, 1, WIDE(r) ? ORDER_X : ORDER_X_NARROW, t->attr[R_TITLE], "order");
+
+	/* the measured ranking: drops, larger = more critical */
+	double *mrank = xcalloc((size_t)ct->n, sizeof *mrank), *neg = xcalloc((size_t)ct->n, sizeof *neg);
+	for (int i = 0; i < ct->n; i++)
+		neg[i] = -v.truth[i];
+	{
+		int m = 0;
+		double *x = xcalloc((size_t)ct->n, sizeof *x), *rk = xcalloc((size_t)ct->n, sizeof *rk);
+		int *idx = xcalloc((size_t)ct->n, sizeof *idx);
+		for (int i = 0; i < ct->n; i++) {
+			mrank[i] = NAN;
+			if (isfinite(neg[i])) {
+				idx[m] = i;
+				x[m++] = neg[i];
+			}
+		}
+		stats_ranks(x, m, rk);
+		for (int i = 0; i < m; i++)
+			mrank[idx[i]] = rk[i];
+		free(x);
+		free(rk);
+		free(idx);
+	}
+	row(t, r, 2, "measured", t->attr[R_ACCENT], NULL, mrank, sel);
+
+	int reading_lines = r->h >= 9 ? 2 : 1;
+	int room = r->h - 3 - reading_lines, y = 3;
+	for (int j = 0; j < ct->ncols && y - 3 < room; j++, y++) {
+		double *rank = xcalloc((size_t)ct->n, sizeof *rank);
+		for (int i = 0; i < ct->n; i++)
+			rank[i] = ct->rank[(size_t)i * ct->ncols + j];
+		int last = j == room - 1 && ct->ncols > room;
+		if (last) {
+			draw_textf(r, y, 0, t->attr[R_DIM], "%s %d more (a taller window shows them)", t->g.ellipsis,
+			    ct->ncols - j);
+		} else {
+			const struct criteria_agreement *a = v.measured >= 2 ? &v.a[j] : NULL;
+			row(t, r, y, criterion_name(ct->cols[j]), j == v.best && v.measured >= 2 ? t->attr[R_GOOD] : A_NORMAL, a,
+			    rank, sel);
+		}
+		free(rank);
+	}
+	crit_reading(t, &v, reading, sizeof reading);
+	draw_wrapped(t, r, y, r->h - y, v.best >= 0 && v.measured >= 2 ? A_BOLD : t->attr[R_DIM], reading);
+	free(mrank);
+	free(neg);
+	crit_agreement_free(&v);
+}
