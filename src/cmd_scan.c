@@ -429,7 +429,8 @@ static int scan_exec(int argc, char **argv)
 		goto out;
 	}
 	if (scan_mpi_size() > 1 && !so.output) {
-		fprintf(stderr, "safer: scan: under MPI give -o FILE (rank 0 writes it)\n");
+		if (scan_mpi_rank() == 0)	/* every rank stops: one message */
+			fprintf(stderr, "safer: scan: under MPI give -o FILE (rank 0 writes it)\n");
 		goto out;
 	}
 	if (common_opts_finish(&so.common, &cause) != 0) {

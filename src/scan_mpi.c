@@ -115,6 +115,11 @@ int scan_mpi_end(int status)
 	return status;
 }
 
+static const char *signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : strsignal(sig);
+}
+
 static char *mpi_error(int err)
 {
 	char text[MPI_MAX_ERROR_STRING];
@@ -184,6 +189,7 @@ struct coord {
 	int status;		/* the first failure's exit status; 0 while all goes well */
 	double stop_at;		/* when the STOPs of a failure went out */
 	unsigned char *stopped;	/* per rank: STOP sent (or unreachable) */
+	int *measured;		/* per rank: rows it measured (shown at the end) */
 	int byes;
 	int tty;
 };
@@ -232,11 +238,12 @@ static void coord_answer(struct coord *c, int to)
 		coord_send(c, to, TAG_STOP, 0);
 }
 
-static void coord_save(struct coord *c, int index, const struct scan_row *row)
+static void coord_save(struct coord *c, int from, int index, const struct scan_row *row)
 {
 	char *cause = NULL;
 	if (index < 0 || index >= c->s->nplan || c->s->done[index])
 		return;
+	c->measured[from]++;
 	if (scan_state_save(c->s, index, row, &cause) != 0) {
 		coord_fail(c, EXIT_BAD_INPUT, cause);
 		return;
@@ -278,12 +285,12 @@ static void coord_receive(struct coord *c)
 			coord_hello(c, from, &u);
 			break;
 		case TAG_RESULT:
-			coord_save(c, u.index, &u.row);	/* even after a failure: it is finished */
+			coord_save(c, from, u.index, &u.row);	/* even after a failure: it is finished */
 			coord_answer(c, from);
 			break;
 		case TAG_QUIT:
 			coord_fail(c, u.status ? u.status : EXIT_FAILURE_RUNTIME,
-			    u.status >= 128 ? xasprintf("rank %d stopped by %s", from, strsignal(u.status - 128))
+			    u.status >= 128 ? xasprintf("rank %d stopped by %s", from, signal_name(u.status - 128))
 					    : xasprintf("rank %d failed", from));
 			break;
 		case TAG_BYE:
@@ -298,11 +305,12 @@ static int coordinate(struct scan_state *s)
 	struct coord c = { .s = s, .tty = isatty(2) };
 	struct local l = { 0, -1 };
 	c.stopped = xcalloc((size_t)mpi_size, 1);
+	c.measured = xcalloc((size_t)mpi_size, sizeof *c.measured);
 	char *cause = NULL;
 	for (;;) {
 		if (cmd_interrupted && c.status == 0)
 			coord_fail(&c, cmd_interrupt_status(), xasprintf("stopped by %s (mpirun sends SIGTERM to every rank "
-			    "when it is interrupted or when a rank dies)", strsignal(cmd_interrupted)));
+			    "when it is interrupted or when a rank dies)", signal_name(cmd_interrupted)));
 		if (c.status == 0 && l.id == 0 && rows_left(&c) && local_start(s, &l, c.next++, &cause) != 0)
 			coord_fail(&c, EXIT_BAD_INPUT, cause);
 		if (c.status != 0 && c.stop_at == 0) {
@@ -324,13 +332,20 @@ static int coordinate(struct scan_state *s)
 		if (r < 0)
 			coord_fail(&c, EXIT_BAD_INPUT, cause);
 		else if (r > 0)
-			coord_save(&c, l.index, &row);
+			coord_save(&c, 0, l.index, &row);
 		coord_receive(&c);
 	}
 	if (c.tty && c.status == 0)
 		fputc('\n', stderr);
 	if (c.status == 0 && scan_state_finish(s, &cause) != 0)
 		coord_fail(&c, EXIT_BAD_INPUT, cause);
+	if (c.status == 0) {	/* how the rows were shared: load balance at a glance */
+		fprintf(stderr, "safer: rows measured by rank 0..%d:", mpi_size - 1);
+		for (int r = 0; r < mpi_size; r++)
+			fprintf(stderr, " %d", c.measured[r]);
+		fputc('\n', stderr);
+	}
+	free(c.measured);
 	free(c.stopped);
 	return c.status;
 }
