@@ -9,7 +9,9 @@
 #    are rows of A.csv in A's order (gaps allowed: ranks finish out of order);
 #  - C.csv = a copy of B.csv;  --resume of B.csv under mpirun -np 3 and of
 #    C.csv in one process: both equal A.csv apart from seconds;
-#  - --resume under MPI with another --seed: exit 2, B.csv unchanged.
+#  - --resume under MPI with another --seed: exit 2, B.csv unchanged;
+#  - D.csv: a single-process scan stopped by SIGINT, resumed under MPI:
+#    equal to A.csv apart from seconds.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -42,5 +44,19 @@ check "resumed B.csv (MPI) = A.csv apart from seconds" same_csv "$T/A.csv" "$T/B
 run "$SAFER" "${SCAN[@]}" -o "$T/C.csv" --resume
 check "--resume of the MPI file in one process exits 0" [ "$RC" -eq 0 ]
 check "resumed C.csv (one process) = A.csv apart from seconds" same_csv "$T/A.csv" "$T/C.csv"
+
+"$SAFER" "${SCAN[@]}" -o "$T/D.csv" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 600); do
+	[ -f "$T/D.csv" ] && [ "$(csv_rows "$T/D.csv")" -ge 3 ] && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+kill -INT "$pid" 2>/dev/null
+wait_pid "$pid" 30
+check "single-process scan stopped by SIGINT: 130 ($WAIT_RC), $(csv_rows "$T/D.csv") rows" [ "$WAIT_RC" == 130 ]
+mpi_run 3 "$SAFER" "${SCAN[@]}" -t 1 -o "$T/D.csv" --resume
+check "--resume of the single-process file under MPI exits 0" [ "$RC" -eq 0 ]
+check "resumed D.csv (MPI) = A.csv apart from seconds" same_csv "$T/A.csv" "$T/D.csv"
 
 finish
