@@ -15,6 +15,7 @@
 #include "scan_mpi.h"
 #include "engine.h"
 #include "report.h"
+#include "rng.h"
 #include "scan.h"
 #include "util.h"
 
@@ -35,6 +36,7 @@ struct up {
 	int index;		/* RESULT: the plan row */
 	int status;		/* QUIT: this rank's exit status */
 	int nplan;		/* HELLO */
+	uint64_t plan_hash;	/* HELLO: every row's job, --adaptive */
 	char weights_checksum[24], data_checksum[24];	/* HELLO */
 	struct scan_row row;	/* RESULT */
 };
@@ -128,6 +130,21 @@ static char *mpi_error(int err)
 	return xasprintf("%.*s", len, text);
 }
 
+/* What a rank would measure: each row's layer, kind, level, rate and seed. */
+static uint64_t plan_hash(const struct scan_state *s)
+{
+	uint64_t h = rng_mix64((uint64_t)s->nplan), bits;
+	memcpy(&bits, &s->so->eps, sizeof bits);
+	h = rng_mix64(h ^ bits);
+	for (int i = 0; i < s->nplan; i++) {
+		struct job_item it;
+		scan_row_item(s, i, &it);
+		memcpy(&bits, &it.p.rate, sizeof bits);
+		h = rng_mix64(h ^ it.p.seed ^ (uint64_t)it.layer << 32 ^ bits);
+	}
+	return h;
+}
+
 /* ---- this rank's own engine, polled ------------------------------------------------ */
 
 struct local {
@@ -190,7 +207,7 @@ struct coord {
 	double stop_at;		/* when the STOPs of a failure went out */
 	unsigned char *stopped;	/* per rank: STOP sent (or unreachable) */
 	int *measured;		/* per rank: rows it measured (shown at the end) */
-	int byes;
+	int hellos, byes;	/* ranks checked, ranks done */
 	int tty;
 };
 
@@ -206,8 +223,11 @@ static void coord_fail(struct coord *c, int status, char *why)
 {
 	if (c->status == 0) {
 		c->status = status;
-		fprintf(stderr, "%ssafer: scan: %s; %d of %d rows saved in %s, --resume continues\n", c->tty ? "\n" : "",
-		    why, c->s->ndone, c->s->nplan, c->s->so->output);
+		if (c->s->ndone > 0)
+			fprintf(stderr, "%ssafer: scan: %s; %d of %d rows saved in %s, --resume continues\n",
+			    c->tty ? "\n" : "", why, c->s->ndone, c->s->nplan, c->s->so->output);
+		else
+			fprintf(stderr, "%ssafer: scan: %s; no row saved\n", c->tty ? "\n" : "", why);
 	}
 	free(why);
 }
@@ -256,14 +276,15 @@ static void coord_hello(struct coord *c, int from, const struct up *u)
 {
 	const struct scan_header *h = &c->s->h;
 	const char *what = NULL;
+	c->hellos++;
 	if (strncmp(u->weights_checksum, h->weights_checksum, sizeof u->weights_checksum) != 0)
 		what = "another model (weights checksum differs)";
 	else if (strncmp(u->data_checksum, h->data_checksum, sizeof u->data_checksum) != 0)
 		what = "another data set (data checksum differs)";
-	else if (u->nplan != c->s->nplan)
-		what = "another number of rows";
+	else if (u->nplan != c->s->nplan || u->plan_hash != plan_hash(c->s))
+		what = "other scan options (rows, levels, seed, --rate or --adaptive differ)";
 	if (what)
-		coord_fail(c, EXIT_BAD_INPUT, xasprintf("rank %d loaded %s than rank 0", from, what));
+		coord_fail(c, EXIT_BAD_INPUT, xasprintf("rank %d has %s from rank 0", from, what));
 	coord_answer(c, from);
 }
 
@@ -311,7 +332,9 @@ static int coordinate(struct scan_state *s)
 		if (cmd_interrupted && c.status == 0)
 			coord_fail(&c, cmd_interrupt_status(), xasprintf("stopped by %s (mpirun sends SIGTERM to every rank "
 			    "when it is interrupted or when a rank dies)", signal_name(cmd_interrupted)));
-		if (c.status == 0 && l.id == 0 && rows_left(&c) && local_start(s, &l, c.next++, &cause) != 0)
+		/* no row before every rank is known to measure the same thing */
+		if (c.status == 0 && c.hellos == mpi_size - 1 && l.id == 0 && rows_left(&c) &&
+		    local_start(s, &l, c.next++, &cause) != 0)
 			coord_fail(&c, EXIT_BAD_INPUT, cause);
 		if (c.status != 0 && c.stop_at == 0) {
 			local_cancel(s, &l);
@@ -372,6 +395,7 @@ static int work(struct scan_state *s)
 	char *cause = NULL;
 	memset(&u, 0, sizeof u);
 	u.nplan = s->nplan;
+	u.plan_hash = plan_hash(s);
 	snprintf(u.weights_checksum, sizeof u.weights_checksum, "%s", s->h.weights_checksum);
 	snprintf(u.data_checksum, sizeof u.data_checksum, "%s", s->h.data_checksum);
 	if (work_send(&u, TAG_HELLO) != 0)

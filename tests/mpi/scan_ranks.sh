@@ -9,7 +9,10 @@
 #  - "rows measured by rank 0..2" shows each rank measured at least one row;
 #  - under MPI without -o: exit 2, one "safer: " line;
 #  - an existing file without --resume/--force: exit 2, the file unchanged,
-#    one "safer: " line.
+#    one "safer: " line;
+#  - ranks started with other weights, or another seed (mpirun's
+#    "-np 1 CMD : -np 2 CMD'"): exit 2, one line naming the difference, no
+#    file written.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -43,5 +46,18 @@ check_eq "existing file without --resume: exit 2" 2 "$RC"
 check "existing file without --resume: one 'safer:' line naming it" \
 	[ "$(grep -c '^safer: ' "$T/err")" -eq 1 -a "$(grep -c "^safer: $T/B.csv: exists" "$T/err")" -eq 1 ]
 check_eq "existing file without --resume: unchanged" "$sum" "$(sha "$T/B.csv")"
+
+cp "$PLAIN_WEIGHTS" "$T/other.weights"
+# one float of the last layer's weights changed: same size, another checksum
+printf '\x00\x00\x80\x3f' | dd of="$T/other.weights" bs=1 seek=$(($(stat -c %s "$T/other.weights") - 40)) conv=notrunc 2>/dev/null
+mpi_run 1 "$SAFER" "${SCAN[@]}" -t 1 -o "$T/W.csv" : -np 2 "$SAFER" "${SCAN[@]}" -t 1 -w "$T/other.weights" -o "$T/W.csv"
+check_eq "ranks with other weights: exit 2" 2 "$RC"
+check "ranks with other weights: one line naming it: $(grep '^safer: ' "$T/err")" \
+	[ "$(grep -c '^safer: ' "$T/err")" -eq 1 -a "$(grep -c '^safer: scan: rank [12] has another model' "$T/err")" -eq 1 ]
+check "ranks with other weights: no file written" [ ! -e "$T/W.csv" ]
+mpi_run 1 "$SAFER" "${SCAN[@]}" -t 1 -o "$T/W.csv" : -np 2 "$SAFER" "${SCAN[@]}" -t 1 --seed 7 -o "$T/W.csv"
+check "ranks with another seed: exit 2, one line naming it: $(grep '^safer: ' "$T/err")" \
+	[ "$RC" -eq 2 -a "$(grep -c '^safer: ' "$T/err")" -eq 1 -a "$(grep -c '^safer: scan: rank [12] has other scan options' "$T/err")" -eq 1 ]
+check "ranks with another seed: no file written" [ ! -e "$T/W.csv" ]
 
 finish
