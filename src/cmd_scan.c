@@ -5,6 +5,8 @@
 #include "engine.h"
 #include "options.h"
 #include "report.h"
+#include "scan.h"
+#include "scan_mpi.h"
 #include "stats.h"
 #include "util.h"
 
@@ -23,7 +25,9 @@ static const char scan_help[] =
 "                  [-o FILE] [--resume] [--trials T] [--seed S] [--rate R] [--adaptive EPS]\n"
 "For every weight layer (or the listed ones) x kind x level (x trial for\n"
 "stochastic kinds) measure top-1, the drop from the baseline with a paired 95%\n"
-"interval, agreement with the unperturbed network and the mean KL divergence.\n\n"
+"interval, agreement with the unperturbed network and the mean KL divergence.\n"
+"Built with configure --with-mpi and started by mpirun or srun, the rows are\n"
+"shared among the MPI ranks and rank 0 writes FILE (-o is then required).\n\n"
 "  -p, --perturb SPEC    KIND:L1,L2,... or KIND:FROM:TO:STEP (repeatable)\n"
 "  -l, --layers LIST     layer indexes, e.g. 0,2,5-7 (default: all weight layers)\n"
 "  -o, --output FILE     results as CSV (.csv) or JSON (.json), saved after every row\n"
@@ -34,16 +38,6 @@ static const char scan_help[] =
 "      --rate R          fraction of weights hit by bitpos (default 0.001)\n"
 "      --adaptive EPS    stop each row when the drop is known within EPS points\n\n"
 COMMON_HELP;
-
-struct scan_opts {
-	struct common_opts common;
-	struct perturb_grid *grids;
-	int ngrids;
-	const char *layers, *output;
-	int resume, force, trials;
-	uint64_t seed;
-	double rate, eps;
-};
 
 /* "0,2,5-7" -> sorted unique flags over [0, n). */
 static int parse_layers(const char *text, const struct model *m, unsigned char *pick, char **cause)
@@ -123,7 +117,7 @@ static int check_resume(const char *path, const struct scan_header *old, const s
 	return 0;
 }
 
-static void progress_bar(int done, int total, double t0)
+void scan_progress_bar(int done, int total, double t0)
 {
 	double el = now_seconds() - t0, rate = el > 0 ? done / el : 0;
 	double left = rate > 0 ? (total - done) / rate : 0;
@@ -148,130 +142,204 @@ static void print_trials_summary(FILE *out, const struct scan_row *rows, int n)
 	    rows[0].layer, rows[0].layer_kind, perturb_kind_name(rows[0].kind), rows[0].level, mean, sd, lo, hi, n);
 }
 
-static int run_row(struct engine *e, const struct scan_opts *so, int layer, enum perturb_kind kind,
-    double level, int trial, struct scan_row *row, char **cause)
-{
-	struct job_item item = { layer, { kind, level, so->rate,
-	    perturb_trial_seed(so->seed, layer, (int)kind, level, trial) } };
-	struct engine_job job = { .nitems = 1, .items = &item, .adaptive_eps = so->eps };
-	struct engine_progress p;
-	if (engine_run(e, &job, &p, &cmd_interrupted, cause) != 0)
-		return -1;
-	if (!p.finished)
-		return 1;	/* interrupted: the row is dropped */
-	memset(row, 0, sizeof *row);
-	row->layer = layer;
-	snprintf(row->layer_kind, sizeof row->layer_kind, "%s", engine_model(e)->layers[layer].kind_name);
-	row->kind = kind;
-	row->level = level;
-	row->trial = trial;
-	row->top1 = progress_top1(&p);
-	progress_drop(&p, &row->drop, &row->drop_lo, &row->drop_hi);
-	if (p.labelled == 0)
-		row->drop = row->drop_lo = row->drop_hi = NAN;
-	row->agree = progress_agree(&p);
-	row->kl = progress_kl(&p);
-	row->images = p.done;
-	row->seconds = p.seconds;
-	return 0;
-}
-
-static int already_done(const struct scan_file *f, const struct scan_row *key)
-{
-	for (int i = 0; i < f->n; i++)
-		if (scan_row_same_key(&f->rows[i], key))
-			return 1;
-	return 0;
-}
-
-static int scan_run(struct scan_opts *so, struct engine *e, const struct dataset *d, const unsigned char *pick)
+void scan_state_init(struct scan_state *s, const struct scan_opts *so, struct engine *e,
+    const struct dataset *d, const unsigned char *pick)
 {
 	const struct model *m = engine_model(e);
-	struct scan_header h;
-	make_header(so, e, d, &h);
-	struct scan_file out = { 0 };
-	char *cause = NULL;
-	int rc = EXIT_OK;
-	if (so->output) {
-		struct stat st;
-		int exists = stat(so->output, &st) == 0;
-		if (so->resume && exists) {
-			if (scan_file_read(so->output, &out, &cause) != 0 ||
-			    check_resume(so->output, &out.header, &h, &cause) != 0) {
-				scan_file_free(&out);
-				scan_header_free(&h);
-				return cmd_fail(cause);
+	memset(s, 0, sizeof *s);
+	s->so = so;
+	s->e = e;
+	s->t0 = now_seconds();
+	make_header(so, e, d, &s->h);
+	for (int pass = 0; pass < 2; pass++) {	/* count, then fill */
+		int n = 0;
+		for (int l = 0; l < m->n; l++)
+			for (int g = 0; pick[l] && g < so->ngrids; g++) {
+				const struct perturb_grid *gr = &so->grids[g];
+				int trials = perturb_kind_is_stochastic(gr->kind) ? so->trials : 1;
+				for (int v = 0; v < gr->nlevels; v++)
+					for (int t = 0; t < trials; t++, n++)
+						if (pass)
+							s->plan[n] = (struct scan_row){ .layer = l, .kind = gr->kind,
+							    .level = gr->levels[v], .trial = t };
 			}
-		} else {
-			if (exists && !so->force && !so->resume) {
-				scan_header_free(&h);
-				return cmd_fail(xasprintf("%s: exists (--resume continues it, --force replaces it)", so->output));
-			}
-			scan_file_init(&out, so->output, &h);
+		if (pass == 0) {
+			s->nplan = n;
+			s->plan = xcalloc(n > 0 ? (size_t)n : 1, sizeof *s->plan);
 		}
 	}
-	int total = 0, done = 0;
-	for (int l = 0; l < m->n; l++)
-		for (int g = 0; pick[l] && g < so->ngrids; g++)
-			total += so->grids[g].nlevels * (perturb_kind_is_stochastic(so->grids[g].kind) ? so->trials : 1);
+	s->done = xcalloc(s->nplan > 0 ? (size_t)s->nplan : 1, 1);
+}
+
+int scan_state_open(struct scan_state *s, char **cause)
+{
+	const struct scan_opts *so = s->so;
+	if (!so->output)
+		return 0;
+	struct stat st;
+	int exists = stat(so->output, &st) == 0;
+	if (so->resume && exists) {
+		if (scan_file_read(so->output, &s->out, cause) != 0)
+			return -1;
+		if (check_resume(so->output, &s->out.header, &s->h, cause) != 0) {
+			scan_file_free(&s->out);
+			return -1;
+		}
+	} else {
+		if (exists && !so->force && !so->resume) {
+			*cause = xasprintf("%s: exists (--resume continues it, --force replaces it)", so->output);
+			return -1;
+		}
+		scan_file_init(&s->out, so->output, &s->h);
+	}
+	s->where = xmalloc((size_t)s->out.n * sizeof *s->where + 1);
+	for (int i = 0; i < s->out.n; i++) {
+		s->where[i] = -1;
+		for (int k = 0; k < s->nplan && s->where[i] < 0; k++)
+			if (scan_row_same_key(&s->out.rows[i], &s->plan[k])) {
+				s->where[i] = k;
+				s->ndone += !s->done[k];
+				s->done[k] = 1;
+			}
+	}
+	return 0;
+}
+
+int scan_state_save(struct scan_state *s, int index, const struct scan_row *row, char **cause)
+{
+	/* before the first saved row that comes later in the plan: a resumed
+	 * prefix gets appended to, gaps left by MPI ranks get filled */
+	int pos = s->out.n;
+	while (pos > 0 && s->where[pos - 1] > index)
+		pos--;
+	s->where = xreallocarray(s->where, (size_t)s->out.n + 1, sizeof *s->where);
+	memmove(&s->where[pos + 1], &s->where[pos], (size_t)(s->out.n - pos) * sizeof *s->where);
+	s->where[pos] = index;
+	s->ndone += !s->done[index];
+	s->done[index] = 1;
+	return scan_file_insert(&s->out, pos, row, cause);
+}
+
+int scan_state_finish(struct scan_state *s, char **cause)
+{
+	if (!s->so->output)
+		return 0;
+	if (scan_file_save(&s->out, cause) != 0)
+		return -1;
+	fprintf(stderr, "safer: %d rows in %s (%.1f s)\n", s->out.n, s->so->output, now_seconds() - s->t0);
+	return 0;
+}
+
+void scan_state_free(struct scan_state *s)
+{
+	free(s->plan);
+	free(s->done);
+	free(s->where);
+	scan_file_free(&s->out);
+	scan_header_free(&s->h);
+	memset(s, 0, sizeof *s);
+}
+
+void scan_row_item(const struct scan_state *s, int index, struct job_item *item)
+{
+	const struct scan_row *k = &s->plan[index];
+	*item = (struct job_item){ k->layer, { k->kind, k->level, s->so->rate,
+	    perturb_trial_seed(s->so->seed, k->layer, (int)k->kind, k->level, k->trial) } };
+}
+
+void scan_row_result(const struct scan_state *s, int index, const struct engine_progress *p, struct scan_row *row)
+{
+	*row = s->plan[index];
+	snprintf(row->layer_kind, sizeof row->layer_kind, "%s", engine_model(s->e)->layers[row->layer].kind_name);
+	row->top1 = progress_top1(p);
+	progress_drop(p, &row->drop, &row->drop_lo, &row->drop_hi);
+	if (p->labelled == 0)
+		row->drop = row->drop_lo = row->drop_hi = NAN;
+	row->agree = progress_agree(p);
+	row->kl = progress_kl(p);
+	row->images = p->done;
+	row->seconds = p->seconds;
+}
+
+/* 0: row measured; 1: interrupted (the row is dropped); -1: *cause. */
+static int run_row(struct scan_state *s, int index, struct scan_row *row, char **cause)
+{
+	struct job_item item;
+	scan_row_item(s, index, &item);
+	struct engine_job job = { .nitems = 1, .items = &item, .adaptive_eps = s->so->eps };
+	struct engine_progress p;
+	if (engine_run(s->e, &job, &p, &cmd_interrupted, cause) != 0)
+		return -1;
+	if (!p.finished)
+		return 1;
+	scan_row_result(s, index, &p, row);
+	return 0;
+}
+
+/* One process: every row in scan order. */
+static int scan_loop(struct scan_state *s, const struct dataset *d)
+{
+	const struct scan_opts *so = s->so;
+	char *cause = NULL;
+	int rc = EXIT_OK, done = s->ndone, ngroup = 0;
 	int tty = so->output && isatty(2);
-	double t0 = now_seconds();
 	if (!so->output) {
-		printf("# baseline top-1 %.2f%% on %d images\n", 100 * h.baseline_top1, d->count);
+		printf("# baseline top-1 %.2f%% on %d images\n", 100 * s->h.baseline_top1, d->count);
 		scan_print_row(stdout, NULL, 1);
 	}
 	struct scan_row *group = xmalloc((size_t)so->trials * sizeof *group);
-	for (int l = 0; l < m->n && rc == EXIT_OK; l++) {
-		for (int g = 0; pick[l] && g < so->ngrids && rc == EXIT_OK; g++) {
-			const struct perturb_grid *gr = &so->grids[g];
-			int trials = perturb_kind_is_stochastic(gr->kind) ? so->trials : 1;
-			for (int v = 0; v < gr->nlevels && rc == EXIT_OK; v++) {
-				int ngroup = 0;
-				for (int t = 0; t < trials; t++) {
-					struct scan_row row = { .layer = l, .kind = gr->kind, .level = gr->levels[v], .trial = t };
-					if (so->output && already_done(&out, &row)) {
-						done++;
-						continue;
-					}
-					int r = run_row(e, so, l, gr->kind, gr->levels[v], t, &row, &cause);
-					if (r < 0) {
-						rc = cmd_fail(cause);
-						break;
-					}
-					if (r > 0 || cmd_interrupted) {
-						rc = cmd_interrupt_status();
-						break;
-					}
-					if (so->output && scan_file_append(&out, &row, &cause) != 0) {
-						rc = cmd_fail(cause);
-						break;
-					}
-					if (!so->output) {
-						scan_print_row(stdout, &row, 0);
-						fflush(stdout);
-					}
-					group[ngroup++] = row;
-					done++;
-					if (tty)
-						progress_bar(done, total, t0);
-				}
-				if (!so->output && trials > 1 && ngroup == trials)
-					print_trials_summary(stdout, group, ngroup);
-			}
+	for (int i = 0; i < s->nplan && rc == EXIT_OK; i++) {
+		int trials = perturb_kind_is_stochastic(s->plan[i].kind) ? so->trials : 1;
+		if (s->plan[i].trial == 0)
+			ngroup = 0;
+		if (s->done[i])
+			continue;
+		struct scan_row row;
+		int r = run_row(s, i, &row, &cause);
+		if (r < 0) {
+			rc = cmd_fail(cause);
+			break;
 		}
+		if (r > 0 || cmd_interrupted) {
+			rc = cmd_interrupt_status();
+			break;
+		}
+		if (so->output && scan_state_save(s, i, &row, &cause) != 0) {
+			rc = cmd_fail(cause);
+			break;
+		}
+		if (!so->output) {
+			scan_print_row(stdout, &row, 0);
+			fflush(stdout);
+		}
+		group[ngroup++] = row;
+		done++;
+		if (tty)
+			scan_progress_bar(done, s->nplan, s->t0);
+		if (!so->output && trials > 1 && ngroup == trials)
+			print_trials_summary(stdout, group, ngroup);
 	}
 	free(group);
 	if (tty)
 		fputc('\n', stderr);
-	/* a resumed file that had every row still gets rewritten with its header */
-	if (rc == EXIT_OK && so->output && out.n > 0 && scan_file_save(&out, &cause) != 0)
+	if (rc == EXIT_OK && scan_state_finish(s, &cause) != 0)
 		rc = cmd_fail(cause);
-	else if (rc == EXIT_OK && so->output && out.n == 0 && scan_file_save(&out, &cause) != 0)
+	return rc;
+}
+
+static int scan_run(struct scan_opts *so, struct engine *e, const struct dataset *d, const unsigned char *pick)
+{
+	struct scan_state s;
+	char *cause = NULL;
+	int rc = EXIT_OK;
+	scan_state_init(&s, so, e, d, pick);
+	if (scan_mpi_rank() == 0 && scan_state_open(&s, &cause) != 0)
 		rc = cmd_fail(cause);
-	if (rc == EXIT_OK && so->output)
-		fprintf(stderr, "safer: %d rows in %s (%.1f s)\n", out.n, so->output, now_seconds() - t0);
-	scan_file_free(&out);
-	scan_header_free(&h);
+	if (scan_mpi_size() > 1)
+		rc = scan_mpi_run(&s, rc);
+	else if (rc == EXIT_OK)
+		rc = scan_loop(&s, d);
+	scan_state_free(&s);
 	return rc;
 }
 
@@ -300,6 +368,9 @@ static int scan_exec(int argc, char **argv)
 	int c, r, status = EXIT_BAD_INPUT;
 	long v;
 	char *cause = NULL;
+	/* under mpirun/srun every rank parses the same arguments, so option
+	 * errors end every rank the same way before any message passing */
+	scan_mpi_init(&argc, &argv);
 	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "p:l:o:T:s:h", longopts, NULL)) != -1) {
 		if ((r = common_opts_handle(&so.common, c, optarg, argc, argv)) == 1)
 			continue;
@@ -359,21 +430,28 @@ static int scan_exec(int argc, char **argv)
 		fprintf(stderr, "safer: scan: --resume needs -o FILE\n");
 		goto out;
 	}
-	if (common_opts_finish(&so.common, &cause) != 0) {
-		status = cmd_fail(cause);
+	if (scan_mpi_size() > 1 && !so.output) {
+		if (scan_mpi_rank() == 0)	/* every rank stops: one message */
+			fprintf(stderr, "safer: scan: under MPI give -o FILE (rank 0 writes it)\n");
 		goto out;
 	}
+	if (common_opts_finish(&so.common, &cause) != 0) {
+		status = scan_mpi_agree(cmd_fail(cause));
+		goto out;
+	}
+	if (so.common.threads == 0)
+		so.common.threads = scan_mpi_default_threads();
 	cmd_install_signals();
 	struct dataset d;
 	struct engine *e = common_load_engine(&so.common, &d, &cause);
 	if (e == NULL) {
-		status = cmd_fail(cause);
+		status = scan_mpi_agree(cmd_fail(cause));	/* this rank failed: tell the others */
 		goto out;
 	}
 	const struct model *m = engine_model(e);
 	unsigned char *pick = xcalloc((size_t)m->n, 1);
 	if (so.layers && parse_layers(so.layers, m, pick, &cause) != 0) {
-		status = cmd_fail(cause);
+		status = scan_mpi_agree(cmd_fail(cause));
 	} else {
 		for (int l = 0; !so.layers && l < m->n; l++)
 			pick[l] = (unsigned char)m->layers[l].has_weights;
@@ -387,7 +465,7 @@ out:
 		perturb_grid_free(&so.grids[i]);
 	free(so.grids);
 	common_opts_free(&so.common);
-	return status;
+	return scan_mpi_end(status);
 }
 
 const struct cmd_entry cmd_scan_entry = {

@@ -74,13 +74,20 @@ void scan_file_free(struct scan_file *f)
 	memset(f, 0, sizeof *f);
 }
 
-static void push_row(struct scan_file *f, const struct scan_row *r)
+static void insert_row(struct scan_file *f, int pos, const struct scan_row *r)
 {
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 64;
 		f->rows = xreallocarray(f->rows, (size_t)f->cap, sizeof *f->rows);
 	}
-	f->rows[f->n++] = *r;
+	memmove(&f->rows[pos + 1], &f->rows[pos], (size_t)(f->n - pos) * sizeof *f->rows);
+	f->rows[pos] = *r;
+	f->n++;
+}
+
+static void push_row(struct scan_file *f, const struct scan_row *r)
+{
+	insert_row(f, f->n, r);
 }
 
 /* ---- writing ----------------------------------------------------------------------- */
@@ -147,7 +154,12 @@ int scan_file_save(const struct scan_file *f, char **cause)
 
 int scan_file_append(struct scan_file *f, const struct scan_row *row, char **cause)
 {
-	push_row(f, row);
+	return scan_file_insert(f, f->n, row, cause);
+}
+
+int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause)
+{
+	insert_row(f, pos, row);
 	return scan_file_save(f, cause);
 }
 

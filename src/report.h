@@ -53,6 +53,9 @@ void scan_file_init(struct scan_file *f, const char *path, const struct scan_hea
 /* Appends a row and rewrites the whole file atomically (temporary file in
  * the same directory, fsync, rename).  -1 with *cause on an I/O error. */
 int scan_file_append(struct scan_file *f, const struct scan_row *row, char **cause);
+/* The same with the row placed before rows[pos] (0 <= pos <= n): scans keep
+ * their rows in scan order even when rows finish out of order (MPI). */
+int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause);
 int scan_file_save(const struct scan_file *f, char **cause);
 /* Reads a CSV or JSON scan file. "FILE[:LINE]: problem" on error. */
 int scan_file_read(const char *path, struct scan_file *out, char **cause);

@@ -39,6 +39,7 @@ CLEANFILES = tests/bench/bench
 bench: tests/bench/bench$(EXEEXT)
 	$(builddir)/tests/bench/bench $(BENCH_FLAGS) $(srcdir)/cfg/fmnist-plain.cfg $(srcdir)/weights/fmnist-plain.weights \
 		$(srcdir)/cfg/fmnist-resnet.cfg $(srcdir)/weights/fmnist-resnet.weights
+	@if test "$(with_mpi)" = yes; then $(MAKE) $(AM_MAKEFLAGS) bench-mpi; fi
 .PHONY: bench
 
 ## valgrind memcheck of the CLI (skipped in the sanitizer build).
