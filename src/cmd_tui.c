@@ -133,7 +133,9 @@ static int run(struct tui *t, const char *budget_path, const char *rank_path)
 	if (rank_path && crit_load(t, rank_path, &cause) != 0)
 		tui_fail(t, "rank", cause);
 	jobs_request_live(t, 0);
+	crit_background_start(t);
 	int status = tui_run(t);
+	crit_background_stop(t);
 	term_stop();
 	term_signals_close();
 	if (session_save(t, &cause) != 0) {

@@ -8,12 +8,19 @@
 #include "rankfile.h"
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TOP_K 3		/* as safer compare's default */
+#define BG_SAMPLES 256	/* images for the gradient criteria: about a second on the plain CNN */
+#define BG_MASK ((1u << CRIT_GRAD) | (1u << CRIT_TAYLOR) | (1u << CRIT_FISHER))
 
 /* Called before any job runs: the master weights are pristine. */
 void crit_init(struct tui *t)
@@ -24,6 +31,8 @@ void crit_init(struct tui *t)
 
 void crit_free(struct tui_criteria *c)
 {
+	free(c->bg_error);
+	c->bg_error = NULL;
 	criteria_table_free(&c->table);
 	free(c->rank_path);
 	c->rank_path = NULL;
@@ -38,10 +47,43 @@ static int row_of(const struct criteria_table *t, int layer)
 	return -1;
 }
 
+/* Replaces cur by cur with the columns of `in` (same layers, any order).
+ * The weight statistics stay ours (the same numbers); a column both have
+ * comes from `in` when `replace` (a rank file the user loads wins over what
+ * was there), else stays (the background gradients never override a file). */
+static void merge_columns(struct criteria_table *cur, const struct criteria_table *in, int replace)
+{
+	struct criteria_table merged;
+	unsigned mask = 0;
+	for (int j = 0; j < cur->ncols; j++)
+		mask |= 1u << cur->cols[j];
+	for (int j = 0; j < in->ncols; j++)
+		mask |= 1u << in->cols[j];
+	criteria_table_init(&merged, cur->n, mask);
+	memcpy(merged.layers, cur->layers, (size_t)cur->n * sizeof *cur->layers);
+	memcpy(merged.kinds, cur->kinds, (size_t)cur->n * sizeof *cur->kinds);
+	for (int j = 0; j < merged.ncols; j++) {
+		enum criterion c = merged.cols[j];
+		int from = criteria_column(cur, c), other = criteria_column(in, c);
+		if (from >= 0 && other >= 0 && replace && (CRITERIA_STATIC_MASK & (1u << c)) == 0)
+			from = -1;
+		for (int i = 0; i < merged.n; i++)
+			merged.score[(size_t)i * merged.ncols + j] = from >= 0 ? cur->score[(size_t)i * cur->ncols + from] : NAN;
+		if (from >= 0 || other < 0)
+			continue;
+		for (int r = 0; r < in->n; r++)
+			merged.score[(size_t)row_of(&merged, in->layers[r]) * merged.ncols + j] =
+			    in->score[(size_t)r * in->ncols + other];
+	}
+	criteria_rank(&merged);
+	criteria_table_free(cur);
+	*cur = merged;
+}
+
 int crit_load(struct tui *t, const char *path, char **cause)
 {
 	struct rank_file rf;
-	struct criteria_table *cur = &t->crit.table, merged;
+	struct criteria_table *cur = &t->crit.table;
 	memset(&rf, 0, sizeof rf);
 	if (rank_file_read(path, &rf, cause) != 0) {
 		rank_file_free(&rf);
@@ -60,27 +102,7 @@ int crit_load(struct tui *t, const char *path, char **cause)
 			rank_file_free(&rf);
 			return -1;
 		}
-	/* the weight statistics stay ours (the same numbers); the rest comes from the file */
-	unsigned mask = CRITERIA_STATIC_MASK;
-	for (int j = 0; j < rf.table.ncols; j++)
-		mask |= 1u << rf.table.cols[j];
-	criteria_table_init(&merged, cur->n, mask);
-	memcpy(merged.layers, cur->layers, (size_t)cur->n * sizeof *cur->layers);
-	memcpy(merged.kinds, cur->kinds, (size_t)cur->n * sizeof *cur->kinds);
-	for (int j = 0; j < merged.ncols; j++) {
-		enum criterion c = merged.cols[j];
-		int from = criteria_column(cur, c), file = criteria_column(&rf.table, c);
-		for (int i = 0; i < merged.n; i++)
-			merged.score[(size_t)i * merged.ncols + j] = from >= 0 ? cur->score[(size_t)i * cur->ncols + from] : NAN;
-		if (from >= 0 || file < 0)
-			continue;
-		for (int r = 0; r < rf.table.n; r++)
-			merged.score[(size_t)row_of(&merged, rf.table.layers[r]) * merged.ncols + j] =
-			    rf.table.score[(size_t)r * rf.table.ncols + file];
-	}
-	criteria_rank(&merged);
-	criteria_table_free(cur);
-	*cur = merged;
+	merge_columns(cur, &rf.table, 1);
 	free(t->crit.rank_path);
 	t->crit.rank_path = xstrdup(path);
 	rank_file_free(&rf);
@@ -138,4 +160,113 @@ char *crit_reading(const struct tui *t, const struct crit_agreement_view *v, cha
 	snprintf(buf, size, "%s predicts best: rho %.2f, tau %.2f, top-%d %d/%d over %d layers%s",
 	    criterion_name(ct->cols[v->best]), a->spearman, a->kendall, t->crit.k, a->topk, a->k, v->measured, next);
 	return buf;
+}
+
+/* ---- gradient criteria in the background ---------------------------------- */
+
+/* Shared by the main thread and the worker only through `stop` (read by
+ * criteria_compute between passes) and the pipe; the worker owns `table`
+ * and `cause` until it has written to the pipe. */
+struct crit_background {
+	pthread_t thread;
+	int pipe[2];
+	volatile sig_atomic_t stop;
+	const char *cfg, *weights;	/* the explorer's options: outlive the thread */
+	const struct dataset *data;	/* read only, as the engine reads it */
+	int samples, rc;
+	struct criteria_table table;
+	char *cause;
+};
+
+static void *background_main(void *arg)
+{
+	struct crit_background *bg = arg;
+	struct criteria_opts o;
+	criteria_opts_init(&o);
+	o.mask = BG_MASK;
+	o.samples = bg->samples;
+	o.interrupt = &bg->stop;
+	bg->rc = criteria_compute(bg->cfg, bg->weights, bg->data, &o, &bg->table, &bg->cause);
+	char done = 1;
+	while (write(bg->pipe[1], &done, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+void crit_background_start(struct tui *t)
+{
+	int samples = t->data->count < BG_SAMPLES ? t->data->count : BG_SAMPLES;
+	int labelled = 1;
+	for (int i = 0; i < samples && labelled; i++)
+		labelled = t->data->labels[i] >= 0;
+	if (samples < 1 || !labelled || t->crit.bg != NULL)
+		return;		/* gradients need labels: unlabelled data shows the weight statistics */
+	struct crit_background *bg = xcalloc(1, sizeof *bg);
+	bg->cfg = t->opts->cfg;
+	bg->weights = t->opts->weights;
+	bg->data = t->data;
+	bg->samples = samples;
+	if (pipe(bg->pipe) != 0) {
+		free(bg);
+		return;
+	}
+	fcntl(bg->pipe[0], F_SETFL, fcntl(bg->pipe[0], F_GETFL) | O_NONBLOCK);
+	if (pthread_create(&bg->thread, NULL, background_main, bg) != 0) {
+		close(bg->pipe[0]);
+		close(bg->pipe[1]);
+		free(bg);
+		return;
+	}
+	t->crit.bg = bg;
+}
+
+int crit_wake_fd(const struct tui *t)
+{
+	return t->crit.bg ? t->crit.bg->pipe[0] : -1;
+}
+
+/* Joins the thread; returns what it left (the caller frees). */
+static struct crit_background *background_join(struct tui *t)
+{
+	struct crit_background *bg = t->crit.bg;
+	if (bg == NULL)
+		return NULL;
+	pthread_join(bg->thread, NULL);
+	close(bg->pipe[0]);
+	close(bg->pipe[1]);
+	t->crit.bg = NULL;
+	return bg;
+}
+
+static void background_free(struct crit_background *bg)
+{
+	criteria_table_free(&bg->table);
+	free(bg->cause);
+	free(bg);
+}
+
+void crit_background_done(struct tui *t)
+{
+	struct crit_background *bg = background_join(t);
+	if (bg == NULL)
+		return;
+	if (bg->rc == 0) {
+		merge_columns(&t->crit.table, &bg->table, 0);
+		t->crit.bg_samples = bg->samples;
+	} else if (bg->rc < 0) {
+		free(t->crit.bg_error);
+		t->crit.bg_error = bg->cause;
+		bg->cause = NULL;
+	}
+	background_free(bg);
+	t->dirty = 1;
+}
+
+void crit_background_stop(struct tui *t)
+{
+	if (t->crit.bg != NULL)
+		t->crit.bg->stop = 1;
+	struct crit_background *bg = background_join(t);
+	if (bg != NULL)
+		background_free(bg);
 }

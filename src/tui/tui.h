@@ -140,6 +140,9 @@ struct tui_criteria {
 	struct criteria_table table;	/* owned */
 	char *rank_path;	/* owned: the loaded rank file or NULL */
 	int k;			/* top-K overlap */
+	struct crit_background *bg;	/* owned: gradient criteria being computed, or NULL */
+	int bg_samples;		/* images the gradient criteria used (0: none yet) */
+	char *bg_error;		/* owned: why they could not be computed, or NULL */
 };
 
 /* Every criterion against the measured drops of the current kind and level. */
@@ -325,6 +328,16 @@ void crit_init(struct tui *t);
 void crit_free(struct tui_criteria *c);
 /* Adds the columns of a rank file made from the same weights. */
 int crit_load(struct tui *t, const char *path, char **cause);
+/* Gradient criteria (grad, taylor, fisher) on the first images, computed by
+ * a thread on its own copy of the network read from the cfg and weights
+ * files (the engine's weights are perturbed meanwhile); crit_wake_fd turns
+ * readable when they are ready and crit_background_done merges them.
+ * crit_background_stop interrupts and joins (before curses stops: Darknet's
+ * output capture swaps fds 1 and 2). */
+void crit_background_start(struct tui *t);
+int crit_wake_fd(const struct tui *t);	/* -1 when nothing runs */
+void crit_background_done(struct tui *t);
+void crit_background_stop(struct tui *t);
 void crit_agreement(const struct tui *t, struct crit_agreement_view *v);
 void crit_agreement_free(struct crit_agreement_view *v);
 /* One line: which criterion predicts the measured drops best. */

@@ -1,7 +1,7 @@
 /* ui.c - the main loop and the screen layout.
  *
- * One poll() on stdin, the engine's wake fd and the signal pipe; handlers
- * change state and set t->dirty; the screen is redrawn from draw() only, at
+ * One poll() on stdin, the engine's wake fd, the signal pipe and the
+ * gradient criteria's pipe; handlers change state and set t->dirty; the screen is redrawn from draw() only, at
  * most TUI_FPS times a second.  The loop never waits on inference.
  *
  * Layout (80x24 and up):
@@ -186,12 +186,13 @@ int tui_run(struct tui *t)
 			next_draw = now + 1.0 / TUI_FPS;
 		}
 		int timeout = t->dirty ? (int)((next_draw - now) * 1000) + 1 : -1;
-		struct pollfd fds[3] = {
+		struct pollfd fds[4] = {
 			{ term_input_fd(), POLLIN, 0 },
 			{ engine_wake_fd(t->eng), POLLIN, 0 },
 			{ term_signal_fd(), POLLIN, 0 },
+			{ crit_wake_fd(t), POLLIN, 0 },	/* -1 (ignored) when idle */
 		};
-		if (poll(fds, 3, timeout) < 0) {
+		if (poll(fds, 4, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -200,6 +201,8 @@ int tui_run(struct tui *t)
 			on_signals(t);
 		if (fds[1].revents & POLLIN)
 			jobs_on_wake(t);
+		if (fds[3].revents & POLLIN)
+			crit_background_done(t);
 		if (fds[0].revents & POLLIN)
 			read_keys(t);
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {

@@ -125,8 +125,15 @@ void view_criteria_draw(struct tui *t, const struct tui_rect *r)
 		if (ct->layers[i] == t->layer)
 			sel = i;
 	levels_format(t->kind, t->level[t->kind], lv, sizeof lv);
-	draw_textf(r, 0, 0, t->attr[R_DIM], "%s %s %s %d/%d layers measured%s%s", perturb_kind_name(t->kind), lv,
-	    t->g.dot, v.measured, v.n, t->crit.rank_path ? " + " : "", t->crit.rank_path ? "rank file" : "");
+	char grads[160] = "";
+	if (t->crit.bg != NULL)
+		snprintf(grads, sizeof grads, " %s grads%s", t->g.dot, t->g.ellipsis);
+	else if (t->crit.bg_samples > 0)
+		snprintf(grads, sizeof grads, " %s grads %d img", t->g.dot, t->crit.bg_samples);
+	else if (t->crit.bg_error != NULL)
+		snprintf(grads, sizeof grads, " %s no gradients: %s", t->g.dot, t->crit.bg_error);
+	draw_textf(r, 0, 0, t->attr[R_DIM], "%s %s %s %d/%d measured%s%s%s", perturb_kind_name(t->kind), lv,
+	    t->g.dot, v.measured, v.n, t->crit.rank_path ? " + " : "", t->crit.rank_path ? "rank file" : "", grads);
 	if (WIDE(r))
 		snprintf(hdr, sizeof hdr, "%-*s  rho   tau top%d #L%d", NAME_W, "criterion", t->crit.k, t->layer);
 	else
