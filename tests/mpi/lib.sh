@@ -46,12 +46,13 @@ mpi_rank_pid() {
 	return 1
 }
 
-# wait_rows FILE N: until FILE holds >= N rows (CSV) or the job ended; 60 s at most
+# wait_rows FILE N [PID]: until FILE holds >= N rows (CSV) or the job (PID,
+# default the mpirun of mpi_start) ended; 60 s at most
 wait_rows() {
-	local i
+	local i pid=${3:-$MPI_PID}
 	for i in $(seq 600); do
 		[ -f "$1" ] && [ "$(csv_rows "$1")" -ge "$2" ] && return 0
-		kill -0 "$MPI_PID" 2>/dev/null || return 1
+		kill -0 "$pid" 2>/dev/null || return 1
 		sleep 0.1
 	done
 	return 1

@@ -47,11 +47,7 @@ check "resumed C.csv (one process) = A.csv apart from seconds" same_csv "$T/A.cs
 
 "$SAFER" "${SCAN[@]}" -o "$T/D.csv" >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 600); do
-	[ -f "$T/D.csv" ] && [ "$(csv_rows "$T/D.csv")" -ge 3 ] && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
+wait_rows "$T/D.csv" 3 "$pid"
 kill -INT "$pid" 2>/dev/null
 wait_pid "$pid" 30
 check "single-process scan stopped by SIGINT: 130 ($WAIT_RC), $(csv_rows "$T/D.csv") rows" [ "$WAIT_RC" == 130 ]
