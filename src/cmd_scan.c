@@ -247,6 +247,12 @@ void scan_row_item(const struct scan_state *s, int index, struct job_item *item)
 	    perturb_trial_seed(s->so->seed, k->layer, (int)k->kind, k->level, k->trial) } };
 }
 
+struct engine_job scan_row_job(const struct scan_state *s, int index, struct job_item *item)
+{
+	scan_row_item(s, index, item);
+	return (struct engine_job){ .nitems = 1, .items = item, .adaptive_eps = s->so->eps };
+}
+
 void scan_row_result(const struct scan_state *s, int index, const struct engine_progress *p, struct scan_row *row)
 {
 	*row = s->plan[index];
@@ -265,8 +271,7 @@ void scan_row_result(const struct scan_state *s, int index, const struct engine_
 static int run_row(struct scan_state *s, int index, struct scan_row *row, char **cause)
 {
 	struct job_item item;
-	scan_row_item(s, index, &item);
-	struct engine_job job = { .nitems = 1, .items = &item, .adaptive_eps = s->so->eps };
+	struct engine_job job = scan_row_job(s, index, &item);
 	struct engine_progress p;
 	if (engine_run(s->e, &job, &p, &cmd_interrupted, cause) != 0)
 		return -1;

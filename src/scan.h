@@ -52,6 +52,9 @@ void scan_state_free(struct scan_state *s);
 
 /* One row's job item: its seed depends on the row only, never on who runs it. */
 void scan_row_item(const struct scan_state *s, int index, struct job_item *item);
+/* The engine job that measures one row (its item in *item, which the job
+ * points at): the same whichever process runs it. */
+struct engine_job scan_row_job(const struct scan_state *s, int index, struct job_item *item);
 /* A finished job's result as the row it measured. */
 void scan_row_result(const struct scan_state *s, int index, const struct engine_progress *p, struct scan_row *row);
 /* "[####---] done/total rows  rate  ETA" on stderr. */

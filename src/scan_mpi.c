@@ -155,8 +155,7 @@ struct local {
 static int local_start(struct scan_state *s, struct local *l, int index, char **cause)
 {
 	struct job_item item;
-	scan_row_item(s, index, &item);
-	struct engine_job job = { .nitems = 1, .items = &item, .adaptive_eps = s->so->eps };
+	struct engine_job job = scan_row_job(s, index, &item);
 	l->index = index;
 	l->id = engine_submit(s->e, &job, cause);
 	return l->id ? 0 : -1;

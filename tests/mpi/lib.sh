@@ -46,6 +46,15 @@ mpi_rank_pid() {
 	return 1
 }
 
+# reference_scan: the scan the interrupt tests stop midway (SCAN, TOTAL rows)
+# and its uninterrupted single-process result, $T/A.csv
+reference_scan() {
+	SCAN=(scan -p prune:0.1:0.9:0.1 -p bitflip:0.001 -T 2 --layers 0,2,4,6 --limit 2000)
+	TOTAL=44
+	run "$SAFER" "${SCAN[@]}" -o "$T/A.csv"
+	check "single-process scan exits 0" [ "$RC" -eq 0 ]
+}
+
 # wait_rows FILE N [PID]: until FILE holds >= N rows (CSV) or the job (PID,
 # default the mpirun of mpi_start) ended; 60 s at most
 wait_rows() {

@@ -15,10 +15,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-SCAN=(scan -p prune:0.1:0.9:0.1 -p bitflip:0.001 -T 2 --layers 0,2,4,6 --limit 2000)
-TOTAL=44
-run "$SAFER" "${SCAN[@]}" -o "$T/A.csv"
-check "single-process scan exits 0" [ "$RC" -eq 0 ]
+reference_scan
 
 mpi_start 3 "$T/B.out" "$T/B.err" "$SAFER" "${SCAN[@]}" -t 1 -o "$T/B.csv"
 wait_rows "$T/B.csv" 6
