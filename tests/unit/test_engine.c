@@ -19,6 +19,7 @@
 #include "engine.h"
 #include "model.h"
 #include "perturb.h"
+#include "rng.h"
 #include "util.h"
 
 static char cfg[2][1024], weights[2][1024];
@@ -119,10 +120,9 @@ static const char shapes_cfg[] =
     "[maxpool]\nsize=3\nstride=1\n"
     "[connected]\noutput=7\nactivation=linear\n";
 
-static float uniform(uint64_t *s, float lo, float hi)
+static float uniform(struct rng *r, float lo, float hi)
 {
-	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-	return lo + (hi - lo) * (float)((*s >> 40) / (double)(1 << 24));
+	return lo + (hi - lo) * (float)rng_uniform(r);
 }
 
 static void test_kernels_match_stock_on_shapes(void **state)
@@ -139,7 +139,8 @@ static void test_kernels_match_stock_on_shapes(void **state)
 	struct cfg_info ci;
 	char *cause = NULL;
 	assert_int_equal(cfgcheck_file(cpath, &ci, &cause), 0);
-	uint64_t seed = 42;
+	struct rng seed;
+	rng_seed(&seed, 42);
 	f = fopen(wpath, "wb");
 	assert_non_null(f);
 	int32_t version[3] = { 0, 2, 0 };
