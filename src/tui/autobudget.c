@@ -3,9 +3,9 @@
  * knapsack over the measured curves when every weight layer has some
  * (allocate_budget), else rate allocation by one criterion's scores
  * (allocate_from_scores).  Pure computation on the main thread: milliseconds. */
-#include "tui.h"
-#include "format.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/format.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdio.h>

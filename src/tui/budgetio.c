@@ -1,10 +1,10 @@
 /* budgetio.c - the working budget and files: write (atomic), load, export of
  * the budgeted weights.  Failures come back as *cause for the status line. */
-#include "tui.h"
-#include "atomic.h"
-#include "export.h"
-#include "format.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/atomic.h"
+#include "engine/export.h"
+#include "core/format.h"
+#include "core/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* canvas.c - a dot canvas for the curve: 2x4 braille dots per cell in UTF-8,
  * one character per cell in ASCII.  Each cell keeps the strongest class drawn
  * into it, which picks its colour (and its character in ASCII). */
-#include "tui.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/util.h"
 
 #include <curses.h>
 #include <stdlib.h>

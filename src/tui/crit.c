@@ -4,9 +4,9 @@
  * `safer rank` file (gradients, Taylor, Fisher, ...) loaded with --rank or R;
  * and their agreement with the drops measured at the current kind and level,
  * computed the way `safer compare` does (criteria_agree). */
-#include "tui.h"
-#include "rankfile.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "formats/rank_file.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

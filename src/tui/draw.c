@@ -1,7 +1,7 @@
 /* draw.c - clipped text, pane titles and bars on stdscr.  Every string drawn
  * is UTF-8 with one column per code point (box, block and braille characters
  * only), or plain ASCII when the locale is not UTF-8. */
-#include "tui.h"
+#include "tui/tui.h"
 
 #include <curses.h>
 #include <stdarg.h>

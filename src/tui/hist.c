@@ -2,8 +2,8 @@
  * pristine weights and of a private perturbed copy, zeros and distinct values.
  * The engine's weights are never touched; recomputed only when the selection
  * (layer, kind, level, seed) changes. */
-#include "tui.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -6,8 +6,8 @@
  * job, so a user change preempts a scan cell, which is simply asked for again
  * later because it is still not in the results.  With nothing else to do and
  * the curve on screen, the rest of the selected layer's curve is measured. */
-#include "tui.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* keys.c - the key table.  Handlers only change state (and ask jobs.c for
  * measurements); drawing happens later, from ui.c.  The help overlay lists
  * this same table, so it cannot forget a key. */
-#include "tui.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/util.h"
 
 #include <curses.h>
 #include <stdio.h>

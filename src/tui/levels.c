@@ -4,7 +4,7 @@
  * Levels are always produced here, from an integer position on a ladder, so
  * the same level computed twice is the same double and results can be looked
  * up by exact value. */
-#include "tui.h"
+#include "tui/tui.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * allocated at once (autobudget.c), then each measured exactly by the engine
  * in the background (jobs.c asks pareto_next for work), sorted by size.  The
  * user moves a cursor along the points and applies one to the budget. */
-#include "tui.h"
-#include "format.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/format.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdio.h>

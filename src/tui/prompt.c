@@ -1,7 +1,7 @@
 /* prompt.c - the status line: data set, threads, the last message and what
  * the engine is doing; and the one-line prompts (y/n questions and file
  * names) that take over the keyboard until answered. */
-#include "tui.h"
+#include "tui/tui.h"
 
 #include <curses.h>
 #include <stdarg.h>

@@ -1,8 +1,8 @@
 /* results.c - every measurement the session made, by (layer, kind, level,
  * seed): the averages the views draw, and the per-trial rows a heatmap save
  * writes.  Linear lookups: a session holds hundreds of cells, not millions. */
-#include "tui.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,8 +2,8 @@
  * level of one kind, one engine job per cell, row by row.  Cells already in
  * the results (measured live, or before an interruption) are skipped. */
 #include "config.h"
-#include "tui.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* session.c - the working budget survives the session: saved on exit to
  * $XDG_STATE_HOME/safer/session.budget (default ~/.local/state/...), offered
  * back at the next start. */
-#include "tui.h"
-#include "atomic.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/atomic.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <stdlib.h>

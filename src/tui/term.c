@@ -10,8 +10,8 @@
  * temporary file, so nothing Darknet or a library prints can corrupt the
  * display; curses writes through its own duplicate of the terminal fd.  After
  * endwin the captured text is replayed to the real stderr. */
-#include "tui.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/util.h"
 
 #include <curses.h>
 #include <errno.h>

@@ -17,14 +17,14 @@
 #include <curses.h>
 #include <stdint.h>
 
-#include "allocate.h"
-#include "budget.h"
-#include "criteria.h"
-#include "dataset.h"
-#include "engine.h"
-#include "options.h"
-#include "perturb.h"
-#include "report.h"
+#include "engine/allocate.h"
+#include "core/budget.h"
+#include "engine/criteria.h"
+#include "formats/dataset.h"
+#include "engine/engine.h"
+#include "engine/setup.h"
+#include "core/perturb.h"
+#include "formats/scan_file.h"
 
 #define TUI_MIN_COLS 80
 #define TUI_MIN_LINES 24
@@ -197,7 +197,7 @@ struct prompt {
 
 struct tui {
 	/* borrowed from cmd_tui.c */
-	const struct common_opts *opts;
+	const struct setup_opts *opts;
 	const struct dataset *data;
 	struct engine *eng;
 	const struct model *model;

@@ -11,8 +11,8 @@
  *   | budget totals                          |                         |
  *   +-- Detail: histograms, explanation (full width) ------------------+
  *   status line */
-#include "tui.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/util.h"
 
 #include <curses.h>
 #include <errno.h>

@@ -1,8 +1,8 @@
 /* view_accuracy.c - live accuracy of the selection: baseline and current
  * top-1, the paired drop with its 95% interval, images done, images/s and a
  * progress bar; the cached result once measured. */
-#include "tui.h"
-#include "format.h"
+#include "tui/tui.h"
+#include "core/format.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* view_budget.c - the budget builder: the selected layer's budget fields
  * edited in place, the totals (size, compression, BOPs from budget_cost) and
  * the whole budget's accuracy, re-measured after every edit. */
-#include "tui.h"
-#include "format.h"
+#include "tui/tui.h"
+#include "core/format.h"
 
 #include <math.h>
 #include <stdio.h>

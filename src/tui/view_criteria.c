@@ -3,9 +3,9 @@
  * the drop measured at the current kind and level, its agreement with those
  * drops (Spearman rho, Kendall tau-b, top-K overlap, as `safer compare`
  * computes them) and the one-line reading of which criterion predicts best. */
-#include "tui.h"
-#include "stats.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/stats.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* view_curve.c - top-1 accuracy against level for the selected layer and
  * kind: the measured points (filled in as they arrive) joined by lines, the
  * baseline as a dotted line, the current level as a dotted column. */
-#include "tui.h"
+#include "tui/tui.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* view_detail.c - the selected layer's weights before and after the current
  * perturbation (histograms on a shared log-count scale), zeroed fraction,
  * distinct values, and the kind's two-line explanation. */
-#include "tui.h"
-#include "format.h"
+#include "tui/tui.h"
+#include "core/format.h"
 
 #include <math.h>
 #include <stdio.h>

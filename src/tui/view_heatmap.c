@@ -2,8 +2,8 @@
  * measurement, shaded by accuracy drop; cells fill as the scan (or live
  * measurements) arrive.  Scrolls vertically with the selected layer and
  * horizontally with the current level. */
-#include "tui.h"
-#include "util.h"
+#include "tui/tui.h"
+#include "core/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* view_help.c - the `?` overlay: every key from the key table, in one or two
  * columns depending on the room. */
-#include "tui.h"
+#include "tui/tui.h"
 
 #include <curses.h>
 

@@ -1,8 +1,8 @@
 /* view_layers.c - the layer list: index, kind, output shape, params, MACs,
  * budget setting and a sensitivity bar (drop at the current level of the
  * selected kind), scrolling for deep networks; the budget totals below. */
-#include "tui.h"
-#include "format.h"
+#include "tui/tui.h"
+#include "core/format.h"
 
 #include <math.h>
 #include <stdio.h>

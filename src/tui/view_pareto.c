@@ -2,8 +2,8 @@
  * storage size, one point per target as its measurement arrives, the cursor's
  * point as a dotted column, and below it the point's target, size, bits,
  * sparsity and measured accuracy. */
-#include "tui.h"
-#include "format.h"
+#include "tui/tui.h"
+#include "core/format.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* view_perturb.c - the perturbation panel: kind, level, step, seed, trials.
  * With the panel focused, up/down pick a field and left/right change it; any
  * change asks for a new measurement of the selection. */
-#include "tui.h"
+#include "tui/tui.h"
 
 #include <stdio.h>
 

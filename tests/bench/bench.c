@@ -13,11 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "dataset.h"
-#include "engine.h"
-#include "perturb.h"
-#include "util.h"
+#include "backend/backend.h"
+#include "formats/dataset.h"
+#include "engine/engine.h"
+#include "core/perturb.h"
+#include "core/util.h"
 
 #ifndef FMNIST_DIR
 #define FMNIST_DIR "/usr/share/datasets/fashion-mnist"
@@ -67,7 +67,7 @@ struct model_arg {
 static void load_data(const struct model_arg *a, struct dataset *d)
 {
 	char *cause = NULL;
-	struct dataset_options o = { .limit = a->images };
+	struct dataset_options o = { .resize = backend_resize_crop, .limit = a->images };
 	struct backend_net *net = backend_load(a->cfg, a->weights, 1, &cause);
 	if (net == NULL)
 		die(cause);

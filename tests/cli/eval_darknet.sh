@@ -36,7 +36,7 @@ check_eq "safer evaluated every image" "2000 0 2" "$(jq -r '"\(.images) \(.skipp
 check "plain CNN top-1 on 2000 images is above 0.85 (${sf% *})" awk_true "${sf% *} > 0.85"
 
 # ---- 2. a cfg with other layer kinds ----------------------------------------------
-[ -x "$SAFER_TRAIN" ] || die "no $SAFER_TRAIN (make src/safer-train)"
+[ -x "$SAFER_TRAIN" ] || die "no $SAFER_TRAIN (make tools/safer-train)"
 
 # mixed_cfg BN: the network; BN=1 adds the standalone [batchnorm] as layer 3
 mixed_cfg() {

@@ -11,7 +11,7 @@
 SRCDIR=${SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BUILDDIR=${BUILDDIR:-$SRCDIR}
 SAFER=${SAFER:-$BUILDDIR/src/safer}
-SAFER_TRAIN=${SAFER_TRAIN:-$BUILDDIR/src/safer-train}
+SAFER_TRAIN=${SAFER_TRAIN:-$BUILDDIR/tools/safer-train}
 MKDATASET=${MKDATASET:-$BUILDDIR/tests/tools/mkdataset}
 FMNIST_DIR=${FMNIST_DIR:-/usr/share/datasets/fashion-mnist}
 # unset: look for it; set but empty (configure found none): tests needing it skip

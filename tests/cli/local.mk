@@ -19,13 +19,13 @@ CLI_FIXTURES = tests/data/garbage.cfg tests/data/unknown-section.cfg tests/data/
 	tests/data/budget-duplicate.budget tests/data/budget-unknown-key.budget
 EXTRA_DIST += $(CLI_FIXTURES)
 
-## eval_darknet.sh also needs src/safer-train, which `make` builds (noinst_PROGRAMS).
+## eval_darknet.sh also needs tools/safer-train, which `make` builds (noinst_PROGRAMS).
 
 ## Image decoding against Darknet's own loader (cmocka).
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_image
 TESTS += tests/unit/test_image
 tests_unit_test_image_SOURCES = tests/unit/test_image.c
-tests_unit_test_image_LDADD = src/libsafer.a $(SAFER_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_image_LDADD = $(LAYER_LIBS) $(SAFER_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_image_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 endif

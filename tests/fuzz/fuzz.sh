@@ -20,21 +20,21 @@ fail=0
 for n in $FUZZ_NAMES; do
 	# sources, libraries and the largest input worth trying, per parser
 	case $n in
-	data)	src="$s/dataset.c $s/backend_darknet.c $s/cfgcheck.c $s/image.c $s/idx.c $s/model.c $s/weights_check.c"
+	data)	src="$s/formats/dataset.c $s/backend/darknet.c $s/formats/cfgcheck.c $s/formats/image.c $s/formats/idx.c $s/core/model.c $s/formats/weights_check.c"
 		libs="$STB_LIBS $DARKNET_LIBS $OPENBLAS_LIBS $ZLIB_LIBS"; max=2048 ;;
-	idx)	src="$s/idx.c"; libs="$ZLIB_LIBS"; max=4096 ;;
-	cfg)	src="$s/cfgcheck.c"; libs=""; max=8192 ;;
-	weights) src="$s/weights_check.c"; libs=""; max=64 ;;
-	budget)	src="$s/budget.c $s/perturb.c $s/model.c"; libs=""; max=2048 ;;
-	perturb) src="$s/perturb.c"; libs=""; max=1024 ;;
-	scan)	src="$s/report.c $s/perturb.c $s/atomic.c"; libs="$JANSSON_LIBS"; max=8192 ;;
-	image)	src="$s/image.c $SRCDIR/tests/fuzz/stb_image_impl.c"; libs=""; max=16384 ;;
+	idx)	src="$s/formats/idx.c"; libs="$ZLIB_LIBS"; max=4096 ;;
+	cfg)	src="$s/formats/cfgcheck.c"; libs=""; max=8192 ;;
+	weights) src="$s/formats/weights_check.c"; libs=""; max=64 ;;
+	budget)	src="$s/core/budget.c $s/core/perturb.c $s/core/model.c"; libs=""; max=2048 ;;
+	perturb) src="$s/core/perturb.c"; libs=""; max=1024 ;;
+	scan)	src="$s/formats/scan_file.c $s/core/perturb.c $s/core/atomic.c"; libs="$JANSSON_LIBS"; max=8192 ;;
+	image)	src="$s/formats/image.c $SRCDIR/tests/fuzz/stb_image_impl.c"; libs=""; max=16384 ;;
 	*)	echo "fuzz.sh: unknown harness '$n'" >&2; fail=1; continue ;;
 	esac
 	bin=$out/bin/fuzz_$n
 	echo "== fuzz_$n: building"
 	# shellcheck disable=SC2086
-	if ! $FUZZ_CC $flags $cppflags -o "$bin" "$SRCDIR/tests/fuzz/fuzz_$n.c" $src "$s/util.c" $libs -lm; then
+	if ! $FUZZ_CC $flags $cppflags -o "$bin" "$SRCDIR/tests/fuzz/fuzz_$n.c" $src "$s/core/util.c" $libs -lm; then
 		echo "fuzz.sh: fuzz_$n did not build" >&2
 		fail=1
 		continue

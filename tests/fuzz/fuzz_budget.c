@@ -5,7 +5,7 @@
  * only read shapes and counts). */
 #define _GNU_SOURCE	/* open_memstream: the round trip writes no file */
 #include "fuzz.h"
-#include "budget.h"
+#include "core/budget.h"
 
 #include <math.h>
 

@@ -4,7 +4,7 @@
  * only the original text, so the rewrite of an accepted cfg must itself be
  * accepted, with the same layers and the batch it asked for. */
 #include "fuzz.h"
-#include "cfgcheck.h"
+#include "formats/cfgcheck.h"
 
 static void same_network(const struct cfg_info *a, const struct cfg_info *b)
 {

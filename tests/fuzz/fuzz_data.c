@@ -3,7 +3,7 @@
  * The whole input is parsed as a .data file; it is also read as a path (first
  * line) plus class names (following lines) for label_of_path. */
 #include "fuzz.h"
-#include "dataset.h"
+#include "formats/dataset.h"
 
 #define MAX_NAMES 64
 

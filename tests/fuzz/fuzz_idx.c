@@ -2,7 +2,7 @@
  *
  * Both parsers see every input; the magic makes at most one accept it. */
 #include "fuzz.h"
-#include "idx.h"
+#include "formats/idx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

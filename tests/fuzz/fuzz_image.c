@@ -1,6 +1,6 @@
 /* fuzz_image.c - image_decode_chw (stb_image) on arbitrary bytes. */
 #include "fuzz.h"
-#include "image.h"
+#include "formats/image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -7,7 +7,7 @@
  * perturb.h promises restore puts back the original bits exactly and that a
  * spec and seed always give the same result: both abort() if broken. */
 #include "fuzz.h"
-#include "perturb.h"
+#include "core/perturb.h"
 
 #include <math.h>
 

@@ -3,7 +3,7 @@
  * The first byte picks the format (odd: JSON), the rest is the file. */
 #define _GNU_SOURCE	/* open_memstream */
 #include "fuzz.h"
-#include "report.h"
+#include "formats/scan_file.h"
 
 #include <math.h>
 

@@ -5,7 +5,7 @@
  * bytes.  The head buffer holds exactly min(size, WEIGHTS_HEAD_BYTES) bytes,
  * as the contract says, so ASan flags any read beyond it. */
 #include "fuzz.h"
-#include "weights_check.h"
+#include "formats/weights_check.h"
 
 static uint64_t le64(const uint8_t *p)
 {

@@ -7,7 +7,7 @@ FUZZ_REPLAY = tests/fuzz/replay_data tests/fuzz/replay_idx tests/fuzz/replay_cfg
 	tests/fuzz/replay_weights tests/fuzz/replay_budget tests/fuzz/replay_perturb \
 	tests/fuzz/replay_scan tests/fuzz/replay_image
 check_PROGRAMS += $(FUZZ_REPLAY)
-FUZZ_LDADD = src/libsafer.a $(SAFER_LIBS)
+FUZZ_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 FUZZ_COMMON = tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_replay_data_SOURCES = $(FUZZ_COMMON) tests/fuzz/fuzz_data.c
 tests_fuzz_replay_data_LDADD = $(FUZZ_LDADD)

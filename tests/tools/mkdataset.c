@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataset.h"
-#include "idx.h"
-#include "util.h"
+#include "formats/dataset.h"
+#include "formats/idx.h"
+#include "core/util.h"
 
 static int write_pgm(const char *path, int w, int h, const unsigned char *px)
 {

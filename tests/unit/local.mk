@@ -1,6 +1,6 @@
 ## Unit tests: cmocka programs linked against the real modules.
 if HAVE_CMOCKA
-UNIT_LDADD = src/libsafer.a $(SAFER_LIBS) $(CMOCKA_LIBS)
+UNIT_LDADD = $(LAYER_LIBS) $(SAFER_LIBS) $(CMOCKA_LIBS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 UNIT_TESTS = tests/unit/test_idx tests/unit/test_stats tests/unit/test_perturb \
 	tests/unit/test_cfgcheck tests/unit/test_budget tests/unit/test_engine
@@ -29,12 +29,12 @@ endif
 ## Test helper programs (not tests themselves).
 check_PROGRAMS += tests/tools/mkdataset
 tests_tools_mkdataset_SOURCES = tests/tools/mkdataset.c
-tests_tools_mkdataset_LDADD = src/libsafer.a $(SAFER_LIBS)
+tests_tools_mkdataset_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 
 ## The benchmark (make bench): not a test, never run by make check.
 EXTRA_PROGRAMS = tests/bench/bench
 tests_bench_bench_SOURCES = tests/bench/bench.c
-tests_bench_bench_LDADD = src/libsafer.a $(SAFER_LIBS)
+tests_bench_bench_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 CLEANFILES = tests/bench/bench
 bench: tests/bench/bench$(EXEEXT)
 	$(builddir)/tests/bench/bench $(BENCH_FLAGS) $(srcdir)/cfg/fmnist-plain.cfg $(srcdir)/weights/fmnist-plain.weights \

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "allocate.h"
-#include "util.h"
+#include "engine/allocate.h"
+#include "core/util.h"
 
 /* Three connected layers without biases: 100, 1000 and 10000 weights, so a
  * budget's average bits is exactly sum(n * bits) / 11100. */

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "budget.h"
-#include "util.h"
+#include "core/budget.h"
+#include "core/util.h"
 
 /* ---- the test network ---------------------------------------------------
  *

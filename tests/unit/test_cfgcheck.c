@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cfgcheck.h"
-#include "util.h"
+#include "formats/cfgcheck.h"
+#include "core/util.h"
 
 #define DARKNET_CFG	"/usr/share/darknet/cfg"
 #define NET		"[net]\nbatch=2\nheight=28\nwidth=28\nchannels=1\n"

@@ -14,11 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "criteria.h"
-#include "rankfile.h"
-#include "rng.h"
-#include "util.h"
+#include "backend/backend.h"
+#include "engine/criteria.h"
+#include "formats/rank_file.h"
+#include "core/rng.h"
+#include "core/util.h"
 
 #define BATCH 4
 

@@ -13,14 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "cfgcheck.h"
-#include "dataset.h"
-#include "engine.h"
-#include "model.h"
-#include "perturb.h"
-#include "rng.h"
-#include "util.h"
+#include "backend/backend.h"
+#include "formats/cfgcheck.h"
+#include "formats/dataset.h"
+#include "engine/engine.h"
+#include "core/model.h"
+#include "core/perturb.h"
+#include "core/rng.h"
+#include "core/util.h"
 
 static char cfg[2][1024], weights[2][1024];
 static int nmodels;
@@ -43,7 +43,8 @@ static int setup(void **state)
 	snprintf(lb, sizeof lb, "%s/t10k-labels-idx1-ubyte.gz", dir);
 	char *cause = NULL;
 	struct shape in = { 28, 28, 1 };
-	if (nmodels == 0 || dataset_load_idx(im, lb, NULL, in, NULL, &data, &cause) != 0) {
+	struct dataset_options dopt = { .resize = backend_resize_crop };
+	if (nmodels == 0 || dataset_load_idx(im, lb, NULL, in, &dopt, &data, &cause) != 0) {
 		fprintf(stderr, "setup: %s\n", cause ? cause : "no bundled weights");
 		free(cause);
 		return -1;

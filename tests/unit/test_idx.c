@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "idx.h"
+#include "formats/idx.h"
 
 static size_t put_be32(unsigned char *p, uint32_t v)
 {

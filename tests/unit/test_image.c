@@ -24,7 +24,7 @@
 
 #include <stb_image_write.h>
 
-#include "image.h"
+#include "formats/image.h"
 
 /* Darknet's image struct and loader, declared here so that darknet.h stays out. */
 typedef struct {

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "perturb.h"
-#include "rng.h"
-#include "util.h"
+#include "core/perturb.h"
+#include "core/rng.h"
+#include "core/util.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-#include "stats.h"
+#include "core/stats.h"
 
 #define EPS 1e-9
 
