@@ -20,12 +20,5 @@ CLI_FIXTURES = tests/data/garbage.cfg tests/data/unknown-section.cfg tests/data/
 EXTRA_DIST += $(CLI_FIXTURES)
 
 ## eval_darknet.sh also needs tools/safer-train, which `make` builds (noinst_PROGRAMS).
-
-## Image decoding against Darknet's own loader (cmocka).
-if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_image
-TESTS += tests/unit/test_image
-tests_unit_test_image_SOURCES = tests/unit/test_image.c
-tests_unit_test_image_LDADD = $(LAYER_LIBS) $(SAFER_LIBS) $(CMOCKA_LIBS)
-tests_unit_test_image_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-endif
+TESTS += tests/cli/criteria.sh
+TESTS_SCRIPTS_DIST += tests/cli/criteria.sh

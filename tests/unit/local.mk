@@ -1,30 +1,16 @@
-## Unit tests: cmocka programs linked against the real modules.
+## Unit tests: cmocka programs linked against the real layer libraries.
+## Adding one: write tests/unit/test_NAME.c and add its name to UNIT_TESTS.
 if HAVE_CMOCKA
-UNIT_LDADD = $(LAYER_LIBS) $(SAFER_LIBS) $(CMOCKA_LIBS)
-UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 UNIT_TESTS = tests/unit/test_idx tests/unit/test_stats tests/unit/test_perturb \
-	tests/unit/test_cfgcheck tests/unit/test_budget tests/unit/test_engine
+	tests/unit/test_cfgcheck tests/unit/test_budget tests/unit/test_engine \
+	tests/unit/test_image tests/unit/test_criteria tests/unit/test_allocate
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
-tests_unit_test_idx_SOURCES = tests/unit/test_idx.c
-tests_unit_test_idx_LDADD = $(UNIT_LDADD)
-tests_unit_test_idx_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_stats_SOURCES = tests/unit/test_stats.c
-tests_unit_test_stats_LDADD = $(UNIT_LDADD)
-tests_unit_test_stats_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_perturb_SOURCES = tests/unit/test_perturb.c
-tests_unit_test_perturb_LDADD = $(UNIT_LDADD)
-tests_unit_test_perturb_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_cfgcheck_SOURCES = tests/unit/test_cfgcheck.c
-tests_unit_test_cfgcheck_LDADD = $(UNIT_LDADD)
-tests_unit_test_cfgcheck_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_budget_SOURCES = tests/unit/test_budget.c
-tests_unit_test_budget_LDADD = $(UNIT_LDADD)
-tests_unit_test_budget_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_engine_SOURCES = tests/unit/test_engine.c
-tests_unit_test_engine_LDADD = $(UNIT_LDADD)
-tests_unit_test_engine_CFLAGS = $(UNIT_CFLAGS)
 endif
+# Programs without their own _SOURCES/_LDADD (the unit tests) build from
+# NAME.c and link this.
+LDADD = $(LAYER_LIBS) $(SAFER_LIBS) $(CMOCKA_LIBS)
+AM_CFLAGS += $(CMOCKA_CFLAGS)
 
 ## Test helper programs (not tests themselves).
 check_PROGRAMS += tests/tools/mkdataset
