@@ -129,7 +129,9 @@ static int rank_run(struct cmd_rank *s, struct setup_opts *co)
 	return EXIT_OK;
 }
 
-enum cmd_rank_code { CMD_RANK_QUICK_SPEC = OPTIONS_OWN, CMD_RANK_PROBES, CMD_RANK_IG_STEPS, CMD_RANK_GRAD_BATCH, CMD_RANK_HVP_EPS };
+enum cmd_rank_code {
+	CMD_RANK_QUICK_SPEC = OPTIONS_OWN, CMD_RANK_PROBES, CMD_RANK_IG_STEPS, CMD_RANK_GRAD_BATCH, CMD_RANK_HVP_EPS
+};
 
 static const struct options_spec cmd_rank_options[] = {
 	{ "criterion", 'C', OPTIONS_VALUE },
