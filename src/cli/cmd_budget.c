@@ -12,7 +12,6 @@
 #include "formats/scan_file.h"
 #include "core/util.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
@@ -21,8 +20,6 @@
 #include <string.h>
 
 static const char budget_help[] =
-"Usage: safer budget [model/data options] --target KIND=VALUE [--from SCAN | --criterion NAME]\n"
-"                    [-o BUDGET] [--knob quant|prune] [--pareto]\n"
 "Allocates per-layer bits or pruning fractions to meet a target, evaluates the\n"
 "budget on the data (exact) next to a uniform budget of the same target, and\n"
 "reports size, bit operations, accuracy and additivity.\n\n"
@@ -41,7 +38,7 @@ static const char budget_help[] =
 COMMON_HELP;
 
 struct budget_opts {
-	struct setup_opts common;
+	const struct setup_opts *common;
 	struct alloc_target target;
 	int have_target, knob_set, pareto, have_crit;
 	enum criterion crit;
@@ -190,8 +187,8 @@ static int source_from_criterion(const struct budget_opts *bo, const struct mode
 		struct criteria_opts o = bo->copt;
 		o.mask = 1u << bo->crit;
 		o.interrupt = &interrupt_signal;
-		o.threads = bo->common.threads;
-		rc = criteria_compute(bo->common.cfg, bo->common.weights, d, &o, &rf.table, cause);
+		o.threads = bo->common->threads;
+		rc = criteria_compute(bo->common->cfg, bo->common->weights, d, &o, &rf.table, cause);
 		if (rc > 0)
 			*cause = xstrdup("interrupted");
 	}
@@ -309,7 +306,7 @@ static void print_json(const struct budget_opts *bo, struct engine *e, const str
 
 static int write_budget(const struct budget_opts *bo, const struct budget *b, const struct model *m, char **cause)
 {
-	const struct setup_opts *co = &bo->common;
+	const struct setup_opts *co = bo->common;
 	const char *inputs[] = { co->cfg, co->weights, bo->from ? bo->from : "", bo->rank ? bo->rank : "",
 	    co->data ? co->data : "", NULL };
 	struct atomic_file a;
@@ -323,46 +320,44 @@ static int write_budget(const struct budget_opts *bo, const struct budget *b, co
 	return atomic_commit(&a, cause);
 }
 
-static int run_single(const struct budget_opts *bo, struct engine *e, const struct source *src)
+/* What the command owns once it runs. */
+struct cmd_budget {
+	struct budget_opts bo;
+	struct engine *e;		/* owned */
+	struct dataset d;		/* owned */
+	struct source src;		/* owned */
+	struct evaluated sens, uniform;	/* owned: one target's two budgets */
+};
+
+static int run_single(struct cmd_budget *c)
 {
-	struct evaluated s, u;
+	const struct budget_opts *bo = &c->bo;
+	struct evaluated *s = &c->sens, *u = &c->uniform;
 	char *cause = NULL;
-	int status = EXIT_OK;
-	evaluate(e, src, &bo->target, 0, &s);
-	if (interrupt_signal) {
-		evaluated_free(&s);
+	evaluate(c->e, &c->src, &bo->target, 0, s);
+	if (interrupt_signal)
 		return interrupt_exit_status();
+	if (!s->ok) {
+		cause = s->error;
+		s->error = NULL;
+		return cmd_fail(cause);
 	}
-	if (!s.ok) {
-		status = cmd_fail(s.error);
-		s.error = NULL;
-		evaluated_free(&s);
-		return status;
+	evaluate(c->e, &c->src, &bo->target, 1, u);
+	if (interrupt_signal)
+		return interrupt_exit_status();
+	if (!alloc_target_met(&bo->target, &s->b, engine_model(c->e), s->drop)) {
+		fprintf(stderr, "safer: the allocated budget misses its target (measured drop %.2f)\n", s->drop);
+		return EXIT_FAILURE_RUNTIME;
 	}
-	evaluate(e, src, &bo->target, 1, &u);
-	if (interrupt_signal) {
-		status = interrupt_exit_status();
-		goto out;
-	}
-	if (!alloc_target_met(&bo->target, &s.b, engine_model(e), s.drop)) {
-		fprintf(stderr, "safer: the allocated budget misses its target (measured drop %.2f)\n", s.drop);
-		status = EXIT_FAILURE_RUNTIME;
-		goto out;
-	}
-	if (bo->output && write_budget(bo, &s.b, engine_model(e), &cause) != 0) {
-		status = cmd_fail(cause);
-		goto out;
-	}
-	if (bo->common.json)
-		print_json(bo, e, src, &s, &u);
+	if (bo->output && write_budget(bo, &s->b, engine_model(c->e), &cause) != 0)
+		return cmd_fail(cause);
+	if (bo->common->json)
+		print_json(bo, c->e, &c->src, s, u);
 	else
-		print_text(bo, e, src, &s, &u);
+		print_text(bo, c->e, &c->src, s, u);
 	if (bo->output)
 		fprintf(stderr, "safer: budget written to %s\n", bo->output);
-out:
-	evaluated_free(&s);
-	evaluated_free(&u);
-	return status;
+	return EXIT_OK;
 }
 
 static void print_front_cell(const struct evaluated *v)
@@ -403,35 +398,31 @@ static int run_pareto(const struct budget_opts *bo, struct engine *e, const stru
 	return interrupt_signal ? interrupt_exit_status() : EXIT_OK;
 }
 
-static int budget_run(struct budget_opts *bo)
+enum cmd_budget_code { CMD_BUDGET_RANK = OPTIONS_OWN, CMD_BUDGET_KNOB, CMD_BUDGET_PARETO };
+
+static const struct options_spec cmd_budget_options[] = {
+	{ "target", 'T', OPTIONS_VALUE },
+	{ "from", 'f', OPTIONS_VALUE },
+	{ "criterion", 'C', OPTIONS_VALUE },
+	{ "rank", CMD_BUDGET_RANK, OPTIONS_VALUE },
+	{ "knob", CMD_BUDGET_KNOB, OPTIONS_VALUE },
+	{ "output", 'o', OPTIONS_VALUE },
+	{ "pareto", CMD_BUDGET_PARETO, OPTIONS_FLAG },
+	{ "samples", 'S', OPTIONS_VALUE },
+	{ NULL, 0, OPTIONS_FLAG },
+};
+
+static void cmd_budget_init(void *state)
 {
-	char *cause = NULL;
-	struct dataset d;
-	struct source src;
-	memset(&src, 0, sizeof src);
-	struct engine *e = setup_load_engine(&bo->common, &d, &cause);
-	if (e == NULL)
-		return cmd_fail(cause);
-	int rc = bo->from ? source_from_scan(bo, engine_model(e), &src, &cause)
-	    : source_from_criterion(bo, engine_model(e), &d, &src, &cause);
-	int status;
-	if (rc != 0)
-		status = interrupt_signal ? interrupt_exit_status() : cmd_fail(cause);
-	else
-		status = bo->pareto ? run_pareto(bo, e, &src) : run_single(bo, e, &src);
-	if (rc != 0 && interrupt_signal)
-		free(cause);
-	source_free(&src);
-	engine_free(e);
-	dataset_free(&d);
-	return status;
+	criteria_opts_init(&((struct cmd_budget *)state)->bo.copt);
 }
 
-static int budget_option(struct budget_opts *bo, int c, const char *arg)
+static int cmd_budget_option(void *state, int code, const char *arg)
 {
+	struct budget_opts *bo = &((struct cmd_budget *)state)->bo;
 	char *cause = NULL;
 	long v;
-	switch (c) {
+	switch (code) {
 	case 'T':
 		if (alloc_target_parse(arg, &bo->target, &cause) != 0) {
 			cmd_fail(cause);
@@ -447,8 +438,8 @@ static int budget_option(struct budget_opts *bo, int c, const char *arg)
 		}
 		bo->have_crit = 1;
 		return 0;
-	case 0x500: bo->rank = arg; return 0;
-	case 0x501:
+	case CMD_BUDGET_RANK: bo->rank = arg; return 0;
+	case CMD_BUDGET_KNOB:
 		if (strcmp(arg, "quant") != 0 && strcmp(arg, "prune") != 0) {
 			fprintf(stderr, "safer: --knob: '%s' is not quant or prune\n", arg);
 			return -1;
@@ -456,14 +447,13 @@ static int budget_option(struct budget_opts *bo, int c, const char *arg)
 		bo->knob_set = strcmp(arg, "quant") == 0 ? 1 : 2;
 		return 0;
 	case 'o': bo->output = arg; return 0;
-	case 0x502: bo->pareto = 1; return 0;
+	case CMD_BUDGET_PARETO: bo->pareto = 1; return 0;
 	case 'S':
 		if (parse_count("samples", arg, 1, 1 << 24, &v) != 0)
 			return -1;
 		bo->copt.samples = (int)v;
 		return 0;
-	default:
-		fprintf(stderr, "Try 'safer budget --help'.\n");
+	default:	/* not in cmd_budget_options */
 		return -1;
 	}
 }
@@ -495,58 +485,52 @@ static int budget_check(struct budget_opts *bo)
 	return 0;
 }
 
-static int budget_exec(int argc, char **argv)
+static int cmd_budget_exec(void *state, struct setup_opts *common)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{ "target", required_argument, NULL, 'T' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "criterion", required_argument, NULL, 'C' },
-		{ "rank", required_argument, NULL, 0x500 },
-		{ "knob", required_argument, NULL, 0x501 },
-		{ "output", required_argument, NULL, 'o' },
-		{ "pareto", no_argument, NULL, 0x502 },
-		{ "samples", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct budget_opts bo;
-	memset(&bo, 0, sizeof bo);
-	setup_opts_init(&bo.common);
-	criteria_opts_init(&bo.copt);
+	struct cmd_budget *c = state;
+	struct budget_opts *bo = &c->bo;
 	char *cause = NULL;
-	int c, r, status = EXIT_BAD_INPUT;
-	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "T:f:C:o:S:h", longopts, NULL)) != -1) {
-		if ((r = options_handle_common(&bo.common, c, optarg, argc, argv)) == 1)
-			continue;
-		if (r < 0)
-			goto out;
-		if (c == 'h') {
-			fputs(budget_help, stdout);
-			status = EXIT_OK;
-			goto out;
-		}
-		if (budget_option(&bo, c, optarg) != 0)
-			goto out;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "safer: budget: unexpected argument '%s'\n", argv[optind]);
-		goto out;
-	}
-	if (budget_check(&bo) != 0)
-		goto out;
-	if (setup_opts_finish(&bo.common, &cause) != 0) {
-		status = cmd_fail(cause);
-		goto out;
-	}
+	bo->common = common;
+	if (budget_check(bo) != 0)
+		return EXIT_BAD_INPUT;
+	if (setup_opts_finish(common, &cause) != 0)
+		return cmd_fail(cause);
 	interrupt_install();
-	status = budget_run(&bo);
-out:
-	setup_opts_free(&bo.common);
-	return status;
+	c->e = setup_load_engine(common, &c->d, &cause);
+	if (c->e == NULL)
+		return cmd_fail(cause);
+	int rc = bo->from ? source_from_scan(bo, engine_model(c->e), &c->src, &cause)
+	    : source_from_criterion(bo, engine_model(c->e), &c->d, &c->src, &cause);
+	if (rc != 0 && interrupt_signal) {
+		free(cause);
+		return interrupt_exit_status();
+	}
+	if (rc != 0)
+		return cmd_fail(cause);
+	return bo->pareto ? run_pareto(bo, c->e, &c->src) : run_single(c);
+}
+
+static void cmd_budget_free(void *state)
+{
+	struct cmd_budget *c = state;
+	evaluated_free(&c->sens);
+	evaluated_free(&c->uniform);
+	source_free(&c->src);
+	engine_free(c->e);
+	dataset_free(&c->d);
 }
 
 const struct cmd_entry cmd_budget_entry = {
-	"budget", "[model/data options] --target KIND=VALUE [--from SCAN | --criterion NAME] -o BUDGET",
-	"automatic per-layer budget for a target, against uniform", budget_exec,
+	.name = "budget",
+	.args = "[model/data options] --target KIND=VALUE [--from SCAN | --criterion NAME]\n"
+	    "[-o BUDGET] [--knob quant|prune] [--pareto]",
+	.summary = "automatic per-layer budget for a target, against uniform",
+	.help = budget_help,
+	.options = cmd_budget_options,
+	.common = 1,
+	.size = sizeof(struct cmd_budget),
+	.init = cmd_budget_init,
+	.option = cmd_budget_option,
+	.exec = cmd_budget_exec,
+	.free = cmd_budget_free,
 };

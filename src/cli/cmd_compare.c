@@ -8,7 +8,6 @@
 #include "formats/scan_file.h"
 #include "core/util.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,7 +15,6 @@
 #include <string.h>
 
 static const char compare_help[] =
-"Usage: safer compare --scan SCAN --rank RANK [--top K] [-o FILE] [--json]\n"
 "For every perturbation kind and level of the scan (trials averaged), the\n"
 "agreement of each criterion of the rank file with the measured drop per\n"
 "layer: Spearman rho, Kendall tau-b and the overlap of the K most critical\n"
@@ -326,81 +324,85 @@ static int emit(const struct comparison *c, const char *output, int json, const 
 	return EXIT_OK;
 }
 
-static int compare_run(const char *scan_path, const char *rank_path, int k, const char *output, int json)
+struct cmd_compare {
+	const char *scan_path, *rank_path, *output;
+	long k;
+	int json;
+	struct scan_file scan;		/* owned */
+	struct rank_file rank;		/* owned */
+	struct comparison c;		/* owned */
+};
+
+enum cmd_compare_code { CMD_COMPARE_SCAN = OPTIONS_OWN, CMD_COMPARE_RANK };
+
+static const struct options_spec cmd_compare_options[] = {
+	{ "scan", CMD_COMPARE_SCAN, OPTIONS_VALUE },
+	{ "rank", CMD_COMPARE_RANK, OPTIONS_VALUE },
+	{ "top", 'k', OPTIONS_VALUE },
+	{ "output", 'o', OPTIONS_VALUE },
+	{ "json", 'j', OPTIONS_FLAG },
+	{ NULL, 0, OPTIONS_FLAG },
+};
+
+static void cmd_compare_init(void *state)
 {
-	struct scan_file s;
-	struct rank_file r;
-	char *cause = NULL;
-	int status;
-	memset(&r, 0, sizeof r);
-	if (scan_file_read(scan_path, &s, &cause) != 0) {
-		scan_file_free(&s);
-		return cmd_fail(cause);
-	}
-	if (rank_file_read(rank_path, &r, &cause) != 0 || check_match(scan_path, &s, rank_path, &r, &cause) != 0) {
-		status = cmd_fail(cause);
-		goto out;
-	}
-	if (s.n == 0 || r.table.n == 0 || r.table.ncols == 0) {
-		status = cmd_fail(xasprintf("%s: nothing to compare (no rows)", s.n == 0 ? scan_path : rank_path));
-		goto out;
-	}
-	struct comparison c = { .scan = &s, .rank = &r, .k = k };
-	compare_groups(&c);
-	summarise(&c);
-	const char *inputs[] = { scan_path, rank_path, NULL };
-	status = emit(&c, output, json, inputs);
-	comparison_free(&c);
-out:
-	rank_file_free(&r);
-	scan_file_free(&s);
-	return status;
+	((struct cmd_compare *)state)->k = 3;
 }
 
-static int compare_exec(int argc, char **argv)
+static int cmd_compare_option(void *state, int code, const char *arg)
 {
-	static const struct option longopts[] = {
-		{ "scan", required_argument, NULL, 0x400 },
-		{ "rank", required_argument, NULL, 0x401 },
-		{ "top", required_argument, NULL, 'k' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *scan = NULL, *rank = NULL, *output = NULL;
-	int c, json = 0;
-	long k = 3;
-	while ((c = getopt_long(argc, argv, "k:o:jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 0x400: scan = optarg; break;
-		case 0x401: rank = optarg; break;
-		case 'k':
-			if (parse_count("top", optarg, 1, 1 << 20, &k) != 0)
-				return EXIT_BAD_INPUT;
-			break;
-		case 'o': output = optarg; break;
-		case 'j': json = 1; break;
-		case 'h':
-			fputs(compare_help, stdout);
-			return EXIT_OK;
-		default:
-			fprintf(stderr, "Try 'safer compare --help'.\n");
-			return EXIT_BAD_INPUT;
-		}
+	struct cmd_compare *s = state;
+	switch (code) {
+	case CMD_COMPARE_SCAN: s->scan_path = arg; return 0;
+	case CMD_COMPARE_RANK: s->rank_path = arg; return 0;
+	case 'k': return parse_count("top", arg, 1, 1 << 20, &s->k);
+	case 'o': s->output = arg; return 0;
+	case 'j': s->json = 1; return 0;
+	default:	/* not in cmd_compare_options */
+		return -1;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "safer: compare: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_BAD_INPUT;
-	}
-	if (scan == NULL || rank == NULL) {
+}
+
+static int cmd_compare_exec(void *state, struct setup_opts *unused)
+{
+	struct cmd_compare *s = state;
+	char *cause = NULL;
+	(void)unused;	/* compare reads files only: no model/data options */
+	if (s->scan_path == NULL || s->rank_path == NULL) {
 		fprintf(stderr, "safer: compare: give --scan SCAN and --rank RANK\n");
 		return EXIT_BAD_INPUT;
 	}
-	return compare_run(scan, rank, (int)k, output, json);
+	if (scan_file_read(s->scan_path, &s->scan, &cause) != 0)
+		return cmd_fail(cause);
+	if (rank_file_read(s->rank_path, &s->rank, &cause) != 0 ||
+	    check_match(s->scan_path, &s->scan, s->rank_path, &s->rank, &cause) != 0)
+		return cmd_fail(cause);
+	if (s->scan.n == 0 || s->rank.table.n == 0 || s->rank.table.ncols == 0)
+		return cmd_fail(xasprintf("%s: nothing to compare (no rows)", s->scan.n == 0 ? s->scan_path : s->rank_path));
+	s->c = (struct comparison){ .scan = &s->scan, .rank = &s->rank, .k = (int)s->k };
+	compare_groups(&s->c);
+	summarise(&s->c);
+	const char *inputs[] = { s->scan_path, s->rank_path, NULL };
+	return emit(&s->c, s->output, s->json, inputs);
+}
+
+static void cmd_compare_free(void *state)
+{
+	struct cmd_compare *s = state;
+	comparison_free(&s->c);
+	rank_file_free(&s->rank);
+	scan_file_free(&s->scan);
 }
 
 const struct cmd_entry cmd_compare_entry = {
-	"compare", "--scan SCAN --rank RANK [--top K] [-o FILE]",
-	"agreement of rank criteria with a scan's measured drops", compare_exec,
+	.name = "compare",
+	.args = "--scan SCAN --rank RANK [--top K] [-o FILE] [--json]",
+	.summary = "agreement of rank criteria with a scan's measured drops",
+	.help = compare_help,
+	.options = cmd_compare_options,
+	.size = sizeof(struct cmd_compare),
+	.init = cmd_compare_init,
+	.option = cmd_compare_option,
+	.exec = cmd_compare_exec,
+	.free = cmd_compare_free,
 };

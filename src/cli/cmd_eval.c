@@ -7,15 +7,12 @@
 #include "core/stats.h"
 #include "core/util.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char eval_help[] =
-"Usage: safer eval [-c CFG -w WEIGHTS] [-d DATA | --idx IMAGES LABELS] [--limit N]\n"
-"                  [--budget FILE] [--json]\n"
 "Top-1 and top-k accuracy with 95% Wilson intervals, images evaluated and\n"
 "images per second.  Without data options: the Fashion-MNIST test set.\n"
 "With --budget, the whole budget is applied at once and the report adds its\n"
@@ -133,74 +130,70 @@ static int eval_budget(struct engine *e, const char *path, int k, struct eval_re
 	return rc;
 }
 
-static int eval_exec(int argc, char **argv)
+struct cmd_eval {
+	const char *budget_path;
+	struct engine *e;	/* owned */
+	struct dataset d;	/* owned */
+};
+
+static const struct options_spec cmd_eval_options[] = {
+	{ "budget", 'b', OPTIONS_VALUE },
+	{ NULL, 0, OPTIONS_FLAG },
+};
+
+static int cmd_eval_option(void *state, int code, const char *arg)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{ "budget", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct setup_opts o;
-	setup_opts_init(&o);
-	const char *budget_path = NULL;
-	int c, r;
-	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "b:h", longopts, NULL)) != -1) {
-		if ((r = options_handle_common(&o, c, optarg, argc, argv)) == 1)
-			continue;
-		if (r == 0 && c == 'b') {
-			budget_path = optarg;
-			continue;
-		}
-		if (r == 0 && c == 'h') {
-			fputs(eval_help, stdout);
-			return EXIT_OK;
-		}
-		if (r == 0)
-			fprintf(stderr, "Try 'safer eval --help'.\n");
-		return EXIT_BAD_INPUT;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "safer: eval: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_BAD_INPUT;
-	}
+	struct cmd_eval *s = state;
+	(void)code;	/* -b is the only one */
+	s->budget_path = arg;
+	return 0;
+}
+
+static int cmd_eval_exec(void *state, struct setup_opts *o)
+{
+	struct cmd_eval *s = state;
 	char *cause = NULL;
-	struct dataset d;
-	if (setup_opts_finish(&o, &cause) != 0) {
-		setup_opts_free(&o);
+	if (setup_opts_finish(o, &cause) != 0)
 		return cmd_fail(cause);
-	}
-	struct engine *e = setup_load_engine(&o, &d, &cause);
-	if (e == NULL) {
-		setup_opts_free(&o);
+	s->e = setup_load_engine(o, &s->d, &cause);
+	if (s->e == NULL)
 		return cmd_fail(cause);
-	}
 	struct eval_report rep;
 	memset(&rep, 0, sizeof rep);
-	report_fill(engine_baseline(e), d.topk, &rep);
-	int status = EXIT_OK;
-	if (budget_path) {
+	report_fill(engine_baseline(s->e), s->d.topk, &rep);
+	if (s->budget_path) {
 		interrupt_install();
-		int br = eval_budget(e, budget_path, d.topk, &rep, &cause);
-		if (br != 0) {
-			status = br > 0 ? interrupt_exit_status() : cmd_fail(cause);
-			if (br > 0)
-				free(cause);
-			goto out;
+		int br = eval_budget(s->e, s->budget_path, s->d.topk, &rep, &cause);
+		if (br > 0) {
+			free(cause);
+			return interrupt_exit_status();
 		}
+		if (br < 0)
+			return cmd_fail(cause);
 	}
-	if (o.json)
-		print_json(&o, &d, &rep, engine_threads(e));
+	if (o->json)
+		print_json(o, &s->d, &rep, engine_threads(s->e));
 	else
-		print_text(&o, &d, &rep, engine_threads(e));
-out:
-	engine_free(e);
-	dataset_free(&d);
-	setup_opts_free(&o);
-	return status;
+		print_text(o, &s->d, &rep, engine_threads(s->e));
+	return EXIT_OK;
+}
+
+static void cmd_eval_free(void *state)
+{
+	struct cmd_eval *s = state;
+	engine_free(s->e);
+	dataset_free(&s->d);
 }
 
 const struct cmd_entry cmd_eval_entry = {
-	"eval", "[-c CFG -w WEIGHTS] [-d DATA | --idx IMAGES LABELS] [--json]",
-	"top-1/top-k accuracy with 95% intervals", eval_exec,
+	.name = "eval",
+	.args = "[-c CFG -w WEIGHTS] [-d DATA | --idx IMAGES LABELS] [--limit N]\n[--budget FILE] [--json]",
+	.summary = "top-1/top-k accuracy with 95% intervals",
+	.help = eval_help,
+	.options = cmd_eval_options,
+	.common = 1,
+	.size = sizeof(struct cmd_eval),
+	.option = cmd_eval_option,
+	.exec = cmd_eval_exec,
+	.free = cmd_eval_free,
 };

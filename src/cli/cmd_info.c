@@ -6,13 +6,11 @@
 #include "cli/options.h"
 #include "core/util.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 static const char info_help[] =
-"Usage: safer info [-c CFG] [-w WEIGHTS] [--budget FILE] [--json]\n"
 "One row per layer: index, kind, input and output shape, parameters,\n"
 "multiply-accumulates per image and activation; then the totals.\n"
 "Weights are optional: without them the figures come from the cfg alone.\n"
@@ -98,65 +96,61 @@ static void print_table(const char *cfg, const char *weights, const struct model
 	}
 }
 
-static int info_exec(int argc, char **argv)
+struct cmd_info {
+	const char *budget_path;
+	struct backend_net *net;	/* owned */
+	struct budget budget;		/* owned */
+};
+
+static const struct options_spec cmd_info_options[] = {
+	{ "budget", 'b', OPTIONS_VALUE },
+	{ NULL, 0, OPTIONS_FLAG },
+};
+
+static int cmd_info_option(void *state, int code, const char *arg)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{ "budget", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct setup_opts o;
-	setup_opts_init(&o);
-	o.weights_required = 0;
-	const char *budget_path = NULL;
-	int c, r;
-	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "b:h", longopts, NULL)) != -1) {
-		if ((r = options_handle_common(&o, c, optarg, argc, argv)) == 1)
-			continue;
-		if (r == 0 && c == 'b') {
-			budget_path = optarg;
-			continue;
-		}
-		if (r == 0 && c == 'h') {
-			fputs(info_help, stdout);
-			return EXIT_OK;
-		}
-		if (r == 0)
-			fprintf(stderr, "%s", "Try 'safer info --help'.\n");
-		return EXIT_BAD_INPUT;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "safer: info: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_BAD_INPUT;
-	}
+	struct cmd_info *s = state;
+	(void)code;	/* -b is the only one */
+	s->budget_path = arg;
+	return 0;
+}
+
+static int cmd_info_exec(void *state, struct setup_opts *o)
+{
+	struct cmd_info *s = state;
 	char *cause = NULL;
-	if (setup_opts_finish(&o, &cause) != 0) {
-		setup_opts_free(&o);
+	o->weights_required = 0;
+	if (setup_opts_finish(o, &cause) != 0)
 		return cmd_fail(cause);
-	}
-	struct backend_net *net = backend_load(o.cfg, o.weights, 1, &cause);
-	if (net == NULL) {
-		setup_opts_free(&o);
+	s->net = backend_load(o->cfg, o->weights, 1, &cause);
+	if (s->net == NULL)
 		return cmd_fail(cause);
-	}
-	struct budget b = { 0 };
-	if (budget_path && budget_load(budget_path, backend_model(net), &b, &cause) != 0) {
-		backend_free(net);
-		setup_opts_free(&o);
+	const struct budget *b = s->budget_path ? &s->budget : NULL;
+	if (b && budget_load(s->budget_path, backend_model(s->net), &s->budget, &cause) != 0)
 		return cmd_fail(cause);
-	}
-	if (o.json)
-		print_json(o.cfg, o.weights, backend_model(net), budget_path ? &b : NULL);
+	if (o->json)
+		print_json(o->cfg, o->weights, backend_model(s->net), b);
 	else
-		print_table(o.cfg, o.weights, backend_model(net), budget_path ? &b : NULL);
-	budget_free(&b);
-	backend_free(net);
-	setup_opts_free(&o);
+		print_table(o->cfg, o->weights, backend_model(s->net), b);
 	return EXIT_OK;
 }
 
+static void cmd_info_free(void *state)
+{
+	struct cmd_info *s = state;
+	budget_free(&s->budget);
+	backend_free(s->net);
+}
+
 const struct cmd_entry cmd_info_entry = {
-	"info", "[-c CFG] [-w WEIGHTS] [--budget FILE] [--json]",
-	"layer table: shapes, parameters, MACs, activations", info_exec,
+	.name = "info",
+	.args = "[-c CFG] [-w WEIGHTS] [--budget FILE] [--json]",
+	.summary = "layer table: shapes, parameters, MACs, activations",
+	.help = info_help,
+	.options = cmd_info_options,
+	.common = 1,
+	.size = sizeof(struct cmd_info),
+	.option = cmd_info_option,
+	.exec = cmd_info_exec,
+	.free = cmd_info_free,
 };

@@ -9,7 +9,6 @@
 #include "formats/rank_file.h"
 #include "core/util.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +18,6 @@
 #define RANK_DEFAULT_CRITERIA "magnitude,l2,params,macs,grad,taylor,fisher"
 
 static const char rank_help[] =
-"Usage: safer rank [model/data options] [--criterion NAME[,NAME...]] [--samples N]\n"
-"                  [-o FILE] [--quick-spec KIND:LEVEL] [--probes P] [--ig-steps S]\n"
 "Scores every weight layer by importance criteria; rank 1 = highest score =\n"
 "most important.  Criteria (all: every one):\n"
 "  magnitude  mean |w|               l2, l2pp  ||w||_2 and ||w||_2/sqrt(n)\n"
@@ -81,175 +78,168 @@ static int model_checksum_hex(const char *cfg, const char *weights, char **hex, 
 	return 0;
 }
 
-static int rank_run(struct setup_opts *co, const struct criteria_opts *copt, const char *output)
+struct cmd_rank {
+	struct criteria_opts copt;
+	int mask_given;		/* else RANK_DEFAULT_CRITERIA */
+	const char *output;
+	struct dataset d;	/* owned */
+	struct rank_file rf;	/* owned */
+};
+
+static int rank_run(struct cmd_rank *s, struct setup_opts *co)
 {
+	const struct criteria_opts *copt = &s->copt;
 	char *cause = NULL;
-	struct dataset d;
-	struct rank_file rf;
-	memset(&rf, 0, sizeof rf);
-	if (load_data(co, copt->samples, &d, &cause) != 0)
+	if (load_data(co, copt->samples, &s->d, &cause) != 0)
 		return cmd_fail(cause);
-	if (model_checksum_hex(co->cfg, co->weights, &rf.header.weights_checksum, &cause) != 0) {
-		dataset_free(&d);
+	if (model_checksum_hex(co->cfg, co->weights, &s->rf.header.weights_checksum, &cause) != 0)
 		return cmd_fail(cause);
-	}
 	double t0 = now_seconds();
-	int rc = criteria_compute(co->cfg, co->weights, &d, copt, &rf.table, &cause), status = EXIT_OK;
-	if (rc > 0) {
-		status = interrupt_exit_status();
-		goto out;
-	}
-	if (rc < 0) {
-		status = cmd_fail(cause);
-		goto out;
-	}
-	struct rank_header *h = &rf.header;
+	int rc = criteria_compute(co->cfg, co->weights, &s->d, copt, &s->rf.table, &cause);
+	if (rc > 0)
+		return interrupt_exit_status();
+	if (rc < 0)
+		return cmd_fail(cause);
+	struct rank_header *h = &s->rf.header;
 	char spec[64];
 	snprintf(spec, sizeof spec, "%s:%g", perturb_kind_name(copt->quick.kind), copt->quick.level);
 	h->version = xstrdup(PACKAGE_VERSION);
 	h->cfg = xstrdup(co->cfg);
 	h->weights = xstrdup(co->weights);
-	h->data = xstrdup(d.source);
-	h->data_checksum = hex64(d.checksum);
+	h->data = xstrdup(s->d.source);
+	h->data_checksum = hex64(s->d.checksum);
 	h->quick = xstrdup(spec);
-	h->samples = copt->samples < d.count ? copt->samples : d.count;
+	h->samples = copt->samples < s->d.count ? copt->samples : s->d.count;
 	h->batch = copt->batch > 0 ? copt->batch : h->samples < 32 ? (int)h->samples : 32;
 	h->probes = copt->probes;
 	h->ig_steps = copt->ig_steps;
 	h->hvp_eps = copt->hvp_eps;
 	h->seed = copt->seed;
-	if (output) {
+	if (s->output) {
 		const char *inputs[] = { co->cfg, co->weights, co->data, co->idx_images, co->idx_labels, NULL };
-		if (rank_file_write(output, &rf, inputs, &cause) != 0) {
-			status = cmd_fail(cause);
-			goto out;
-		}
-		fprintf(stderr, "safer: %d layers x %d criteria in %s (%.1f s)\n", rf.table.n, rf.table.ncols, output,
-		    now_seconds() - t0);
+		if (rank_file_write(s->output, &s->rf, inputs, &cause) != 0)
+			return cmd_fail(cause);
+		fprintf(stderr, "safer: %d layers x %d criteria in %s (%.1f s)\n", s->rf.table.n, s->rf.table.ncols,
+		    s->output, now_seconds() - t0);
 	} else if (co->json) {
-		rank_file_dump(stdout, &rf, 1);
+		rank_file_dump(stdout, &s->rf, 1);
 	} else {
-		rank_print_table(stdout, &rf);
+		rank_print_table(stdout, &s->rf);
 	}
-out:
-	rank_file_free(&rf);
-	dataset_free(&d);
-	return status;
+	return EXIT_OK;
 }
 
-static int rank_option(struct criteria_opts *copt, int c, const char *arg, const char **output)
+enum cmd_rank_code {
+	CMD_RANK_QUICK_SPEC = OPTIONS_OWN, CMD_RANK_PROBES, CMD_RANK_IG_STEPS, CMD_RANK_GRAD_BATCH, CMD_RANK_HVP_EPS
+};
+
+static const struct options_spec cmd_rank_options[] = {
+	{ "criterion", 'C', OPTIONS_VALUE },
+	{ "samples", 'S', OPTIONS_VALUE },
+	{ "output", 'o', OPTIONS_VALUE },
+	{ "quick-spec", CMD_RANK_QUICK_SPEC, OPTIONS_VALUE },
+	{ "probes", CMD_RANK_PROBES, OPTIONS_VALUE },
+	{ "ig-steps", CMD_RANK_IG_STEPS, OPTIONS_VALUE },
+	{ "grad-batch", CMD_RANK_GRAD_BATCH, OPTIONS_VALUE },
+	{ "hvp-eps", CMD_RANK_HVP_EPS, OPTIONS_VALUE },
+	{ "seed", 's', OPTIONS_VALUE },
+	{ NULL, 0, OPTIONS_FLAG },
+};
+
+static void cmd_rank_init(void *state)
 {
+	criteria_opts_init(&((struct cmd_rank *)state)->copt);
+}
+
+static int cmd_rank_option(void *state, int code, const char *arg)
+{
+	struct cmd_rank *s = state;
+	struct criteria_opts *copt = &s->copt;
 	long v;
 	char *cause = NULL;
-	switch (c) {
+	switch (code) {
 	case 'C':
 		if (criteria_parse(arg, &copt->mask, &cause) != 0) {
 			cmd_fail(cause);
 			return -1;
 		}
+		s->mask_given = 1;
 		return 0;
 	case 'S':
 		if (parse_count("samples", arg, 1, 1 << 24, &v) != 0)
 			return -1;
 		copt->samples = (int)v;
 		return 0;
-	case 'o': *output = arg; return 0;
-	case 0x300:
+	case 'o': s->output = arg; return 0;
+	case CMD_RANK_QUICK_SPEC:
 		if (perturb_parse(arg, &copt->quick, &cause) != 0) {
 			fprintf(stderr, "safer: --quick-spec %s: %s\n", arg, cause);
 			free(cause);
 			return -1;
 		}
 		return 0;
-	case 0x301:
+	case CMD_RANK_PROBES:
 		if (parse_count("probes", arg, 1, 1000, &v) != 0)
 			return -1;
 		copt->probes = (int)v;
 		return 0;
-	case 0x302:
+	case CMD_RANK_IG_STEPS:
 		if (parse_count("ig-steps", arg, 1, 1000, &v) != 0)
 			return -1;
 		copt->ig_steps = (int)v;
 		return 0;
-	case 0x303:
+	case CMD_RANK_GRAD_BATCH:
 		if (parse_count("grad-batch", arg, 1, 32, &v) != 0)
 			return -1;
 		copt->batch = (int)v;
 		return 0;
-	case 0x304:
-		if (parse_real("hvp-eps", arg, 1e-6, 1, &copt->hvp_eps) != 0)
-			return -1;
-		return 0;
+	case CMD_RANK_HVP_EPS:
+		return parse_real("hvp-eps", arg, 1e-6, 1, &copt->hvp_eps);
 	case 's':
 		if (parse_u64(arg, &copt->seed) != 0) {
 			fprintf(stderr, "safer: --seed: '%s' is not a non-negative integer\n", arg);
 			return -1;
 		}
 		return 0;
-	default:
-		fprintf(stderr, "Try 'safer rank --help'.\n");
+	default:	/* not in cmd_rank_options */
 		return -1;
 	}
 }
 
-static int rank_exec(int argc, char **argv)
+static int cmd_rank_exec(void *state, struct setup_opts *co)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{ "criterion", required_argument, NULL, 'C' },
-		{ "samples", required_argument, NULL, 'S' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quick-spec", required_argument, NULL, 0x300 },
-		{ "probes", required_argument, NULL, 0x301 },
-		{ "ig-steps", required_argument, NULL, 0x302 },
-		{ "grad-batch", required_argument, NULL, 0x303 },
-		{ "hvp-eps", required_argument, NULL, 0x304 },
-		{ "seed", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct setup_opts co;
-	struct criteria_opts copt;
-	const char *output = NULL;
+	struct cmd_rank *s = state;
 	char *cause = NULL;
-	int c, r, status = EXIT_BAD_INPUT;
-	setup_opts_init(&co);
-	criteria_opts_init(&copt);
-	if (criteria_parse(RANK_DEFAULT_CRITERIA, &copt.mask, &cause) != 0)
+	if (!s->mask_given && criteria_parse(RANK_DEFAULT_CRITERIA, &s->copt.mask, &cause) != 0)
 		return cmd_fail(cause);
-	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "C:S:o:s:h", longopts, NULL)) != -1) {
-		if ((r = options_handle_common(&co, c, optarg, argc, argv)) == 1)
-			continue;
-		if (r < 0)
-			goto out;
-		if (c == 'h') {
-			fputs(rank_help, stdout);
-			status = EXIT_OK;
-			goto out;
-		}
-		if (rank_option(&copt, c, optarg, &output) != 0)
-			goto out;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "safer: rank: unexpected argument '%s'\n", argv[optind]);
-		goto out;
-	}
-	if (setup_opts_finish(&co, &cause) != 0) {
-		status = cmd_fail(cause);
-		goto out;
-	}
+	if (setup_opts_finish(co, &cause) != 0)
+		return cmd_fail(cause);
 	interrupt_install();
-	copt.threads = co.threads;
-	copt.interrupt = &interrupt_signal;
+	s->copt.threads = co->threads;
+	s->copt.interrupt = &interrupt_signal;
 	if (isatty(2))
-		copt.progress = show_progress;
-	status = rank_run(&co, &copt, output);
-out:
-	setup_opts_free(&co);
-	return status;
+		s->copt.progress = show_progress;
+	return rank_run(s, co);
+}
+
+static void cmd_rank_free(void *state)
+{
+	struct cmd_rank *s = state;
+	rank_file_free(&s->rf);
+	dataset_free(&s->d);
 }
 
 const struct cmd_entry cmd_rank_entry = {
-	"rank", "[model/data options] [--criterion NAME[,NAME...]] [--samples N] [-o FILE]",
-	"score layers by importance criteria (magnitude ... hessian, quick)", rank_exec,
+	.name = "rank",
+	.args = "[model/data options] [--criterion NAME[,NAME...]] [--samples N]\n"
+	    "[-o FILE] [--quick-spec KIND:LEVEL] [--probes P] [--ig-steps S]",
+	.summary = "score layers by importance criteria (magnitude ... hessian, quick)",
+	.help = rank_help,
+	.options = cmd_rank_options,
+	.common = 1,
+	.size = sizeof(struct cmd_rank),
+	.init = cmd_rank_init,
+	.option = cmd_rank_option,
+	.exec = cmd_rank_exec,
+	.free = cmd_rank_free,
 };

@@ -10,7 +10,6 @@
 #include "core/stats.h"
 #include "core/util.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -21,8 +20,6 @@
 #include <unistd.h>
 
 static const char scan_help[] =
-"Usage: safer scan [model/data options] -p SPEC [-p SPEC ...] [--layers LIST]\n"
-"                  [-o FILE] [--resume] [--trials T] [--seed S] [--rate R] [--adaptive EPS]\n"
 "For every weight layer (or the listed ones) x kind x level (x trial for\n"
 "stochastic kinds) measure top-1, the drop from the baseline with a paired 95%\n"
 "interval, agreement with the unperturbed network and the mean KL divergence.\n"
@@ -173,135 +170,139 @@ static int scan_run(struct scan_opts *so, struct engine *e, const struct dataset
 	return rc;
 }
 
-static int scan_exec(int argc, char **argv)
+struct cmd_scan {
+	struct scan_opts so;	/* grids owned */
+	struct engine *e;	/* owned */
+	struct dataset d;	/* owned */
+	unsigned char *pick;	/* owned: per layer, scanned or not */
+};
+
+enum cmd_scan_code { CMD_SCAN_RESUME = OPTIONS_OWN, CMD_SCAN_FORCE, CMD_SCAN_RATE, CMD_SCAN_ADAPTIVE };
+
+static const struct options_spec cmd_scan_options[] = {
+	{ "perturb", 'p', OPTIONS_VALUE },
+	{ "layers", 'l', OPTIONS_VALUE },
+	{ "output", 'o', OPTIONS_VALUE },
+	{ "resume", CMD_SCAN_RESUME, OPTIONS_FLAG },
+	{ "force", CMD_SCAN_FORCE, OPTIONS_FLAG },
+	{ "trials", 'T', OPTIONS_VALUE },
+	{ "seed", 's', OPTIONS_VALUE },
+	{ "rate", CMD_SCAN_RATE, OPTIONS_VALUE },
+	{ "adaptive", CMD_SCAN_ADAPTIVE, OPTIONS_VALUE },
+	{ NULL, 0, OPTIONS_FLAG },
+};
+
+static void cmd_scan_init(void *state)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{ "perturb", required_argument, NULL, 'p' },
-		{ "layers", required_argument, NULL, 'l' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "resume", no_argument, NULL, 0x200 },
-		{ "force", no_argument, NULL, 0x201 },
-		{ "trials", required_argument, NULL, 'T' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "rate", required_argument, NULL, 0x202 },
-		{ "adaptive", required_argument, NULL, 0x203 },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct scan_opts so;
-	struct setup_opts common;
-	memset(&so, 0, sizeof so);
-	setup_opts_init(&common);
-	so.trials = 5;
-	so.seed = 1;
-	so.rate = 0.001;
-	int c, r, status = EXIT_BAD_INPUT;
-	long v;
+	struct scan_opts *so = &((struct cmd_scan *)state)->so;
+	so->trials = 5;
+	so->seed = 1;
+	so->rate = 0.001;
+}
+
+static int cmd_scan_option(void *state, int code, const char *arg)
+{
+	struct scan_opts *so = &((struct cmd_scan *)state)->so;
 	char *cause = NULL;
-	/* under mpirun/srun every rank parses the same arguments, so option
-	 * errors end every rank the same way before any message passing */
-	scan_mpi_init(&argc, &argv);
-	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "p:l:o:T:s:h", longopts, NULL)) != -1) {
-		if ((r = options_handle_common(&common, c, optarg, argc, argv)) == 1)
-			continue;
-		if (r < 0)
-			goto out;
-		switch (c) {
-		case 'p':
-			so.grids = xreallocarray(so.grids, (size_t)so.ngrids + 1, sizeof *so.grids);
-			if (perturb_grid_parse(optarg, &so.grids[so.ngrids], &cause) != 0) {
-				status = cmd_fail(xasprintf("-p %s: %s", optarg, cause));
-				free(cause);
-				goto out;
-			}
-			so.ngrids++;
-			break;
-		case 'l': so.layers = optarg; break;
-		case 'o': so.output = optarg; break;
-		case 0x200: so.resume = 1; break;
-		case 0x201: so.force = 1; break;
-		case 'T':
-			if (parse_count("trials", optarg, 1, 10000, &v) != 0)
-				goto out;
-			so.trials = (int)v;
-			break;
-		case 's':
-			if (parse_u64(optarg, &so.seed) != 0) {
-				fprintf(stderr, "safer: --seed: '%s' is not a non-negative integer\n", optarg);
-				goto out;
-			}
-			break;
-		case 0x202:
-			if (parse_real("rate", optarg, 0, 1, &so.rate) != 0)
-				goto out;
-			break;
-		case 0x203:
-			if (parse_real("adaptive", optarg, 1e-6, 100, &so.eps) != 0)
-				goto out;
-			break;
-		case 'h':
-			fputs(scan_help, stdout);
-			status = EXIT_OK;
-			goto out;
-		default:
-			fprintf(stderr, "Try 'safer scan --help'.\n");
-			goto out;
+	long v;
+	switch (code) {
+	case 'p':
+		so->grids = xreallocarray(so->grids, (size_t)so->ngrids + 1, sizeof *so->grids);
+		if (perturb_grid_parse(arg, &so->grids[so->ngrids], &cause) != 0) {
+			cmd_fail(xasprintf("-p %s: %s", arg, cause));
+			free(cause);
+			return -1;
 		}
+		so->ngrids++;
+		return 0;
+	case 'l': so->layers = arg; return 0;
+	case 'o': so->output = arg; return 0;
+	case CMD_SCAN_RESUME: so->resume = 1; return 0;
+	case CMD_SCAN_FORCE: so->force = 1; return 0;
+	case 'T':
+		if (parse_count("trials", arg, 1, 10000, &v) != 0)
+			return -1;
+		so->trials = (int)v;
+		return 0;
+	case 's':
+		if (parse_u64(arg, &so->seed) != 0) {
+			fprintf(stderr, "safer: --seed: '%s' is not a non-negative integer\n", arg);
+			return -1;
+		}
+		return 0;
+	case CMD_SCAN_RATE:
+		return parse_real("rate", arg, 0, 1, &so->rate);
+	case CMD_SCAN_ADAPTIVE:
+		return parse_real("adaptive", arg, 1e-6, 100, &so->eps);
+	default:	/* not in cmd_scan_options */
+		return -1;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "safer: scan: unexpected argument '%s'\n", argv[optind]);
-		goto out;
-	}
-	if (so.ngrids == 0) {
+}
+
+/* Under mpirun/srun every rank parses the same arguments (MPI starts before
+ * the parse: scan_mpi_init is the entry's begin), so option errors end every
+ * rank the same way before any message passing. */
+static int cmd_scan_exec(void *state, struct setup_opts *common)
+{
+	struct cmd_scan *s = state;
+	struct scan_opts *so = &s->so;
+	char *cause = NULL;
+	if (so->ngrids == 0) {
 		fprintf(stderr, "safer: scan: give at least one -p KIND:LEVELS (e.g. -p prune:0.1:0.9:0.1)\n");
-		goto out;
+		return EXIT_BAD_INPUT;
 	}
-	if (so.resume && !so.output) {
+	if (so->resume && !so->output) {
 		fprintf(stderr, "safer: scan: --resume needs -o FILE\n");
-		goto out;
+		return EXIT_BAD_INPUT;
 	}
-	if (scan_mpi_size() > 1 && !so.output) {
+	if (scan_mpi_size() > 1 && !so->output) {
 		if (scan_mpi_rank() == 0)	/* every rank stops: one message */
 			fprintf(stderr, "safer: scan: under MPI give -o FILE (rank 0 writes it)\n");
-		goto out;
+		return EXIT_BAD_INPUT;
 	}
-	if (setup_opts_finish(&common, &cause) != 0) {
-		status = scan_mpi_agree(cmd_fail(cause));
-		goto out;
-	}
-	so.cfg = common.cfg;
-	so.weights = common.weights;
-	if (common.threads == 0)
-		common.threads = scan_mpi_default_threads();
+	if (setup_opts_finish(common, &cause) != 0)
+		return scan_mpi_agree(cmd_fail(cause));
+	so->cfg = common->cfg;
+	so->weights = common->weights;
+	if (common->threads == 0)
+		common->threads = scan_mpi_default_threads();
 	interrupt_install();
-	struct dataset d;
-	struct engine *e = setup_load_engine(&common, &d, &cause);
-	if (e == NULL) {
-		status = scan_mpi_agree(cmd_fail(cause));	/* this rank failed: tell the others */
-		goto out;
-	}
-	const struct model *m = engine_model(e);
-	unsigned char *pick = xcalloc((size_t)m->n, 1);
-	if (so.layers && parse_layers(so.layers, m, pick, &cause) != 0) {
-		status = scan_mpi_agree(cmd_fail(cause));
-	} else {
-		for (int l = 0; !so.layers && l < m->n; l++)
-			pick[l] = (unsigned char)m->layers[l].has_weights;
-		status = scan_run(&so, e, &d, pick);
-	}
-	free(pick);
-	engine_free(e);
-	dataset_free(&d);
-out:
-	for (int i = 0; i < so.ngrids; i++)
-		perturb_grid_free(&so.grids[i]);
-	free(so.grids);
-	setup_opts_free(&common);
-	return scan_mpi_end(status);
+	s->e = setup_load_engine(common, &s->d, &cause);
+	if (s->e == NULL)
+		return scan_mpi_agree(cmd_fail(cause));	/* this rank failed: tell the others */
+	const struct model *m = engine_model(s->e);
+	s->pick = xcalloc((size_t)m->n, 1);
+	if (so->layers && parse_layers(so->layers, m, s->pick, &cause) != 0)
+		return scan_mpi_agree(cmd_fail(cause));
+	for (int l = 0; !so->layers && l < m->n; l++)
+		s->pick[l] = (unsigned char)m->layers[l].has_weights;
+	return scan_run(so, s->e, &s->d, s->pick);
+}
+
+static void cmd_scan_free(void *state)
+{
+	struct cmd_scan *s = state;
+	free(s->pick);
+	engine_free(s->e);
+	dataset_free(&s->d);
+	for (int i = 0; i < s->so.ngrids; i++)
+		perturb_grid_free(&s->so.grids[i]);
+	free(s->so.grids);
 }
 
 const struct cmd_entry cmd_scan_entry = {
-	"scan", "[model/data options] -p SPEC [-p SPEC ...] [--layers LIST] [-o FILE] [--resume]",
-	"the SAfER sensitivity scan: layers x perturbations x levels", scan_exec,
+	.name = "scan",
+	.args = "[model/data options] -p SPEC [-p SPEC ...] [--layers LIST]\n"
+	    "[-o FILE] [--resume] [--trials T] [--seed S] [--rate R] [--adaptive EPS]",
+	.summary = "the SAfER sensitivity scan: layers x perturbations x levels",
+	.help = scan_help,
+	.options = cmd_scan_options,
+	.common = 1,
+	.size = sizeof(struct cmd_scan),
+	.init = cmd_scan_init,
+	.option = cmd_scan_option,
+	.exec = cmd_scan_exec,
+	.free = cmd_scan_free,
+	.begin = scan_mpi_init,
+	.end = scan_mpi_end,
 };

@@ -6,7 +6,6 @@
 #include "core/util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <locale.h>
 #include <math.h>
@@ -16,8 +15,6 @@
 #include <unistd.h>
 
 static const char tui_help[] =
-"Usage: safer tui [-c CFG -w WEIGHTS] [-d DATA | --idx IMAGES LABELS] [--limit N]\n"
-"                 [--budget FILE] [--rank RANK]\n"
 "The live explorer: pick a layer and a perturbation (pruning, quantization,\n"
 "bit flips, noise, ...) and watch the accuracy drop as images are evaluated;\n"
 "accuracy-vs-level curves, a layers x levels heatmap scan, and a budget\n"
@@ -31,67 +28,62 @@ COMMON_HELP
 "\nThe working budget is kept in $XDG_STATE_HOME/safer/session.budget\n"
 "(default ~/.local/state/safer/session.budget) and offered at the next start.\n";
 
-static int tui_exec(int argc, char **argv)
+struct cmd_tui {
+	const char *budget_path, *rank_path;
+	struct dataset d;	/* owned; the engine becomes the explorer's */
+};
+
+enum cmd_tui_code { CMD_TUI_BUDGET = OPTIONS_OWN, CMD_TUI_RANK };
+
+static const struct options_spec cmd_tui_options[] = {
+	{ "budget", CMD_TUI_BUDGET, OPTIONS_VALUE },
+	{ "rank", CMD_TUI_RANK, OPTIONS_VALUE },
+	{ NULL, 0, OPTIONS_FLAG },
+};
+
+static int cmd_tui_option(void *state, int code, const char *arg)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{ "budget", required_argument, NULL, 'B' },
-		{ "rank", required_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct setup_opts o;
-	const char *budget_path = NULL, *rank_path = NULL;
-	int c, r;
-	setup_opts_init(&o);
-	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "h", longopts, NULL)) != -1) {
-		if ((r = options_handle_common(&o, c, optarg, argc, argv)) == 1)
-			continue;
-		if (r == 0 && c == 'h') {
-			fputs(tui_help, stdout);
-			return EXIT_OK;
-		}
-		if (r == 0 && c == 'B') {
-			budget_path = optarg;
-			continue;
-		}
-		if (r == 0 && c == 'K') {
-			rank_path = optarg;
-			continue;
-		}
-		if (r == 0)
-			fprintf(stderr, "Try 'safer tui --help'.\n");
-		return EXIT_BAD_INPUT;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "safer: tui: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_BAD_INPUT;
-	}
-	setlocale(LC_ALL, "");
+	struct cmd_tui *s = state;
+	if (code == CMD_TUI_BUDGET)
+		s->budget_path = arg;
+	else
+		s->rank_path = arg;
+	return 0;
+}
+
+static int cmd_tui_exec(void *state, struct setup_opts *o)
+{
+	struct cmd_tui *s = state;
 	char *cause = NULL;
+	setlocale(LC_ALL, "");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cmd_fail(xstrdup("tui: standard input and output must be a terminal (try 'safer eval')"));
-	if (setup_opts_finish(&o, &cause) != 0) {
-		setup_opts_free(&o);
+	if (setup_opts_finish(o, &cause) != 0)
 		return cmd_fail(cause);
-	}
-	const char *slash = strrchr(o.cfg, '/');
-	fprintf(stderr, "safer: loading %s and the data, measuring the baseline...\n", slash ? slash + 1 : o.cfg);
-	struct dataset d;
-	struct engine *e = setup_load_engine(&o, &d, &cause);
-	if (e == NULL) {
-		setup_opts_free(&o);
+	const char *slash = strrchr(o->cfg, '/');
+	fprintf(stderr, "safer: loading %s and the data, measuring the baseline...\n", slash ? slash + 1 : o->cfg);
+	struct engine *e = setup_load_engine(o, &s->d, &cause);
+	if (e == NULL)
 		return cmd_fail(cause);
-	}
-	int status = tui_explore(&o, &d, e, budget_path, rank_path, &cause);	/* frees e */
-	dataset_free(&d);
-	if (status < 0)
-		status = cmd_fail(cause);
-	setup_opts_free(&o);
-	return status;
+	int status = tui_explore(o, &s->d, e, s->budget_path, s->rank_path, &cause);	/* frees e */
+	return status < 0 ? cmd_fail(cause) : status;
+}
+
+static void cmd_tui_free(void *state)
+{
+	struct cmd_tui *s = state;
+	dataset_free(&s->d);
 }
 
 const struct cmd_entry cmd_tui_entry = {
-	"tui", "[-c CFG -w WEIGHTS] [-d DATA | --idx IMAGES LABELS] [--budget FILE]",
-	"the live explorer (the default command)", tui_exec,
+	.name = "tui",
+	.args = "[-c CFG -w WEIGHTS] [-d DATA | --idx IMAGES LABELS] [--limit N]\n[--budget FILE] [--rank RANK]",
+	.summary = "the live explorer (the default command)",
+	.help = tui_help,
+	.options = cmd_tui_options,
+	.common = 1,
+	.size = sizeof(struct cmd_tui),
+	.option = cmd_tui_option,
+	.exec = cmd_tui_exec,
+	.free = cmd_tui_free,
 };

@@ -44,11 +44,11 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		/* options without a command belong to the explorer */
-		return cmd_tui_entry.exec(argc, argv);
+		return cmd_run(&cmd_tui_entry, argc, argv);
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(argv[1], commands[i]->name) == 0)
-			return commands[i]->exec(argc - 1, argv + 1);
+			return cmd_run(commands[i], argc - 1, argv + 1);
 	fprintf(stderr, "safer: unknown command '%s' (try 'safer --help')\n", argv[1]);
 	return EXIT_BAD_INPUT;
 }

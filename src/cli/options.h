@@ -1,27 +1,35 @@
-/* options.h - the model and data options every subcommand shares, and the
- * loading they lead to. */
+/* options.h - option tables, and the model and data options every
+ * subcommand but compare shares (the loading they lead to is engine/setup). */
 #ifndef SAFER_OPTIONS_H
 #define SAFER_OPTIONS_H
 
-#include <getopt.h>
+#include <limits.h>
 
 #include "engine/setup.h"
 
-/* Long options of the common set, to append to a subcommand's table. */
-#define COMMON_LONGOPTS \
-	{ "cfg", required_argument, NULL, 'c' }, \
-	{ "weights", required_argument, NULL, 'w' }, \
-	{ "data", required_argument, NULL, 'd' }, \
-	{ "idx", required_argument, NULL, 0x100 }, \
-	{ "names", required_argument, NULL, 0x101 }, \
-	{ "limit", required_argument, NULL, 'n' }, \
-	{ "threads", required_argument, NULL, 't' }, \
-	{ "batch", required_argument, NULL, 0x102 }, \
-	{ "cache-mb", required_argument, NULL, 0x103 }, \
-	{ "unlabeled", no_argument, NULL, 0x104 }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "json", no_argument, NULL, 'j' }
-#define COMMON_SHORTOPTS "c:w:d:n:t:vj"
+enum options_arg { OPTIONS_FLAG, OPTIONS_VALUE };
+
+/* One option of a table; a table ends with { NULL }. */
+struct options_spec {
+	const char *name;	/* the long option, without the dashes */
+	int code;		/* a letter, which is then also the short option, or a long-only code */
+	enum options_arg arg;
+};
+
+/* Long-only codes lie past every letter.  The common set takes the first;
+ * each command's own enum starts at OPTIONS_OWN, so no two codes in one
+ * table meet. */
+enum options_code {
+	OPTIONS_IDX = UCHAR_MAX + 1,
+	OPTIONS_NAMES,
+	OPTIONS_BATCH,
+	OPTIONS_CACHE_MB,
+	OPTIONS_UNLABELED,
+	OPTIONS_OWN
+};
+
+/* The common set, in the order the commands list it before their own. */
+extern const struct options_spec options_common[];
 
 #define COMMON_HELP \
 "Model and data:\n" \
@@ -38,9 +46,10 @@
 "  -v, --verbose         show Darknet's own messages\n" \
 "  -j, --json            machine-readable output\n"
 
-/* Handles one getopt_long result of the common set.  Returns 1 if it was one
- * of ours, 0 if not, -1 on a bad value (message printed). */
-int options_handle_common(struct setup_opts *o, int c, const char *arg, int argc, char **argv);
+/* Handles one getopt_long result of the common set; --idx takes its second
+ * file from argv[optind].  Returns 1 if it was one of ours, 0 if not, -1 on
+ * a bad value (message printed). */
+int options_handle_common(struct setup_opts *o, int code, const char *arg, int argc, char **argv);
 /* Parses a positive integer option value; prints "safer: --NAME: ..." and returns -1 when bad. */
 int parse_count(const char *name, const char *arg, long lo, long hi, long *out);
 int parse_real(const char *name, const char *arg, double lo, double hi, double *out);
