@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "engine/criteria.h"
+#include "core/criterion.h"
 
 struct rank_header {
 	char *version, *cfg, *weights;	/* owned strings, never NULL after a read */
