@@ -10,7 +10,6 @@
 #include "core/util.h"
 
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,11 +52,6 @@ static void show_progress(const char *what, int done, int total, void *ctx)
 	fflush(stderr);
 }
 
-static char *hex64(uint64_t v)
-{
-	return xasprintf("%016" PRIx64, v);
-}
-
 /* The data set, sized for --samples when --limit does not say otherwise. */
 static int load_data(struct setup_opts *o, int samples, struct dataset *d, char **cause)
 {
@@ -76,7 +70,7 @@ static int model_checksum_hex(const char *cfg, const char *weights, char **hex, 
 	struct backend_net *net = backend_load(cfg, weights, 1, cause);
 	if (net == NULL)
 		return -1;
-	*hex = hex64(model_checksum(backend_model(net)));
+	*hex = hash_hex(model_checksum(backend_model(net)));
 	backend_free(net);
 	return 0;
 }
@@ -110,7 +104,7 @@ static int rank_run(struct setup_opts *co, const struct criteria_opts *copt, con
 	h->cfg = xstrdup(co->cfg);
 	h->weights = xstrdup(co->weights);
 	h->data = xstrdup(d.source);
-	h->data_checksum = hex64(d.checksum);
+	h->data_checksum = hash_hex(d.checksum);
 	h->quick = xstrdup(spec);
 	h->samples = copt->samples < d.count ? copt->samples : d.count;
 	h->batch = copt->batch > 0 ? copt->batch : h->samples < 32 ? (int)h->samples : 32;

@@ -195,7 +195,7 @@ static int scan_exec(int argc, char **argv)
 	setup_opts_init(&common);
 	so.trials = 5;
 	so.seed = 1;
-	so.rate = 0.001;
+	so.rate = PERTURB_DEFAULT_RATE;
 	int c, r, status = EXIT_BAD_INPUT;
 	long v;
 	char *cause = NULL;

@@ -49,7 +49,7 @@ void criteria_opts_init(struct criteria_opts *o)
 	o->ig_steps = 8;
 	o->hvp_eps = 0.1;
 	o->seed = 1;
-	o->quick = (struct perturb){ .kind = PERTURB_PRUNE, .level = 0.5, .rate = 0.001 };
+	o->quick = (struct perturb){ .kind = PERTURB_PRUNE, .level = 0.5, .rate = PERTURB_DEFAULT_RATE };
 }
 
 static void table_set(struct criteria_table *t, int row, enum criterion c, double v)
