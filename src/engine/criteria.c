@@ -52,7 +52,7 @@ void criteria_opts_init(struct criteria_opts *o)
 	o->quick = (struct perturb){ .kind = PERTURB_PRUNE, .level = 0.5, .rate = PERTURB_DEFAULT_RATE };
 }
 
-static void table_set(struct criteria_table *t, int row, enum criterion c, double v)
+static void score_set(struct criteria_table *t, int row, enum criterion c, double v)
 {
 	int j = criteria_column(t, c);
 	if (j >= 0)
@@ -138,11 +138,11 @@ static void static_scores(const struct model *m, struct criteria_table *t)
 		}
 		t->layers[row] = l;
 		snprintf(t->kinds[row], sizeof t->kinds[row], "%s", d->kind_name);
-		table_set(t, row, CRIT_MAGNITUDE, n > 0 ? s1 / n : 0);
-		table_set(t, row, CRIT_L2, sqrt(s2));
-		table_set(t, row, CRIT_L2PP, n > 0 ? sqrt(s2 / n) : 0);
-		table_set(t, row, CRIT_PARAMS, (double)d->params);
-		table_set(t, row, CRIT_MACS, (double)d->macs);
+		score_set(t, row, CRIT_MAGNITUDE, n > 0 ? s1 / n : 0);
+		score_set(t, row, CRIT_L2, sqrt(s2));
+		score_set(t, row, CRIT_L2PP, n > 0 ? sqrt(s2 / n) : 0);
+		score_set(t, row, CRIT_PARAMS, (double)d->params);
+		score_set(t, row, CRIT_MACS, (double)d->macs);
 		row++;
 	}
 }
@@ -347,9 +347,9 @@ static int first_order(struct gpass *g, int batch, const struct criteria_opts *o
 		report(o, "gradients", b + 1, nb);
 	}
 	for (int i = 0; i < t->n; i++) {
-		table_set(t, i, CRIT_GRAD, rc == 0 ? sg[i] / nb : NAN);
-		table_set(t, i, CRIT_TAYLOR, rc == 0 ? st[i] / nb : NAN);
-		table_set(t, i, CRIT_FISHER, rc == 0 ? sf[i] / nb : NAN);
+		score_set(t, i, CRIT_GRAD, rc == 0 ? sg[i] / nb : NAN);
+		score_set(t, i, CRIT_TAYLOR, rc == 0 ? st[i] / nb : NAN);
+		score_set(t, i, CRIT_FISHER, rc == 0 ? sf[i] / nb : NAN);
 		free(g->grads[t->layers[i]]);
 		g->grads[t->layers[i]] = NULL;
 	}
@@ -366,14 +366,14 @@ static int second_order(struct gpass *g, const struct criteria_opts *o, struct c
 		for (int i = 0; i < t->n && rc == 0; i++) {
 			double tr;
 			rc = hessian_trace(g, t->layers[i], o->probes, o->hvp_eps, o->seed, &tr, cause);
-			table_set(t, i, CRIT_HESSIAN, rc == 0 ? tr : NAN);
+			score_set(t, i, CRIT_HESSIAN, rc == 0 ? tr : NAN);
 			report(o, "hessian", i + 1, t->n);
 		}
 	if (o->mask & (1u << CRIT_IG))
 		for (int i = 0; i < t->n && rc == 0; i++) {
 			double sa, ss;
 			rc = integrated_gradients(g, t->layers[i], o->ig_steps, &sa, &ss, cause);
-			table_set(t, i, CRIT_IG, rc == 0 ? sa : NAN);
+			score_set(t, i, CRIT_IG, rc == 0 ? sa : NAN);
 			report(o, "integrated gradients", i + 1, t->n);
 		}
 	return rc;
@@ -421,7 +421,7 @@ static int quick_scores(const char *cfg, const char *weights, const struct datas
 			break;
 		}
 		progress_drop(&p, &drop, &lo, &hi);
-		table_set(t, i, CRIT_QUICK, p.labelled > 0 ? drop : NAN);
+		score_set(t, i, CRIT_QUICK, p.labelled > 0 ? drop : NAN);
 		report(o, "quick", i + 1, t->n);
 	}
 	engine_free(e);

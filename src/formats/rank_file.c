@@ -12,12 +12,7 @@
 
 /* The file's header, written and read through this list (formats/table.h). */
 static const struct table_field header_fields[] = {
-	TABLE_STR_FIELD("version", struct rank_header, version),
-	TABLE_STR_FIELD("cfg", struct rank_header, cfg),
-	TABLE_STR_FIELD("weights", struct rank_header, weights),
-	TABLE_STR_FIELD("weights_checksum", struct rank_header, weights_checksum),
-	TABLE_STR_FIELD("data", struct rank_header, data),
-	TABLE_STR_FIELD("data_checksum", struct rank_header, data_checksum),
+	TABLE_PROVENANCE_FIELDS(struct rank_header),
 	TABLE_LONG_FIELD("samples", struct rank_header, samples, 0, 1L << 40),
 	TABLE_INT_FIELD("batch", struct rank_header, batch, 0, 1 << 30),
 	TABLE_INT_FIELD("probes", struct rank_header, probes, 0, 1 << 30),
@@ -329,14 +324,13 @@ int rank_file_parse(const char *name, const char *text, size_t len, int json, st
 	return rc;
 }
 
+static int parse_file(const char *path, const char *text, size_t len, int json, void *out, char **cause)
+{
+	return rank_file_parse(path, text, len, json, out, cause);
+}
+
 int rank_file_read(const char *path, struct rank_file *out, char **cause)
 {
-	size_t len;
 	memset(out, 0, sizeof *out);
-	char *text = file_read_all(path, RANK_MAX_FILE, &len, cause);
-	if (text == NULL)
-		return -1;
-	int rc = rank_file_parse(path, text, len, table_is_json(path), out, cause);
-	free(text);
-	return rc;
+	return table_read(path, RANK_MAX_FILE, parse_file, out, cause);
 }

@@ -12,12 +12,7 @@
 
 /* The file format, written and read through these lists (formats/table.h). */
 static const struct table_field header_fields[] = {
-	TABLE_STR_FIELD("version", struct scan_header, version),
-	TABLE_STR_FIELD("cfg", struct scan_header, cfg),
-	TABLE_STR_FIELD("weights", struct scan_header, weights),
-	TABLE_STR_FIELD("weights_checksum", struct scan_header, weights_checksum),
-	TABLE_STR_FIELD("data", struct scan_header, data),
-	TABLE_STR_FIELD("data_checksum", struct scan_header, data_checksum),
+	TABLE_PROVENANCE_FIELDS(struct scan_header),
 	TABLE_LONG_FIELD("images", struct scan_header, images, 0, 1L << 40),
 	TABLE_U64_FIELD("seed", struct scan_header, seed),
 	TABLE_INT_FIELD("trials", struct scan_header, trials, 1, 1000000),
@@ -234,19 +229,18 @@ int scan_file_parse(const char *name, const char *text, size_t len, int json, st
 	return rc;
 }
 
-int scan_file_read(const char *path, struct scan_file *out, char **cause)
+/* A file as scan_file_parse reads it, an empty one refused first. */
+static int parse_file(const char *path, const char *text, size_t len, int json, void *out, char **cause)
 {
-	size_t len;
-	memset(out, 0, sizeof *out);
-	char *text = file_read_all(path, SCAN_MAX_FILE, &len, cause);
-	if (text == NULL)
-		return -1;
 	if (len == 0) {
 		*cause = xasprintf("%s: empty file", path);
-		free(text);
 		return -1;
 	}
-	int rc = scan_file_parse(path, text, len, table_is_json(path), out, cause);
-	free(text);
-	return rc;
+	return scan_file_parse(path, text, len, json, out, cause);
+}
+
+int scan_file_read(const char *path, struct scan_file *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	return table_read(path, SCAN_MAX_FILE, parse_file, out, cause);
 }

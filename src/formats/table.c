@@ -3,6 +3,7 @@
 #include "core/atomic.h"
 #include "core/util.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
@@ -186,7 +187,9 @@ static int parse_value(const struct table_field *f, void *obj, const char *text)
 	return -1;
 }
 
-int table_set(const struct table_field *fields, void *obj, const char *key, const char *text)
+/* Sets the field named key from its text: 0, or -1 on a bad value.  Unknown
+ * keys are comments (0). */
+static int header_set(const struct table_field *fields, void *obj, const char *key, const char *text)
 {
 	for (const struct table_field *f = fields; f->key; f++)
 		if (strcmp(f->key, key) == 0)
@@ -194,7 +197,9 @@ int table_set(const struct table_field *fields, void *obj, const char *key, cons
 	return 0;
 }
 
-int table_split(char *line, char **cells, int max)
+/* Splits a CSV line in place at commas (no quoting: safer never writes any);
+ * returns the cell count, max + 1 when there are more. */
+static int split(char *line, char **cells, int max)
 {
 	int n = 0;
 	for (char *p = line;; p++) {
@@ -235,7 +240,7 @@ static int csv_header_line(const char *name, int lineno, char *line, const struc
 		return 0;
 	*colon = '\0';
 	const char *key = line + 1 + (line[1] == ' ');
-	if (table_set(r->header, r->header_obj, key, colon + 2) != 0) {
+	if (header_set(r->header, r->header_obj, key, colon + 2) != 0) {
 		*cause = xasprintf("%s:%d: bad value for header '%s'", name, lineno, key);
 		return -1;
 	}
@@ -246,6 +251,7 @@ static int csv_lines(const char *name, char *text, const struct table_csv_reader
 {
 	int lineno = 0, seen_columns = 0, rc = 0;
 	char *save = NULL;
+	assert(r->max_cells <= TABLE_MAX_CELLS);
 	for (char *line = strtok_r(text, "\n", &save); line && rc == 0; line = strtok_r(NULL, "\n", &save)) {
 		lineno++;	/* strtok_r skips empty lines; numbers stay right for files safer writes */
 		size_t l = strlen(line);
@@ -256,7 +262,7 @@ static int csv_lines(const char *name, char *text, const struct table_csv_reader
 			continue;
 		}
 		char *cells[TABLE_MAX_CELLS + 1];
-		int n = table_split(line, cells, r->max_cells);
+		int n = split(line, cells, r->max_cells);
 		if (!seen_columns) {
 			rc = r->columns(r->ctx, name, lineno, cells, n, cause);
 			seen_columns = 1;
@@ -283,6 +289,19 @@ int table_csv_parse(const char *name, const char *text, size_t len, const struct
 	copy[len] = '\0';
 	int rc = csv_lines(name, copy, r, cause);
 	free(copy);
+	return rc;
+}
+
+int table_read(const char *path, size_t max,
+    int (*parse)(const char *path, const char *text, size_t len, int json, void *out, char **cause),
+    void *out, char **cause)
+{
+	size_t len;
+	char *text = file_read_all(path, max, &len, cause);
+	if (text == NULL)
+		return -1;
+	int rc = parse(path, text, len, table_is_json(path), out, cause);
+	free(text);
 	return rc;
 }
 
@@ -318,7 +337,7 @@ int table_json_header(const char *name, json_t *h, const struct table_field *fie
 	json_object_foreach(h, key, v) {
 		char buf[64];
 		const char *s = json_text(v, buf, sizeof buf);
-		if (s == NULL || table_set(fields, obj, key, s) != 0) {
+		if (s == NULL || header_set(fields, obj, key, s) != 0) {
 			*cause = xasprintf("%s: bad value for header '%s'", name, key);
 			return -1;
 		}

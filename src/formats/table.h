@@ -41,6 +41,15 @@ struct table_field {
 #define TABLE_U64_FIELD(k, st, m) TABLE_FIELD(k, TABLE_U64, st, m, .fmt = NULL)
 #define TABLE_REAL_FIELD(k, st, m, f) TABLE_FIELD(k, TABLE_REAL, st, m, .fmt = (f))
 #define TABLE_NAME_FIELD(k, st, m, to, from) TABLE_FIELD(k, TABLE_NAME, st, m, .name = (to), .from_name = (from))
+/* The provenance every result file starts with, in this order, for a header
+ * struct with char * members of these names. */
+#define TABLE_PROVENANCE_FIELDS(st) \
+	TABLE_STR_FIELD("version", st, version), \
+	TABLE_STR_FIELD("cfg", st, cfg), \
+	TABLE_STR_FIELD("weights", st, weights), \
+	TABLE_STR_FIELD("weights_checksum", st, weights_checksum), \
+	TABLE_STR_FIELD("data", st, data), \
+	TABLE_STR_FIELD("data_checksum", st, data_checksum)
 /* Ends every field list. */
 #define TABLE_END { .key = NULL }
 
@@ -75,12 +84,6 @@ int table_save(const char *path, const char *const *inputs, int json,
     void (*dump)(FILE *out, const void *obj, int json), const void *obj, char **cause);
 
 /* ---- reading ---- */
-/* Sets the field named key from its text: 0, or -1 on a bad value.  Unknown
- * keys are comments (0). */
-int table_set(const struct table_field *fields, void *obj, const char *key, const char *text);
-/* Splits a CSV line in place at commas (no quoting: safer never writes any);
- * returns the cell count, max + 1 when there are more. */
-int table_split(char *line, char **cells, int max);
 /* The cells are exactly the keys, in order. */
 int table_csv_is_columns(const struct table_field *fields, char **cells, int n);
 /* Sets every field from its cell (as many cells as fields): -1, or the index
@@ -102,6 +105,13 @@ struct table_csv_reader {
 /* "NAME[:LINE]: problem" on error. */
 int table_csv_parse(const char *name, const char *text, size_t len, const struct table_csv_reader *r,
     char **cause);
+
+/* Reads the file at path (at most max bytes) and hands its text to parse,
+ * with json chosen by the extension; parse's result, or -1 with *cause when
+ * the file cannot be read. */
+int table_read(const char *path, size_t max,
+    int (*parse)(const char *path, const char *text, size_t len, int json, void *out, char **cause),
+    void *out, char **cause);
 
 /* The JSON root of text, or NULL with "NAME:LINE: problem". */
 json_t *table_json_load(const char *name, const char *text, size_t len, char **cause);
