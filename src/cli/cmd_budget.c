@@ -10,9 +10,9 @@
 #include "cli/options.h"
 #include "formats/rank_file.h"
 #include "formats/scan_file.h"
+#include "formats/table.h"
 #include "core/util.h"
 
-#include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -135,14 +135,13 @@ static void source_free(struct source *s)
 
 static int same_weights(const char *path, const char *hex, const struct model *m, char **cause)
 {
-	char now[32];
-	snprintf(now, sizeof now, "%016" PRIx64, model_checksum(m));
-	if (hex == NULL || strcmp(hex, now) != 0) {
+	char *now = hash_hex(model_checksum(m));
+	int same = hex != NULL && strcmp(hex, now) == 0;
+	if (!same)
 		*cause = xasprintf("%s: made from other weights (checksum %s) than the model (%s)", path,
 		    hex && hex[0] ? hex : "none", now);
-		return -1;
-	}
-	return 0;
+	free(now);
+	return same ? 0 : -1;
 }
 
 static int source_from_scan(const struct budget_opts *bo, const struct model *m, struct source *src, char **cause)
@@ -267,11 +266,6 @@ static void print_text(const struct budget_opts *bo, struct engine *e, const str
 		print_layers(engine_model(e), s, u);
 }
 
-static json_t *real(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 static json_t *evaluated_json(const struct evaluated *v)
 {
 	if (!v->ok)
@@ -285,7 +279,7 @@ static json_t *evaluated_json(const struct evaluated *v)
 	return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:[ff], s:o, s:o}", "avg_bits", v->cost.avg_bits,
 	    "sparsity", v->cost.sparsity, "size_bytes", v->cost.bytes, "compression", v->cost.ratio, "bops",
 	    v->cost.bops, "top1", v->top1, "drop", v->drop, "effective_macs", v->cost.effective_macs, "drop_ci95",
-	    v->lo, v->hi, "assumed_drop", real(v->assumed), "layers", layers);
+	    v->lo, v->hi, "assumed_drop", table_json_real(v->assumed), "layers", layers);
 }
 
 static void print_json(const struct budget_opts *bo, struct engine *e, const struct source *src,

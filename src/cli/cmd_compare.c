@@ -6,6 +6,7 @@
 #include "cli/options.h"
 #include "formats/rank_file.h"
 #include "formats/scan_file.h"
+#include "formats/table.h"
 #include "core/util.h"
 
 #include <jansson.h>
@@ -231,11 +232,6 @@ static void write_csv(FILE *out, const struct comparison *c)
 		}
 }
 
-static json_t *real(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 static json_t *to_json(const struct comparison *c)
 {
 	const struct criteria_table *t = &c->rank->table;
@@ -245,13 +241,13 @@ static json_t *to_json(const struct comparison *c)
 			const struct criteria_agreement *a = &c->g[i].a[j];
 			json_array_append_new(rows, json_pack("{s:s, s:f, s:i, s:s, s:o, s:o, s:i, s:i}",
 			    "kind", perturb_kind_name(c->g[i].kind), "level", c->g[i].level, "layers", c->g[i].n,
-			    "criterion", criterion_name(t->cols[j]), "spearman", real(a->spearman),
-			    "kendall", real(a->kendall), "topk", a->topk, "k", a->k));
+			    "criterion", criterion_name(t->cols[j]), "spearman", table_json_real(a->spearman),
+			    "kendall", table_json_real(a->kendall), "topk", a->topk, "k", a->k));
 		}
 	for (int j = 0; j < t->ncols; j++)
 		json_array_append_new(summary, json_pack("{s:s, s:o, s:o, s:o, s:i}", "criterion",
-		    criterion_name(t->cols[j]), "mean_spearman", real(c->mean_rho[j]), "mean_kendall",
-		    real(c->mean_tau[j]), "mean_topk_fraction", real(c->mean_top[j]), "levels", c->nrho[j]));
+		    criterion_name(t->cols[j]), "mean_spearman", table_json_real(c->mean_rho[j]), "mean_kendall",
+		    table_json_real(c->mean_tau[j]), "mean_topk_fraction", table_json_real(c->mean_top[j]), "levels", c->nrho[j]));
 	return json_pack("{s:s, s:s, s:s, s:i, s:o, s:o, s:s}", "scan", c->scan->path, "rank_cfg",
 	    c->rank->header.cfg, "weights_checksum", c->rank->header.weights_checksum, "k", c->k, "rows", rows,
 	    "summary", summary, "reading", c->reading);
@@ -287,12 +283,6 @@ static int check_match(const char *scan_path, const struct scan_file *s, const c
 	return 0;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-	return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 static int emit(const struct comparison *c, const char *output, int json, const char *const *inputs)
 {
 	char *cause = NULL;
@@ -310,7 +300,7 @@ static int emit(const struct comparison *c, const char *output, int json, const 
 	struct atomic_file a;
 	if (atomic_open(&a, output, inputs, &cause) != 0)
 		return cmd_fail(cause);
-	if (ends_with(output, ".json")) {
+	if (table_is_json(output)) {
 		json_t *root = to_json(c);
 		json_dumpf(root, a.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', a.f);

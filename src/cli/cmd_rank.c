@@ -9,7 +9,6 @@
 #include "formats/rank_file.h"
 #include "core/util.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,11 +49,6 @@ static void show_progress(const char *what, int done, int total, void *ctx)
 	fflush(stderr);
 }
 
-static char *hex64(uint64_t v)
-{
-	return xasprintf("%016" PRIx64, v);
-}
-
 /* The data set, sized for --samples when --limit does not say otherwise. */
 static int load_data(struct setup_opts *o, int samples, struct dataset *d, char **cause)
 {
@@ -73,7 +67,7 @@ static int model_checksum_hex(const char *cfg, const char *weights, char **hex, 
 	struct backend_net *net = backend_load(cfg, weights, 1, cause);
 	if (net == NULL)
 		return -1;
-	*hex = hex64(model_checksum(backend_model(net)));
+	*hex = hash_hex(model_checksum(backend_model(net)));
 	backend_free(net);
 	return 0;
 }
@@ -107,7 +101,7 @@ static int rank_run(struct cmd_rank *s, struct setup_opts *co)
 	h->cfg = xstrdup(co->cfg);
 	h->weights = xstrdup(co->weights);
 	h->data = xstrdup(s->d.source);
-	h->data_checksum = hex64(s->d.checksum);
+	h->data_checksum = hash_hex(s->d.checksum);
 	h->quick = xstrdup(spec);
 	h->samples = copt->samples < s->d.count ? copt->samples : s->d.count;
 	h->batch = copt->batch > 0 ? copt->batch : h->samples < 32 ? (int)h->samples : 32;

@@ -10,7 +10,6 @@
 #include "core/stats.h"
 #include "core/util.h"
 
-#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -197,7 +196,7 @@ static void cmd_scan_init(void *state)
 	struct scan_opts *so = &((struct cmd_scan *)state)->so;
 	so->trials = 5;
 	so->seed = 1;
-	so->rate = 0.001;
+	so->rate = PERTURB_DEFAULT_RATE;
 }
 
 static int cmd_scan_option(void *state, int code, const char *arg)

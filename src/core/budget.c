@@ -465,7 +465,7 @@ static void add_item(struct job_item **items, int *n, int layer, enum perturb_ki
 	*items = xreallocarray(*items, (size_t)*n + 1, sizeof **items);
 	(*items)[(*n)++] = (struct job_item){
 		.layer = layer,
-		.p = { .kind = k, .level = level, .rate = 0.001, .seed = 0 },
+		.p = { .kind = k, .level = level, .rate = PERTURB_DEFAULT_RATE, .seed = 0 },
 	};
 }
 

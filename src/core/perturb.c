@@ -228,7 +228,7 @@ int perturb_parse(const char *text, struct perturb *out, char **cause)
 		memset(out, 0, sizeof *out);
 		out->kind = k;
 		out->level = level;
-		out->rate = 0.001;
+		out->rate = PERTURB_DEFAULT_RATE;
 		rc = 0;
 	}
 	free(copy);

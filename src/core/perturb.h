@@ -30,10 +30,13 @@ enum perturb_kind {
 	PERTURB_KIND_COUNT
 };
 
+/* The fraction of weights bitpos hits unless told otherwise (--rate). */
+#define PERTURB_DEFAULT_RATE 0.001
+
 struct perturb {
 	enum perturb_kind kind;
 	double level;		/* fraction, bits, probability, sigma or bit index */
-	double rate;		/* bitpos only: fraction of weights hit (default 0.001) */
+	double rate;		/* bitpos only: fraction of weights hit (PERTURB_DEFAULT_RATE) */
 	uint64_t seed;
 };
 
@@ -65,7 +68,7 @@ void perturb_kind_range(enum perturb_kind k, double *lo, double *hi, int *intege
 /* Plain-language two-line explanation (static string) for teaching. */
 const char *perturb_kind_explain(enum perturb_kind k);
 
-/* "KIND:LEVEL" -> spec (seed 0, rate 0.001).  -1 with *cause on error. */
+/* "KIND:LEVEL" -> spec (seed 0, rate PERTURB_DEFAULT_RATE).  -1 with *cause on error. */
 int perturb_parse(const char *text, struct perturb *out, char **cause);
 
 /* A scan grid "KIND:L1,L2,..." or "KIND:FROM:TO:STEP". */

@@ -2,6 +2,7 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,11 @@ uint64_t hash_fnv1a(const void *data, size_t len, uint64_t h)
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+char *hash_hex(uint64_t h)
+{
+	return xasprintf("%016" PRIx64, h);
 }
 
 double now_seconds(void)

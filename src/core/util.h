@@ -23,6 +23,9 @@ char *file_read_all(const char *path, size_t max_bytes, size_t *len, char **caus
 /* FNV-1a 64-bit hash, used for self-describing result files and restore checks. */
 uint64_t hash_fnv1a(const void *data, size_t len, uint64_t seed);
 #define HASH_FNV1A_INIT 0xcbf29ce484222325ULL
+/* A 64-bit checksum as result files and the explorer show it: 16 lowercase
+ * hex digits, zero-padded (allocated). */
+char *hash_hex(uint64_t h);
 
 /* Whole-string number parsing: 0, or -1 on empty input, trailing text,
  * overflow or (parse_long) a value outside [lo, hi]. */

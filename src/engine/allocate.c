@@ -44,12 +44,10 @@ static int parse_size(const char *s, double *out)
 
 static int parse_value(enum alloc_target_kind k, const char *s, double *out)
 {
-	char *end;
 	if (k == TARGET_SIZE)
 		return parse_size(s, out);
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || *end || errno || !isfinite(v))
+	double v;
+	if (parse_double(s, &v) != 0 || !isfinite(v))
 		return -1;
 	if ((k == TARGET_BITS && (v < BITS_MIN || v > 32)) || (k == TARGET_SPARSITY && (v <= 0 || v >= 1)) ||
 	    (k == TARGET_DROP && (v < 0 || v > 100)))

@@ -13,42 +13,6 @@
 #define GRADIENT_MASK ((1u << CRIT_GRAD) | (1u << CRIT_TAYLOR) | (1u << CRIT_FISHER) | \
 	(1u << CRIT_HESSIAN) | (1u << CRIT_IG))
 
-static const struct {
-	const char *name, *explain;
-} crit_info[CRIT_COUNT] = {
-	[CRIT_MAGNITUDE] = { "magnitude", "mean |w|" },
-	[CRIT_L2] = { "l2", "L2 norm of the weights" },
-	[CRIT_L2PP] = { "l2pp", "L2 norm per parameter: ||w|| / sqrt(n), the RMS weight" },
-	[CRIT_PARAMS] = { "params", "stored parameters (weights, biases, batch norm)" },
-	[CRIT_MACS] = { "macs", "multiply-accumulates per image" },
-	[CRIT_GRAD] = { "grad", "mean over mini-batches of the gradient norm of the loss" },
-	[CRIT_TAYLOR] = { "taylor", "mean over mini-batches of sum |w * dL/dw|" },
-	[CRIT_FISHER] = { "fisher", "mean over mini-batches of sum (dL/dw)^2 (empirical Fisher trace)" },
-	[CRIT_HESSIAN] = { "hessian", "Hessian trace of the layer's block (Hutchinson, finite-difference Hv)" },
-	[CRIT_IG] = { "ig", "sum |w * mean_alpha dL/dw(alpha w)|, integrated gradients from 0 to w" },
-	[CRIT_QUICK] = { "quick", "measured top-1 drop (points) of one perturbation on a small subset" },
-};
-
-const char *criterion_name(enum criterion c)
-{
-	return (unsigned)c < CRIT_COUNT ? crit_info[c].name : "?";
-}
-
-const char *criterion_explain(enum criterion c)
-{
-	return (unsigned)c < CRIT_COUNT ? crit_info[c].explain : "?";
-}
-
-int criterion_from_name(const char *name, enum criterion *out)
-{
-	for (int c = 0; c < CRIT_COUNT; c++)
-		if (strcmp(name, crit_info[c].name) == 0) {
-			*out = (enum criterion)c;
-			return 0;
-		}
-	return -1;
-}
-
 int criteria_parse(const char *text, unsigned *mask, char **cause)
 {
 	char *copy = xstrdup(text), *save = NULL;
@@ -85,43 +49,10 @@ void criteria_opts_init(struct criteria_opts *o)
 	o->ig_steps = 8;
 	o->hvp_eps = 0.1;
 	o->seed = 1;
-	o->quick = (struct perturb){ .kind = PERTURB_PRUNE, .level = 0.5, .rate = 0.001 };
+	o->quick = (struct perturb){ .kind = PERTURB_PRUNE, .level = 0.5, .rate = PERTURB_DEFAULT_RATE };
 }
 
-/* ---- the table ------------------------------------------------------------ */
-
-void criteria_table_init(struct criteria_table *t, int n, unsigned mask)
-{
-	memset(t, 0, sizeof *t);
-	t->n = n;
-	for (int c = 0; c < CRIT_COUNT; c++)
-		if (mask & (1u << c))
-			t->cols[t->ncols++] = (enum criterion)c;
-	size_t cells = (size_t)(n > 0 ? n : 1) * (size_t)(t->ncols > 0 ? t->ncols : 1);
-	t->layers = xcalloc((size_t)(n > 0 ? n : 1), sizeof *t->layers);
-	t->kinds = xcalloc((size_t)(n > 0 ? n : 1), sizeof *t->kinds);
-	t->score = xcalloc(cells, sizeof *t->score);
-	t->rank = xcalloc(cells, sizeof *t->rank);
-}
-
-void criteria_table_free(struct criteria_table *t)
-{
-	free(t->layers);
-	free(t->kinds);
-	free(t->score);
-	free(t->rank);
-	memset(t, 0, sizeof *t);
-}
-
-int criteria_column(const struct criteria_table *t, enum criterion c)
-{
-	for (int j = 0; j < t->ncols; j++)
-		if (t->cols[j] == c)
-			return j;
-	return -1;
-}
-
-static void table_set(struct criteria_table *t, int row, enum criterion c, double v)
+static void score_set(struct criteria_table *t, int row, enum criterion c, double v)
 {
 	int j = criteria_column(t, c);
 	if (j >= 0)
@@ -207,11 +138,11 @@ static void static_scores(const struct model *m, struct criteria_table *t)
 		}
 		t->layers[row] = l;
 		snprintf(t->kinds[row], sizeof t->kinds[row], "%s", d->kind_name);
-		table_set(t, row, CRIT_MAGNITUDE, n > 0 ? s1 / n : 0);
-		table_set(t, row, CRIT_L2, sqrt(s2));
-		table_set(t, row, CRIT_L2PP, n > 0 ? sqrt(s2 / n) : 0);
-		table_set(t, row, CRIT_PARAMS, (double)d->params);
-		table_set(t, row, CRIT_MACS, (double)d->macs);
+		score_set(t, row, CRIT_MAGNITUDE, n > 0 ? s1 / n : 0);
+		score_set(t, row, CRIT_L2, sqrt(s2));
+		score_set(t, row, CRIT_L2PP, n > 0 ? sqrt(s2 / n) : 0);
+		score_set(t, row, CRIT_PARAMS, (double)d->params);
+		score_set(t, row, CRIT_MACS, (double)d->macs);
 		row++;
 	}
 }
@@ -416,9 +347,9 @@ static int first_order(struct gpass *g, int batch, const struct criteria_opts *o
 		report(o, "gradients", b + 1, nb);
 	}
 	for (int i = 0; i < t->n; i++) {
-		table_set(t, i, CRIT_GRAD, rc == 0 ? sg[i] / nb : NAN);
-		table_set(t, i, CRIT_TAYLOR, rc == 0 ? st[i] / nb : NAN);
-		table_set(t, i, CRIT_FISHER, rc == 0 ? sf[i] / nb : NAN);
+		score_set(t, i, CRIT_GRAD, rc == 0 ? sg[i] / nb : NAN);
+		score_set(t, i, CRIT_TAYLOR, rc == 0 ? st[i] / nb : NAN);
+		score_set(t, i, CRIT_FISHER, rc == 0 ? sf[i] / nb : NAN);
 		free(g->grads[t->layers[i]]);
 		g->grads[t->layers[i]] = NULL;
 	}
@@ -435,14 +366,14 @@ static int second_order(struct gpass *g, const struct criteria_opts *o, struct c
 		for (int i = 0; i < t->n && rc == 0; i++) {
 			double tr;
 			rc = hessian_trace(g, t->layers[i], o->probes, o->hvp_eps, o->seed, &tr, cause);
-			table_set(t, i, CRIT_HESSIAN, rc == 0 ? tr : NAN);
+			score_set(t, i, CRIT_HESSIAN, rc == 0 ? tr : NAN);
 			report(o, "hessian", i + 1, t->n);
 		}
 	if (o->mask & (1u << CRIT_IG))
 		for (int i = 0; i < t->n && rc == 0; i++) {
 			double sa, ss;
 			rc = integrated_gradients(g, t->layers[i], o->ig_steps, &sa, &ss, cause);
-			table_set(t, i, CRIT_IG, rc == 0 ? sa : NAN);
+			score_set(t, i, CRIT_IG, rc == 0 ? sa : NAN);
 			report(o, "integrated gradients", i + 1, t->n);
 		}
 	return rc;
@@ -490,7 +421,7 @@ static int quick_scores(const char *cfg, const char *weights, const struct datas
 			break;
 		}
 		progress_drop(&p, &drop, &lo, &hi);
-		table_set(t, i, CRIT_QUICK, p.labelled > 0 ? drop : NAN);
+		score_set(t, i, CRIT_QUICK, p.labelled > 0 ? drop : NAN);
 		report(o, "quick", i + 1, t->n);
 	}
 	engine_free(e);

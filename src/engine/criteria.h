@@ -32,31 +32,16 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "core/criterion.h"
 #include "formats/dataset.h"
 #include "core/model.h"
 #include "core/perturb.h"
 
 struct backend_net;
 
-enum criterion {
-	CRIT_MAGNITUDE,
-	CRIT_L2,
-	CRIT_L2PP,
-	CRIT_PARAMS,
-	CRIT_MACS,
-	CRIT_GRAD,
-	CRIT_TAYLOR,
-	CRIT_FISHER,
-	CRIT_HESSIAN,
-	CRIT_IG,
-	CRIT_QUICK,
-	CRIT_COUNT
-};
+/* The criteria (enum criterion, their names) and struct criteria_table are
+ * in core/criterion.h. */
 
-const char *criterion_name(enum criterion c);
-int criterion_from_name(const char *name, enum criterion *out);
-/* One line on what the score is (static string). */
-const char *criterion_explain(enum criterion c);
 /* "magnitude,l2,..." or "all" -> bit mask of (1u << criterion); l2 brings
  * l2pp along.  -1 with *cause on an unknown name. */
 int criteria_parse(const char *text, unsigned *mask, char **cause);
@@ -81,22 +66,6 @@ struct criteria_opts {
 
 void criteria_opts_init(struct criteria_opts *o);
 
-/* Scores (and ranks) of every weight layer, one column per criterion. */
-struct criteria_table {
-	int n;			/* weight layers */
-	int *layers;		/* owned: Darknet layer indexes */
-	char (*kinds)[16];	/* owned: "conv", "connected" */
-	int ncols;
-	enum criterion cols[CRIT_COUNT];
-	double *score;		/* owned: n x ncols, row-major */
-	double *rank;		/* owned: same shape; 1 = most important */
-};
-
-/* Rows for n layers and the columns of `mask`, in criterion order, zeroed. */
-void criteria_table_init(struct criteria_table *t, int n, unsigned mask);
-void criteria_table_free(struct criteria_table *t);
-/* Column of criterion c, -1 when absent. */
-int criteria_column(const struct criteria_table *t, enum criterion c);
 /* Ranks from scores, column by column: 1 = highest score, ties share the
  * mean of their positions, NaN scores get NaN ranks and count for nothing. */
 void criteria_rank(struct criteria_table *t);

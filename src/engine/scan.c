@@ -4,26 +4,20 @@
 #include "engine/scan.h"
 #include "core/util.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static char *hex64(uint64_t v)
-{
-	return xasprintf("%016" PRIx64, v);
-}
-
 static void make_header(const struct scan_opts *so, struct engine *e, const struct dataset *d, struct scan_header *h)
 {
 	memset(h, 0, sizeof *h);
 	h->cfg = xstrdup(so->cfg);
 	h->weights = xstrdup(so->weights);
-	h->weights_checksum = hex64(model_checksum(engine_model(e)));
+	h->weights_checksum = hash_hex(model_checksum(engine_model(e)));
 	h->data = xstrdup(d->source);
-	h->data_checksum = hex64(d->checksum);
+	h->data_checksum = hash_hex(d->checksum);
 	h->version = xstrdup(PACKAGE_VERSION);
 	h->images = d->count;
 	h->seed = so->seed;

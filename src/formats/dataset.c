@@ -6,7 +6,6 @@
 
 #include <assert.h>
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -188,10 +187,8 @@ static void init(struct dataset *d, struct shape net_in)
 
 static int parse_int(const char *name, const char *key, const char *v, int lo, int hi, int *out, char **cause)
 {
-	char *end;
-	errno = 0;
-	long x = strtol(v, &end, 10);
-	if (errno || end == v || *end || x < lo || x > hi) {
+	long x;
+	if (parse_long(v, lo, hi, &x) != 0) {
 		*cause = xasprintf("%s: %s=%s: expected an integer from %d to %d", name, key, v, lo, hi);
 		return -1;
 	}

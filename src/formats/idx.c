@@ -19,18 +19,27 @@ static uint32_t be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-int idx_parse_images(const unsigned char *buf, size_t len, struct idx_images *out, char **cause)
+/* A header of `size` bytes starting with `magic`; what: "image", "label". */
+static int check_header(const unsigned char *buf, size_t len, size_t size, uint32_t want, const char *what,
+    char **cause)
 {
-	memset(out, 0, sizeof *out);
-	if (len < 16) {
-		*cause = xasprintf("too short for an IDX image header (%zu bytes)", len);
+	if (len < size) {
+		*cause = xasprintf("too short for an IDX %s header (%zu bytes)", what, len);
 		return -1;
 	}
 	uint32_t magic = be32(buf);
-	if (magic != IDX_MAGIC_IMAGES) {
-		*cause = xasprintf("bad IDX image magic 0x%08x (expected 0x%08x)", magic, IDX_MAGIC_IMAGES);
+	if (magic != want) {
+		*cause = xasprintf("bad IDX %s magic 0x%08x (expected 0x%08x)", what, magic, want);
 		return -1;
 	}
+	return 0;
+}
+
+int idx_parse_images(const unsigned char *buf, size_t len, struct idx_images *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	if (check_header(buf, len, 16, IDX_MAGIC_IMAGES, "image", cause) != 0)
+		return -1;
 	uint32_t n = be32(buf + 4), r = be32(buf + 8), c = be32(buf + 12);
 	if (n == 0 || r == 0 || c == 0 || r > 4096 || c > 4096 || n > (1u << 30)) {
 		*cause = xasprintf("implausible IDX image dimensions %u x %u x %u", n, r, c);
@@ -53,15 +62,8 @@ int idx_parse_images(const unsigned char *buf, size_t len, struct idx_images *ou
 int idx_parse_labels(const unsigned char *buf, size_t len, struct idx_labels *out, char **cause)
 {
 	memset(out, 0, sizeof *out);
-	if (len < 8) {
-		*cause = xasprintf("too short for an IDX label header (%zu bytes)", len);
+	if (check_header(buf, len, 8, IDX_MAGIC_LABELS, "label", cause) != 0)
 		return -1;
-	}
-	uint32_t magic = be32(buf);
-	if (magic != IDX_MAGIC_LABELS) {
-		*cause = xasprintf("bad IDX label magic 0x%08x (expected 0x%08x)", magic, IDX_MAGIC_LABELS);
-		return -1;
-	}
 	uint32_t n = be32(buf + 4);
 	if (n == 0 || (uint64_t)n != len - 8) {
 		*cause = xasprintf("header says %u labels but file holds %zu", n, len - 8);
@@ -128,36 +130,33 @@ fail:
 	return NULL;
 }
 
-static int prefix_cause(const char *path, char **cause)
+/* Reads path and parses it as images or labels; parse errors name the file. */
+static int load(const char *path, struct idx_images *images, struct idx_labels *labels, char **cause)
 {
-	char *m = xasprintf("%s: %s", path, *cause);
-	free(*cause);
-	*cause = m;
-	return -1;
+	size_t len;
+	unsigned char *buf = read_maybe_gz(path, &len, cause);
+	if (buf == NULL)
+		return -1;
+	int rc = images ? idx_parse_images(buf, len, images, cause) : idx_parse_labels(buf, len, labels, cause);
+	free(buf);
+	if (rc != 0) {
+		char *m = xasprintf("%s: %s", path, *cause);
+		free(*cause);
+		*cause = m;
+	}
+	return rc;
 }
 
 int idx_load_images(const char *path, struct idx_images *out, char **cause)
 {
-	size_t len;
 	memset(out, 0, sizeof *out);
-	unsigned char *buf = read_maybe_gz(path, &len, cause);
-	if (buf == NULL)
-		return -1;
-	int rc = idx_parse_images(buf, len, out, cause);
-	free(buf);
-	return rc == 0 ? 0 : prefix_cause(path, cause);
+	return load(path, out, NULL, cause);
 }
 
 int idx_load_labels(const char *path, struct idx_labels *out, char **cause)
 {
-	size_t len;
 	memset(out, 0, sizeof *out);
-	unsigned char *buf = read_maybe_gz(path, &len, cause);
-	if (buf == NULL)
-		return -1;
-	int rc = idx_parse_labels(buf, len, out, cause);
-	free(buf);
-	return rc == 0 ? 0 : prefix_cause(path, cause);
+	return load(path, NULL, out, cause);
 }
 
 void idx_images_free(struct idx_images *im)

@@ -1,4 +1,4 @@
-/* rankfile.h - `safer rank` result files: CSV (.csv) or JSON (.json), chosen
+/* rank_file.h - `safer rank` result files: CSV (.csv) or JSON (.json), chosen
  * by extension, written atomically; read back by compare and budget.
  *
  * CSV: '#'-prefixed header lines "# key: value" (version, cfg, weights,
@@ -8,14 +8,15 @@
  * layer.  Rank 1 = highest score = most important; NaN scores are written
  * as "nan" (JSON: null) and have no rank.
  * JSON: {"header": {...}, "criteria": [NAME, ...], "rows": [{"layer": 0,
- * "layer_kind": "conv", NAME: score, NAME_rank: rank, ...}, ...]}. */
-#ifndef SAFER_RANKFILE_H
-#define SAFER_RANKFILE_H
+ * "layer_kind": "conv", NAME: score, NAME_rank: rank, ...}, ...]}.
+ * The machinery is formats/table.h; rank_file.c lists the header fields. */
+#ifndef SAFER_RANK_FILE_H
+#define SAFER_RANK_FILE_H
 
 #include <stdint.h>
 #include <stdio.h>
 
-#include "engine/criteria.h"
+#include "core/criterion.h"
 
 struct rank_header {
 	char *version, *cfg, *weights;	/* owned strings, never NULL after a read */
@@ -41,7 +42,6 @@ int rank_file_read(const char *path, struct rank_file *out, char **cause);
 int rank_file_parse(const char *name, const char *text, size_t len, int json, struct rank_file *out,
     char **cause);
 void rank_file_free(struct rank_file *f);
-void rank_header_free(struct rank_header *h);
 
 /* The file format (CSV or JSON) to a stream, e.g. stdout. */
 void rank_file_dump(FILE *out, const struct rank_file *f, int json);

@@ -1,23 +1,52 @@
-/* report.c - see report.h */
+/* scan_file.c - see scan_file.h */
 #include "config.h"
 #include "formats/scan_file.h"
-#include "core/atomic.h"
+#include "formats/table.h"
 #include "core/util.h"
 
-#include <errno.h>
-#include <inttypes.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SCAN_MAX_FILE ((size_t)256 << 20)
 
-static const char *const columns[] = {
-	"layer", "layer_kind", "kind", "level", "trial", "top1", "drop", "drop_lo", "drop_hi",
-	"agree", "kl", "images", "seconds",
+/* The file format, written and read through these lists (formats/table.h). */
+static const struct table_field header_fields[] = {
+	TABLE_PROVENANCE_FIELDS(struct scan_header),
+	TABLE_LONG_FIELD("images", struct scan_header, images, 0, 1L << 40),
+	TABLE_U64_FIELD("seed", struct scan_header, seed),
+	TABLE_INT_FIELD("trials", struct scan_header, trials, 1, 1000000),
+	TABLE_REAL_FIELD("baseline_top1", struct scan_header, baseline_top1, "%.6f"),
+	TABLE_END
 };
-#define NCOLUMNS ((int)(sizeof columns / sizeof columns[0]))
+
+static const char *kind_name(const void *kind)
+{
+	return perturb_kind_name(*(const enum perturb_kind *)kind);
+}
+
+static int kind_from_name(const char *name, void *kind)
+{
+	return perturb_kind_from_name(name, kind);
+}
+
+static const struct table_field row_fields[] = {
+	TABLE_INT_FIELD("layer", struct scan_row, layer, 0, 1 << 24),
+	TABLE_CHARS_FIELD("layer_kind", struct scan_row, layer_kind),
+	TABLE_NAME_FIELD("kind", struct scan_row, kind, kind_name, kind_from_name),
+	TABLE_REAL_FIELD("level", struct scan_row, level, "%.9g"),
+	TABLE_INT_FIELD("trial", struct scan_row, trial, 0, 1000000),
+	TABLE_REAL_FIELD("top1", struct scan_row, top1, "%.6f"),
+	TABLE_REAL_FIELD("drop", struct scan_row, drop, "%.4f"),
+	TABLE_REAL_FIELD("drop_lo", struct scan_row, drop_lo, "%.4f"),
+	TABLE_REAL_FIELD("drop_hi", struct scan_row, drop_hi, "%.4f"),
+	TABLE_REAL_FIELD("agree", struct scan_row, agree, "%.6f"),
+	TABLE_REAL_FIELD("kl", struct scan_row, kl, "%.6g"),
+	TABLE_LONG_FIELD("images", struct scan_row, images, 0, 1L << 40),
+	TABLE_REAL_FIELD("seconds", struct scan_row, seconds, "%.3f"),
+	TABLE_END
+};
+#define NCOLUMNS ((int)(sizeof row_fields / sizeof row_fields[0]) - 1)
 
 int scan_row_same_key(const struct scan_row *a, const struct scan_row *b)
 {
@@ -25,44 +54,23 @@ int scan_row_same_key(const struct scan_row *a, const struct scan_row *b)
 	    fabs(a->level - b->level) <= 1e-9 * fmax(1.0, fabs(a->level));
 }
 
-static char *dup_or_empty(const char *s)
-{
-	return xstrdup(s ? s : "");
-}
-
 void scan_header_copy(struct scan_header *dst, const struct scan_header *src)
 {
 	*dst = *src;
-	dst->cfg = dup_or_empty(src->cfg);
-	dst->weights = dup_or_empty(src->weights);
-	dst->weights_checksum = dup_or_empty(src->weights_checksum);
-	dst->data = dup_or_empty(src->data);
-	dst->data_checksum = dup_or_empty(src->data_checksum);
-	dst->version = dup_or_empty(src->version);
+	table_copy_strings(header_fields, dst, src);
 }
 
 void scan_header_free(struct scan_header *h)
 {
-	free(h->cfg);
-	free(h->weights);
-	free(h->weights_checksum);
-	free(h->data);
-	free(h->data_checksum);
-	free(h->version);
+	table_free(header_fields, h);
 	memset(h, 0, sizeof *h);
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
 void scan_file_init(struct scan_file *f, const char *path, const struct scan_header *h)
 {
 	memset(f, 0, sizeof *f);
 	f->path = xstrdup(path);
-	f->json = ends_with(path, ".json");
+	f->json = table_is_json(path);
 	scan_header_copy(&f->header, h);
 }
 
@@ -94,67 +102,32 @@ static void push_row(struct scan_file *f, const struct scan_row *r)
 
 static void write_csv(FILE *out, const struct scan_file *f)
 {
-	const struct scan_header *h = &f->header;
-	fprintf(out, "# safer scan results\n# version: %s\n# cfg: %s\n# weights: %s\n"
-	    "# weights_checksum: %s\n# data: %s\n# data_checksum: %s\n# images: %ld\n"
-	    "# seed: %" PRIu64 "\n# trials: %d\n# baseline_top1: %.6f\n",
-	    h->version, h->cfg, h->weights, h->weights_checksum, h->data, h->data_checksum,
-	    h->images, h->seed, h->trials, h->baseline_top1);
-	for (int c = 0; c < NCOLUMNS; c++)
-		fprintf(out, "%s%s", columns[c], c + 1 < NCOLUMNS ? "," : "\n");
-	for (int i = 0; i < f->n; i++) {
-		const struct scan_row *r = &f->rows[i];
-		fprintf(out, "%d,%s,%s,%.9g,%d,%.6f,%.4f,%.4f,%.4f,%.6f,%.6g,%ld,%.3f\n", r->layer,
-		    r->layer_kind, perturb_kind_name(r->kind), r->level, r->trial, r->top1, r->drop,
-		    r->drop_lo, r->drop_hi, r->agree, r->kl, r->images, r->seconds);
-	}
-}
-
-/* JSON numbers must be finite. */
-static json_t *real(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
+	table_csv_header(out, "safer scan results", header_fields, &f->header);
+	table_csv_columns(out, row_fields);
+	for (int i = 0; i < f->n; i++)
+		table_csv_row(out, row_fields, &f->rows[i]);
 }
 
 static void write_json(FILE *out, const struct scan_file *f)
 {
-	const struct scan_header *h = &f->header;
 	json_t *rows = json_array();
-	for (int i = 0; i < f->n; i++) {
-		const struct scan_row *r = &f->rows[i];
-		json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o}",
-		    "layer", r->layer, "layer_kind", r->layer_kind, "kind", perturb_kind_name(r->kind),
-		    "level", real(r->level), "trial", r->trial, "top1", real(r->top1), "drop", real(r->drop),
-		    "drop_lo", real(r->drop_lo), "drop_hi", real(r->drop_hi), "agree", real(r->agree),
-		    "kl", real(r->kl), "images", (json_int_t)r->images, "seconds", real(r->seconds)));
-	}
-	char seed[32];
-	snprintf(seed, sizeof seed, "%" PRIu64, h->seed);
-	json_t *root = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:o}, s:o}",
-	    "header", "version", h->version, "cfg", h->cfg, "weights", h->weights,
-	    "weights_checksum", h->weights_checksum, "data", h->data, "data_checksum", h->data_checksum,
-	    "images", (json_int_t)h->images, "seed", seed, "trials", h->trials,
-	    "baseline_top1", real(h->baseline_top1), "rows", rows);
-	json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
-	json_decref(root);
+	for (int i = 0; i < f->n; i++)
+		json_array_append_new(rows, table_json_object(row_fields, &f->rows[i]));
+	table_json_dump(out, json_pack("{s:o, s:o}", "header", table_json_object(header_fields, &f->header),
+	    "rows", rows));
+}
+
+static void dump(FILE *out, const void *f, int json)
+{
+	if (json)
+		write_json(out, f);
+	else
+		write_csv(out, f);
 }
 
 int scan_file_save(const struct scan_file *f, char **cause)
 {
-	struct atomic_file a;
-	if (atomic_open(&a, f->path, NULL, cause) != 0)
-		return -1;
-	if (f->json)
-		write_json(a.f, f);
-	else
-		write_csv(a.f, f);
-	return atomic_commit(&a, cause);
-}
-
-int scan_file_append(struct scan_file *f, const struct scan_row *row, char **cause)
-{
-	return scan_file_insert(f, f->n, row, cause);
+	return table_save(f->path, NULL, f->json, dump, f, cause);
 }
 
 int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause)
@@ -179,200 +152,63 @@ void scan_print_row(FILE *out, const struct scan_row *r, int header)
 
 /* ---- reading ----------------------------------------------------------------------- */
 
-static int header_set(struct scan_header *h, const char *key, const char *val)
+static int csv_columns(void *ctx, const char *name, int lineno, char **cells, int n, char **cause)
 {
-	char **slot = NULL;
-	long v;
-	double d;
-	if (strcmp(key, "version") == 0) slot = &h->version;
-	else if (strcmp(key, "cfg") == 0) slot = &h->cfg;
-	else if (strcmp(key, "weights") == 0) slot = &h->weights;
-	else if (strcmp(key, "weights_checksum") == 0) slot = &h->weights_checksum;
-	else if (strcmp(key, "data") == 0) slot = &h->data;
-	else if (strcmp(key, "data_checksum") == 0) slot = &h->data_checksum;
-	if (slot) {
-		free(*slot);
-		*slot = xstrdup(val);
-		return 0;
-	}
-	if (strcmp(key, "images") == 0) {
-		if (parse_long(val, 0, 1L << 40, &v) != 0)
-			return -1;
-		h->images = v;
-	} else if (strcmp(key, "seed") == 0) {
-		if (parse_u64(val, &h->seed) != 0)
-			return -1;
-	} else if (strcmp(key, "trials") == 0) {
-		if (parse_long(val, 1, 1000000, &v) != 0)
-			return -1;
-		h->trials = (int)v;
-	} else if (strcmp(key, "baseline_top1") == 0) {
-		if (parse_double(val, &d) != 0)
-			return -1;
-		h->baseline_top1 = d;
-	}
-	return 0;	/* unknown header keys are comments */
-}
-
-/* Splits a CSV line in place at commas (no quoting: safer never writes any). */
-static int split(char *line, char **fields, int max)
-{
-	int n = 0;
-	for (char *p = line;; p++) {
-		if (n == max)
-			return max + 1;
-		fields[n++] = p;
-		p = strchr(p, ',');
-		if (p == NULL)
-			return n;
-		*p = '\0';
-	}
-}
-
-static int csv_row(char **f, struct scan_row *r)
-{
-	long v;
-	double d;
-	memset(r, 0, sizeof *r);
-	if (parse_long(f[0], 0, 1 << 24, &v) != 0) return 0;
-	r->layer = (int)v;
-	if (strlen(f[1]) >= sizeof r->layer_kind) return 1;
-	strcpy(r->layer_kind, f[1]);
-	if (perturb_kind_from_name(f[2], &r->kind) != 0) return 2;
-	if (parse_double(f[3], &r->level) != 0) return 3;
-	if (parse_long(f[4], 0, 1000000, &v) != 0) return 4;
-	r->trial = (int)v;
-	double *dst[] = { &r->top1, &r->drop, &r->drop_lo, &r->drop_hi, &r->agree, &r->kl };
-	for (int i = 0; i < 6; i++)
-		if (parse_double(f[5 + i], dst[i]) != 0)
-			return 5 + i;
-	if (parse_long(f[11], 0, 1L << 40, &v) != 0) return 11;
-	r->images = v;
-	if (parse_double(f[12], &d) != 0) return 12;
-	r->seconds = d;
-	return -1;
-}
-
-static int parse_csv(const char *name, char *text, struct scan_file *out, char **cause)
-{
-	int lineno = 0, seen_columns = 0;
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		lineno++;	/* strtok_r skips empty lines; numbers stay right for files safer writes */
-		size_t l = strlen(line);
-		if (l && line[l - 1] == '\r')
-			line[l - 1] = '\0';
-		if (line[0] == '#') {
-			char *colon = strstr(line, ": ");
-			if (colon == NULL)
-				continue;
-			*colon = '\0';
-			const char *key = line + 1 + (line[1] == ' ');
-			if (header_set(&out->header, key, colon + 2) != 0) {
-				*cause = xasprintf("%s:%d: bad value for header '%s'", name, lineno, key);
-				return -1;
-			}
-			continue;
-		}
-		char *f[NCOLUMNS + 1];
-		int n = split(line, f, NCOLUMNS);
-		if (!seen_columns) {
-			int ok = n == NCOLUMNS;
-			for (int c = 0; ok && c < NCOLUMNS; c++)
-				ok = strcmp(f[c], columns[c]) == 0;
-			if (!ok) {
-				*cause = xasprintf("%s:%d: not a safer scan file (expected the column line 'layer,layer_kind,kind,...')", name, lineno);
-				return -1;
-			}
-			seen_columns = 1;
-			continue;
-		}
-		if (n != NCOLUMNS) {
-			*cause = xasprintf("%s:%d: expected %d fields, found %d", name, lineno, NCOLUMNS, n > NCOLUMNS ? n - 1 : n);
-			return -1;
-		}
-		struct scan_row r;
-		int bad = csv_row(f, &r);
-		if (bad >= 0) {
-			*cause = xasprintf("%s:%d: bad value '%s' in column %s", name, lineno, f[bad], columns[bad]);
-			return -1;
-		}
-		push_row(out, &r);
-	}
-	if (!seen_columns) {
-		*cause = xasprintf("%s: not a safer scan file (no column line)", name);
+	(void)ctx;
+	if (!table_csv_is_columns(row_fields, cells, n)) {
+		*cause = xasprintf("%s:%d: not a safer scan file (expected the column line 'layer,layer_kind,kind,...')", name, lineno);
 		return -1;
 	}
 	return 0;
 }
 
-static int json_get_real(json_t *o, const char *key, double *out)
+static int csv_row(void *ctx, const char *name, int lineno, char **cells, int n, char **cause)
 {
-	json_t *v = json_object_get(o, key);
-	if (json_is_null(v)) {
-		*out = NAN;
-		return 0;
-	}
-	if (!json_is_number(v))
+	struct scan_row r;
+	if (n != NCOLUMNS) {
+		*cause = xasprintf("%s:%d: expected %d fields, found %d", name, lineno, NCOLUMNS, n > NCOLUMNS ? n - 1 : n);
 		return -1;
-	*out = json_number_value(v);
+	}
+	memset(&r, 0, sizeof r);
+	int bad = table_csv_get(row_fields, cells, &r);
+	if (bad >= 0) {
+		*cause = xasprintf("%s:%d: bad value '%s' in column %s", name, lineno, cells[bad], row_fields[bad].key);
+		return -1;
+	}
+	push_row(ctx, &r);
 	return 0;
+}
+
+static int parse_csv(const char *name, const char *text, size_t len, struct scan_file *out, char **cause)
+{
+	const struct table_csv_reader r = {
+		.what = "scan", .header = header_fields, .header_obj = &out->header, .max_cells = NCOLUMNS,
+		.columns = csv_columns, .row = csv_row, .ctx = out,
+	};
+	return table_csv_parse(name, text, len, &r, cause);
 }
 
 static int parse_json(const char *name, const char *text, size_t len, struct scan_file *out, char **cause)
 {
-	json_error_t err;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-	if (root == NULL) {
-		*cause = xasprintf("%s:%d: %s", name, err.line, err.text);
+	json_t *root = table_json_load(name, text, len, cause);
+	if (root == NULL)
 		return -1;
-	}
 	int rc = -1;
-	json_t *h = json_object_get(root, "header"), *rows = json_object_get(root, "rows");
+	json_t *h = json_object_get(root, "header"), *rows = json_object_get(root, "rows"), *v;
+	size_t i;
 	if (!json_is_object(h) || !json_is_array(rows)) {
 		*cause = xasprintf("%s: not a safer scan file (needs \"header\" and \"rows\")", name);
 		goto out;
 	}
-	const char *key;
-	json_t *v;
-	json_object_foreach(h, key, v) {
-		char buf[64];
-		const char *s = NULL;
-		if (json_is_string(v))
-			s = json_string_value(v);
-		else if (json_is_integer(v))
-			snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v)), s = buf;
-		else if (json_is_real(v))
-			snprintf(buf, sizeof buf, "%.17g", json_real_value(v)), s = buf;
-		if (s == NULL || header_set(&out->header, key, s) != 0) {
-			*cause = xasprintf("%s: bad value for header '%s'", name, key);
-			goto out;
-		}
-	}
-	size_t i;
+	if (table_json_header(name, h, header_fields, &out->header, cause) != 0)
+		goto out;
 	json_array_foreach(rows, i, v) {
 		struct scan_row r;
 		memset(&r, 0, sizeof r);
-		json_t *lk = json_object_get(v, "layer_kind"), *k = json_object_get(v, "kind");
-		json_t *ly = json_object_get(v, "layer"), *tr = json_object_get(v, "trial"), *im = json_object_get(v, "images");
-		int ok = json_is_object(v) && json_is_integer(ly) && json_is_integer(tr) && json_is_integer(im) &&
-		    json_is_string(lk) && json_is_string(k) &&
-		    strlen(json_string_value(lk)) < sizeof r.layer_kind &&
-		    perturb_kind_from_name(json_string_value(k), &r.kind) == 0 &&
-		    json_integer_value(ly) >= 0 && json_integer_value(ly) < (1 << 24) &&
-		    json_integer_value(tr) >= 0 && json_integer_value(tr) < 1000000 && json_integer_value(im) >= 0;
-		ok = ok && json_get_real(v, "level", &r.level) == 0 && json_get_real(v, "top1", &r.top1) == 0 &&
-		    json_get_real(v, "drop", &r.drop) == 0 && json_get_real(v, "drop_lo", &r.drop_lo) == 0 &&
-		    json_get_real(v, "drop_hi", &r.drop_hi) == 0 && json_get_real(v, "agree", &r.agree) == 0 &&
-		    json_get_real(v, "kl", &r.kl) == 0 && json_get_real(v, "seconds", &r.seconds) == 0;
-		if (!ok) {
+		if (table_json_get(row_fields, v, &r) != 0) {
 			*cause = xasprintf("%s: row %zu: missing or malformed fields", name, i);
 			goto out;
 		}
-		r.layer = (int)json_integer_value(ly);
-		r.trial = (int)json_integer_value(tr);
-		r.images = (long)json_integer_value(im);
-		strcpy(r.layer_kind, json_string_value(lk));
 		push_row(out, &r);
 	}
 	rc = 0;
@@ -386,45 +222,25 @@ int scan_file_parse(const char *name, const char *text, size_t len, int json, st
 	memset(out, 0, sizeof *out);
 	out->path = xstrdup(name);
 	out->json = json;
-	int rc;
-	if (json) {
-		rc = parse_json(name, text, len, out, cause);
-	} else {
-		if (memchr(text, '\0', len) != NULL) {
-			*cause = xasprintf("%s: binary data in a scan file", name);
-			rc = -1;
-		} else {
-			char *copy = xmalloc(len + 1);
-			memcpy(copy, text, len);
-			copy[len] = '\0';
-			rc = parse_csv(name, copy, out, cause);
-			free(copy);
-		}
-	}
-	/* every header string present, so callers can compare without NULL checks */
-	struct scan_header *h = &out->header;
-	char **slots[] = { &h->cfg, &h->weights, &h->weights_checksum, &h->data, &h->data_checksum, &h->version };
-	for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
-		if (*slots[i] == NULL)
-			*slots[i] = xstrdup("");
+	int rc = json ? parse_json(name, text, len, out, cause) : parse_csv(name, text, len, out, cause);
+	table_fill(header_fields, &out->header);	/* callers compare without NULL checks */
 	if (rc != 0)
 		scan_file_free(out);
 	return rc;
 }
 
-int scan_file_read(const char *path, struct scan_file *out, char **cause)
+/* A file as scan_file_parse reads it, an empty one refused first. */
+static int parse_file(const char *path, const char *text, size_t len, int json, void *out, char **cause)
 {
-	size_t len;
-	memset(out, 0, sizeof *out);
-	char *text = file_read_all(path, SCAN_MAX_FILE, &len, cause);
-	if (text == NULL)
-		return -1;
 	if (len == 0) {
 		*cause = xasprintf("%s: empty file", path);
-		free(text);
 		return -1;
 	}
-	int rc = scan_file_parse(path, text, len, ends_with(path, ".json"), out, cause);
-	free(text);
-	return rc;
+	return scan_file_parse(path, text, len, json, out, cause);
+}
+
+int scan_file_read(const char *path, struct scan_file *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	return table_read(path, SCAN_MAX_FILE, parse_file, out, cause);
 }

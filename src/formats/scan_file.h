@@ -1,11 +1,12 @@
-/* report.h - scan result files (CSV or JSON, chosen by extension), written
+/* scan_file.h - scan result files (CSV or JSON, chosen by extension), written
  * atomically after every row, and read back for --resume and compare.
  *
  * CSV: '#'-prefixed header lines "# key: value" (safer version, model,
  * weights checksum, data set, images, seed, trials, baseline), then a column
- * line and one line per row.  JSON: {"header": {...}, "rows": [{...}, ...]}. */
-#ifndef SAFER_REPORT_H
-#define SAFER_REPORT_H
+ * line and one line per row.  JSON: {"header": {...}, "rows": [{...}, ...]}.
+ * The machinery is formats/table.h; scan_file.c lists the fields. */
+#ifndef SAFER_SCAN_FILE_H
+#define SAFER_SCAN_FILE_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -50,11 +51,10 @@ struct scan_file {
 
 /* Starts a result file in memory; nothing is written until the first save. */
 void scan_file_init(struct scan_file *f, const char *path, const struct scan_header *h);
-/* Appends a row and rewrites the whole file atomically (temporary file in
- * the same directory, fsync, rename).  -1 with *cause on an I/O error. */
-int scan_file_append(struct scan_file *f, const struct scan_row *row, char **cause);
-/* The same with the row placed before rows[pos] (0 <= pos <= n): scans keep
- * their rows in scan order even when rows finish out of order (MPI). */
+/* Places the row before rows[pos] (0 <= pos <= n) and rewrites the whole file
+ * atomically (temporary file in the same directory, fsync, rename); -1 with
+ * *cause on an I/O error.  Scans keep their rows in scan order even when rows
+ * finish out of order (MPI). */
 int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause);
 int scan_file_save(const struct scan_file *f, char **cause);
 /* Reads a CSV or JSON scan file. "FILE[:LINE]: problem" on error. */

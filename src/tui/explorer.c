@@ -5,7 +5,6 @@
 #include "core/util.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +51,7 @@ static void state_init(struct tui *t, const struct setup_opts *o, const struct d
 	t->cfg_base = cfg_base(o->cfg);
 	t->data_label = data_label(d->source);
 	/* the master weights are pristine now; jobs perturb them later */
-	t->weights_checksum = xasprintf("%016" PRIx64, model_checksum(t->model));
+	t->weights_checksum = hash_hex(model_checksum(t->model));
 	for (int k = 0; k < PERTURB_KIND_COUNT; k++) {
 		t->level[k] = levels_default((enum perturb_kind)k);
 		t->step[k] = levels_default_step((enum perturb_kind)k);

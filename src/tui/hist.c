@@ -73,7 +73,7 @@ static float *perturbed_copy(struct tui *t, const struct weight_tensor *src, con
 	w.weights = xdup_floats(src->weights, src->nweights);
 	w.biases = xdup_floats(src->biases, (size_t)src->filters);
 	w.scales = xdup_floats(src->scales, (size_t)src->filters);
-	struct perturb p = { .kind = k->kind, .level = k->level, .rate = 0.001,
+	struct perturb p = { .kind = k->kind, .level = k->level, .rate = PERTURB_DEFAULT_RATE,
 		.seed = perturb_trial_seed(k->seed, k->layer, (int)k->kind, k->level, 0) };
 	struct perturb_undo undo = { 0 };
 	char *cause = NULL;

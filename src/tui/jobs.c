@@ -118,7 +118,7 @@ static uint64_t submit(struct tui *t, const struct job_ref *ref, char **cause)
 	} else {
 		const struct result_key *k = &ref->key;
 		one.layer = k->layer;
-		one.p = (struct perturb){ .kind = k->kind, .level = k->level, .rate = 0.001,
+		one.p = (struct perturb){ .kind = k->kind, .level = k->level, .rate = PERTURB_DEFAULT_RATE,
 			.seed = perturb_trial_seed(k->seed, k->layer, (int)k->kind, k->level, ref->trial) };
 		job.nitems = 1;
 	}

@@ -95,7 +95,7 @@ static void fill_header(const struct tui *t, struct scan_header *h)
 	h->weights = xstrdup(t->opts->weights ? t->opts->weights : "");
 	h->weights_checksum = xstrdup(t->weights_checksum);
 	h->data = xstrdup(t->data->source);
-	h->data_checksum = xasprintf("%016llx", (unsigned long long)t->data->checksum);
+	h->data_checksum = hash_hex(t->data->checksum);
 	h->version = xstrdup(PACKAGE_VERSION);
 	h->images = t->data->count;
 	h->seed = t->seed;

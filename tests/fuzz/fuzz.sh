@@ -27,7 +27,7 @@ for n in $FUZZ_NAMES; do
 	weights) src="$s/formats/weights_check.c"; libs=""; max=64 ;;
 	budget)	src="$s/core/budget.c $s/core/perturb.c $s/core/model.c"; libs=""; max=2048 ;;
 	perturb) src="$s/core/perturb.c"; libs=""; max=1024 ;;
-	scan)	src="$s/formats/scan_file.c $s/core/perturb.c $s/core/atomic.c"; libs="$JANSSON_LIBS"; max=8192 ;;
+	scan)	src="$s/formats/scan_file.c $s/formats/table.c $s/core/perturb.c $s/core/atomic.c"; libs="$JANSSON_LIBS"; max=8192 ;;
 	image)	src="$s/formats/image.c $SRCDIR/tests/fuzz/stb_image_impl.c"; libs=""; max=16384 ;;
 	*)	echo "fuzz.sh: unknown harness '$n'" >&2; fail=1; continue ;;
 	esac
