@@ -2,12 +2,14 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void oom(size_t n)
 {
@@ -63,16 +65,40 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+int file_open_regular(const char *path, char **cause)
+{
+	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*cause = xasprintf("%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	int flags = fcntl(fd, F_GETFL);
+	if (flags != -1)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	return fd;
+}
+
 char *file_read_all(const char *path, size_t max_bytes, size_t *len, char **cause)
 {
-	FILE *f = fopen(path, "rb");
+	int fd = file_open_regular(path, cause);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fdopen(fd, "rb");
 	if (f == NULL) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	struct stat st;
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		*cause = xasprintf("%s: not a regular file", path);
+	if (fstat(fileno(f), &st) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
 		fclose(f);
 		return NULL;
 	}

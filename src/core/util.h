@@ -16,8 +16,15 @@ void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Opens a file for reading only if it is a regular file: a FIFO, a device or
+ * a directory is refused with "PATH: not a regular file" without blocking
+ * (the open itself never waits for a writer).  Returns the descriptor
+ * (O_CLOEXEC, blocking mode restored), or -1 with *cause. */
+int file_open_regular(const char *path, char **cause);
+
 /* Reads a whole regular file into memory (NUL-terminated for convenience).
- * Refuses directories and files above max_bytes.  Returns NULL and sets *cause. */
+ * Refuses what file_open_regular refuses and files above max_bytes.  Returns
+ * NULL and sets *cause. */
 char *file_read_all(const char *path, size_t max_bytes, size_t *len, char **cause);
 
 /* FNV-1a 64-bit hash, used for self-describing result files and restore checks. */

@@ -78,18 +78,13 @@ int idx_parse_labels(const unsigned char *buf, size_t len, struct idx_labels *ou
 /* Reads the whole file through zlib, which passes uncompressed files through unchanged. */
 static unsigned char *read_maybe_gz(const char *path, size_t *len, char **cause)
 {
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	int fd = file_open_regular(path, cause);
+	if (fd < 0)
 		return NULL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		*cause = xasprintf("%s: not a regular file", path);
-		return NULL;
-	}
-	gzFile gz = gzopen(path, "rb");
+	gzFile gz = gzdopen(fd, "rb");	/* owns fd from here */
 	if (gz == NULL) {
 		*cause = xasprintf("%s: %s", path, strerror(errno ? errno : EIO));
+		close(fd);
 		return NULL;
 	}
 	size_t cap = 1 << 20, n = 0;

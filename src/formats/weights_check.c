@@ -53,16 +53,14 @@ int weights_check_header(const char *path, const unsigned char *head, size_t siz
 
 int weights_check_file(const char *path, size_t floats, const char *cfg_path, size_t *bytes, char **cause)
 {
-	int fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	int fd = file_open_regular(path, cause);
+	if (fd < 0)
 		return -1;
-	}
 	struct stat st;
 	unsigned char head[WEIGHTS_HEAD_BYTES] = { 0 };
 	int rc = -1;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*cause = xasprintf("%s: not a regular file", path);
+	if (fstat(fd, &st) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
 	} else if (pread(fd, head, sizeof head, 0) < 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 	} else {
