@@ -2,7 +2,7 @@
  * then the live explorer in src/tui/. */
 #include "cli/cmd.h"
 #include "cli/options.h"
-#include "tui/explorer.h"
+#include "tui/view/explorer.h"
 #include "core/util.h"
 
 #include <errno.h>
