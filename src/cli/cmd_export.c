@@ -1,6 +1,8 @@
 /* cmd_export.c - `safer export`: apply a budget and write a Darknet weights
  * file that stock Darknet loads. */
+#include "core/atomic.h"
 #include "core/budget.h"
+#include "core/inputs.h"
 #include "backend/backend.h"
 #include "cli/cmd.h"
 #include "engine/export.h"
@@ -51,6 +53,9 @@ static int cmd_export_exec(void *state, struct setup_opts *o)
 		return EXIT_BAD_INPUT;
 	}
 	if (setup_opts_finish(o, &cause) != 0)
+		return cmd_fail(cause);
+	inputs_note(s->budget_path);
+	if (atomic_check_target(s->out, NULL, &cause) != 0)
 		return cmd_fail(cause);
 	/* the budget is checked against the model before anything is written */
 	s->net = backend_load(o->cfg, o->weights, 1, &cause);

@@ -1,5 +1,6 @@
 /* atomic.c - see atomic.h */
 #include "core/atomic.h"
+#include "core/inputs.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -19,19 +20,37 @@ static int same_file(const char *a, const char *b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-int atomic_open(struct atomic_file *a, const char *path, const char *const *inputs, char **cause)
+int atomic_check_target(const char *path, const char *const *inputs, char **cause)
 {
-	memset(a, 0, sizeof *a);
 	for (int i = 0; inputs && inputs[i]; i++)
 		if (strcmp(path, inputs[i]) == 0 || same_file(path, inputs[i])) {
 			*cause = xasprintf("%s: refusing to overwrite an input file", path);
 			return -1;
 		}
+	const char *in = inputs_find(path);
+	if (in != NULL) {
+		*cause = strcmp(in, path) == 0 ? xasprintf("%s: refusing to overwrite an input file", path)
+		    : xasprintf("%s: refusing to overwrite an input file (%s)", path, in);
+		return -1;
+	}
+	/* rename(2) would put a regular file where a device, FIFO or socket was */
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		*cause = xasprintf("%s: is a directory", path);
 		return -1;
 	}
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		*cause = xasprintf("%s: exists and is not a regular file; refusing to replace it", path);
+		return -1;
+	}
+	return 0;
+}
+
+int atomic_open(struct atomic_file *a, const char *path, const char *const *inputs, char **cause)
+{
+	memset(a, 0, sizeof *a);
+	if (atomic_check_target(path, inputs, cause) != 0)
+		return -1;
 	a->path = xstrdup(path);
 	a->tmp = xasprintf("%s.tmp-XXXXXX", path);
 	int fd = mkstemp(a->tmp);

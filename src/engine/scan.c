@@ -2,6 +2,7 @@
  * kept in that order, one row's engine job and its result (see scan.h). */
 #include "config.h"
 #include "engine/scan.h"
+#include "core/atomic.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -89,6 +90,9 @@ int scan_state_open(struct scan_state *s, char **cause)
 	const struct scan_opts *so = s->so;
 	if (!so->output)
 		return 0;
+	/* before any row is measured, not at the first save */
+	if (atomic_check_target(so->output, NULL, cause) != 0)
+		return -1;
 	struct stat st;
 	int exists = stat(so->output, &st) == 0;
 	if (so->resume && exists) {

@@ -1,5 +1,6 @@
 /* setup.c - see setup.h */
 #include "engine/setup.h"
+#include "core/inputs.h"
 #include "backend/backend.h"
 #include "formats/cfgcheck.h"
 #include "core/util.h"
@@ -79,6 +80,10 @@ int setup_opts_finish(struct setup_opts *o, char **cause)
 		if (o->names == NULL)
 			o->names = keep(o, setup_bundled_path(DEFAULT_NAMES));
 	}
+	const char *const read[] = { o->cfg, o->weights, o->data, o->idx_images, o->idx_labels, o->names };
+	for (size_t i = 0; i < sizeof read / sizeof read[0]; i++)
+		if (read[i] != NULL)
+			inputs_note(read[i]);
 	return 0;
 }
 

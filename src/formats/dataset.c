@@ -1,5 +1,6 @@
 /* dataset.c - see dataset.h */
 #include "formats/dataset.h"
+#include "core/inputs.h"
 #include "formats/idx.h"
 #include "formats/image.h"
 #include "core/util.h"
@@ -243,13 +244,22 @@ static int check_duplicates(const char *list_path, char **paths, int n, char **c
 	return 0;
 }
 
-static void decode_all(char **paths, int n, const char *list_path, const struct dataset_options *opt,
-    struct dataset *d)
+/* -1 with *error when the list names what is not a file at all (a FIFO, a
+ * device): that is a mistake in the list, not a damaged sample. */
+static int decode_all(char **paths, int n, const char *list_path, const struct dataset_options *opt,
+    struct dataset *d, char **error)
 {
 	int kept = 0;
 	for (int i = 0; i < n; i++) {
 		char *cause = NULL;
 		char *p = resolve(paths[i], list_path);
+		struct stat st;
+		if (stat(p, &st) == 0 && !S_ISREG(st.st_mode)) {
+			*error = xasprintf("%s: not a regular file (listed in %s)", p, list_path);
+			free(p);
+			return -1;
+		}
+		inputs_note(p);
 		int w, h;
 		float *chw = image_load_chw(p, &w, &h, &cause);
 		free(p);
@@ -268,6 +278,7 @@ static void decode_all(char **paths, int n, const char *list_path, const struct 
 			opt->progress(i + 1, n, opt->progress_ctx);
 	}
 	d->count = kept;
+	return 0;
 }
 
 int dataset_load_data(const char *data_path, struct shape net_in, const struct dataset_options *opt,
@@ -307,6 +318,7 @@ int dataset_load_data(const char *data_path, struct shape net_in, const struct d
 	if (v_top && parse_int(data_path, "top", v_top, 1, 1000, &d->topk, cause) != 0)
 		goto out;
 	labels = resolve(v_labels, data_path);
+	inputs_note(labels);
 	d->names = read_lines(labels, &nnames, cause);
 	if (d->names == NULL)
 		goto out;
@@ -320,6 +332,7 @@ int dataset_load_data(const char *data_path, struct shape net_in, const struct d
 		goto out;
 	}
 	list = resolve(v_valid, data_path);
+	inputs_note(list);
 	paths = read_lines(list, &npaths, cause);
 	if (paths == NULL)
 		goto out;
@@ -339,7 +352,8 @@ int dataset_load_data(const char *data_path, struct shape net_in, const struct d
 	else if (labels_check(list, paths, npaths, d, cause) != 0)
 		goto out;
 	d->x = xmalloc((size_t)npaths * d->image_size * sizeof *d->x);
-	decode_all(paths, npaths, list, opt, d);
+	if (decode_all(paths, npaths, list, opt, d, cause) != 0)
+		goto out;
 	if (d->count == 0) {
 		*cause = xasprintf("%s: none of the %d images could be decoded (%s)", list, npaths,
 		    d->first_skip ? d->first_skip : "?");
