@@ -1,13 +1,22 @@
-/* backend.h - the door to libdarknet.  backend_darknet.c is the only file that
- * includes darknet.h; everything else uses these calls and the types in model.h.
+/* backend.h - the door to Debian's libdarknet.  Only the files of src/backend/
+ * include darknet.h (their shared pieces are in backend/internal.h);
+ * everything else uses these calls and the types in core/model.h.
  *
- * What the backend guards against (see DARKNET.md in the design notes):
+ * What the backend guards against, all found in Debian's libdarknet:
  *  - malformed cfg files make Darknet exit() or crash: the text is validated by
  *    cfgcheck first, then parsed once in a throw-away child process;
  *  - short or long weights files are silently accepted by Darknet: the file size
  *    and header are checked against the parsed network before loading;
  *  - Darknet prints to stdout/stderr: its output is diverted to a log file;
- *  - set_batch_network does not reallocate: networks are parsed with their batch. */
+ *  - set_batch_network does not reallocate: networks are parsed with their batch.
+ *
+ * Threads: calls on different networks may run on different threads at once
+ * (load, clone, free, forward, gradients).  The diversion of Darknet's output
+ * points the process's fds 1 and 2 at the log, so it is shared: sections
+ * that need it are counted under a lock, the first redirects and the last
+ * restores, so two threads loading networks at once cannot leave fds 1 and 2
+ * on the log.  Meanwhile anything the process writes to fds 1 and 2 goes to
+ * the log too.  One network is used by one thread at a time. */
 #ifndef SAFER_BACKEND_H
 #define SAFER_BACKEND_H
 
@@ -19,10 +28,9 @@
 struct backend_net;
 
 /* Where Darknet's chatter goes (default: a private temporary file).  With
- * verbose set it is copied to stderr instead. */
+ * verbose set it is left on stdout/stderr instead.  Call before any thread
+ * uses the backend. */
 void backend_set_verbose(int verbose);
-/* The collected Darknet output so far (static buffer, may be empty). */
-const char *backend_log_tail(void);
 
 /* Load a classifier: cfg parsed with `batch` images per forward pass; weights
  * may be NULL (Darknet's random initialisation).  Returns NULL and sets *cause
@@ -34,11 +42,8 @@ struct backend_net *backend_load(const char *cfg_path, const char *weights_path,
 struct backend_net *backend_clone_shared(const struct backend_net *owner, char **cause);
 void backend_free(struct backend_net *net);
 
-int backend_batch(const struct backend_net *net);
 /* safer's view of the layers; the weight_tensor pointers alias the network's arrays. */
 const struct model *backend_model(const struct backend_net *net);
-/* Bytes of the weights file that was loaded (header + floats), 0 if none. */
-size_t backend_weights_file_bytes(const struct backend_net *net);
 
 /* Replace the convolutional and connected layers' forward functions with ones
  * that multiply through OpenBLAS (single-threaded per caller). */

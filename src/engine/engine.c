@@ -4,7 +4,9 @@
  * weights while the workers are idle, publishes the job, waits until it is
  * done or superseded, then restores the weights.  Workers take batches from
  * the published job and add their counts into it under the engine mutex.
- * Nobody else touches weights while a job runs. */
+ * Nobody else touches weights while a job runs.  Background tasks run on
+ * threads of their own and share nothing with the jobs but the mutex that
+ * guards the task list and their done flags. */
 #include "engine/engine.h"
 #include "backend/backend.h"
 #include "core/rng.h"
@@ -67,7 +69,6 @@ struct engine {
 	/* prefix cache: per layer index, that layer's outputs for every image */
 	float **cache;
 	unsigned char *cut_ok;
-	size_t cache_bytes;
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv_work, cv_done, cv_dispatch;
@@ -77,6 +78,19 @@ struct engine {
 	struct job *pending, *cur;
 	struct engine_progress latest;
 	int wake[2];
+	struct engine_task *tasks;	/* started and not yet waited for */
+};
+
+struct engine_task {
+	struct engine *e;
+	engine_task_fn fn;
+	void *arg;
+	pthread_t thread;
+	volatile sig_atomic_t stop;
+	int done;		/* under e->mu */
+	int rc;			/* fn's result, read once done */
+	int fd[2];		/* a byte once fn has returned */
+	struct engine_task *next;
 };
 
 /* ---- small helpers ------------------------------------------------------------ */
@@ -547,6 +561,88 @@ int engine_run(struct engine *e, const struct engine_job *spec, struct engine_pr
 	return rc;
 }
 
+/* ---- background tasks ------------------------------------------------------------------ */
+
+static void *task_main(void *arg)
+{
+	struct engine_task *t = arg;
+	int rc = t->fn(t->arg, &t->stop);
+	pthread_mutex_lock(&t->e->mu);
+	t->rc = rc;
+	t->done = 1;
+	pthread_mutex_unlock(&t->e->mu);
+	char c = 1;
+	while (write(t->fd[1], &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+struct engine_task *engine_task_start(struct engine *e, engine_task_fn fn, void *arg, char **cause)
+{
+	struct engine_task *t = xcalloc(1, sizeof *t);
+	t->e = e;
+	t->fn = fn;
+	t->arg = arg;
+	if (pipe(t->fd) != 0) {
+		*cause = xasprintf("pipe: %s", strerror(errno));
+		free(t);
+		return NULL;
+	}
+	fcntl(t->fd[0], F_SETFL, fcntl(t->fd[0], F_GETFL) | O_NONBLOCK);
+	pthread_mutex_lock(&e->mu);
+	int err = pthread_create(&t->thread, NULL, task_main, t);
+	if (err == 0) {
+		t->next = e->tasks;
+		e->tasks = t;
+	}
+	pthread_mutex_unlock(&e->mu);
+	if (err != 0) {
+		*cause = xasprintf("cannot start a thread: %s", strerror(err));
+		close(t->fd[0]);
+		close(t->fd[1]);
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int engine_task_fd(const struct engine_task *t)
+{
+	return t->fd[0];
+}
+
+int engine_task_done(const struct engine_task *t)
+{
+	pthread_mutex_lock(&t->e->mu);
+	int done = t->done;
+	pthread_mutex_unlock(&t->e->mu);
+	return done;
+}
+
+int engine_task_wait(struct engine_task *t)
+{
+	struct engine *e = t->e;
+	pthread_join(t->thread, NULL);
+	pthread_mutex_lock(&e->mu);
+	for (struct engine_task **p = &e->tasks; *p != NULL; p = &(*p)->next)
+		if (*p == t) {
+			*p = t->next;
+			break;
+		}
+	pthread_mutex_unlock(&e->mu);
+	int rc = t->rc;
+	close(t->fd[0]);
+	close(t->fd[1]);
+	free(t);
+	return rc;
+}
+
+int engine_task_cancel(struct engine_task *t)
+{
+	t->stop = 1;
+	return engine_task_wait(t);
+}
+
 /* ---- setup ----------------------------------------------------------------------------- */
 
 static void keep_pristine(struct engine *e)
@@ -596,7 +692,6 @@ static void plan_cache(struct engine *e, size_t budget)
 	for (int l = 0; l < n; l++)
 		if (want[l])
 			e->cache[l] = xmalloc(backend_layer_size(e->master, l) * (size_t)e->data->count * sizeof(float));
-	e->cache_bytes = used;
 	free(want);
 }
 
@@ -711,6 +806,8 @@ void engine_free(struct engine *e)
 {
 	if (e == NULL)
 		return;
+	while (e->tasks != NULL)
+		engine_task_cancel(e->tasks);
 	pthread_mutex_lock(&e->mu);
 	e->quit = 1;
 	if (e->cur)
@@ -773,17 +870,9 @@ void engine_free(struct engine *e)
 /* ---- accessors and derived numbers ---------------------------------------------------- */
 
 const struct model *engine_model(const struct engine *e) { return e->model; }
-struct backend_net *engine_master(struct engine *e) { return e->master; }
 int engine_threads(const struct engine *e) { return e->nworkers; }
 const struct weight_tensor *engine_pristine(const struct engine *e, int layer) { return &e->pristine[layer]; }
 const struct engine_progress *engine_baseline(const struct engine *e) { return &e->baseline; }
-size_t engine_cache_bytes(const struct engine *e) { return e->cache_bytes; }
-
-void engine_act_range(const struct engine *e, int layer, float *lo, float *hi)
-{
-	*lo = e->act_lo[layer];
-	*hi = e->act_hi[layer];
-}
 
 int engine_start_layer(const struct engine *e, int layer)
 {

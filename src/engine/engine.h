@@ -2,9 +2,10 @@
  * data set, with prefix caching and streaming paired estimates.
  *
  * Ownership and threads: the engine owns the master network (whose weights are
- * shared by every worker's network instance), the workers, a dispatcher thread
- * and the activation caches.  Callers (CLI, TUI) only submit jobs and read
- * progress snapshots; the TUI watches engine_wake_fd() in its poll() loop.
+ * shared by every worker's network instance), the workers, a dispatcher thread,
+ * the activation caches and the threads of background tasks: it starts every
+ * thread of the process.  Callers (CLI, TUI) only submit jobs and tasks and
+ * read progress snapshots; the TUI watches engine_wake_fd() in its poll() loop.
  * The data set is borrowed and must outlive the engine. */
 #ifndef SAFER_ENGINE_H
 #define SAFER_ENGINE_H
@@ -49,7 +50,7 @@ struct engine_progress {
 	int finished;		/* all images, or adaptive stop */
 	int stopped_early;	/* adaptive stop */
 	int cancelled;
-	char *error;		/* owned by the snapshot's reader after engine_progress_take_error */
+	char *error;		/* a copy from engine_poll is its caller's to free */
 };
 
 struct engine *engine_new(const char *cfg_path, const char *weights_path, const struct dataset *data,
@@ -59,17 +60,12 @@ void engine_free(struct engine *e);
 /* The master network: its model's weight tensors hold the current weights
  * (perturbed while a job runs).  For export and reports, call when idle. */
 const struct model *engine_model(const struct engine *e);
-struct backend_net *engine_master(struct engine *e);
 int engine_threads(const struct engine *e);
 /* A layer's unperturbed weights (pristine copy kept by the engine; read-only). */
 const struct weight_tensor *engine_pristine(const struct engine *e, int layer);
 
 /* The unperturbed network's results (computed in engine_new). */
 const struct engine_progress *engine_baseline(const struct engine *e);
-/* Calibrated output range of a layer over the calibration subset. */
-void engine_act_range(const struct engine *e, int layer, float *lo, float *hi);
-/* Bytes held by the activation cache and the cut layers it covers. */
-size_t engine_cache_bytes(const struct engine *e);
 /* The layer index a job on `layer` starts its forward pass from. */
 int engine_start_layer(const struct engine *e, int layer);
 
@@ -86,6 +82,25 @@ uint64_t engine_poll(struct engine *e, struct engine_progress *out);
 /* Submit and wait for the end.  Stops early (cancelled) when *interrupt is set. */
 int engine_run(struct engine *e, const struct engine_job *job, struct engine_progress *out,
     volatile sig_atomic_t *interrupt, char **cause);
+
+/* Background tasks: work beside the jobs that is not an evaluation (the
+ * explorer's gradient criteria), each on a thread the engine starts.
+ * fn(arg, stop) runs once; it should return soon after *stop turns non-zero.
+ * A task must not use the engine's networks (the master's weights are
+ * perturbed while jobs run): it loads its own.  engine_task_fd turns readable
+ * when fn has returned, for the caller's poll() loop, as engine_task_done
+ * tells without blocking; engine_task_wait joins the thread, frees the task
+ * and returns fn's result; engine_task_cancel sets *stop, then waits.  Each
+ * task is waited for once, by the thread that started it; tasks still there
+ * at engine_free are cancelled and waited for. */
+struct engine_task;
+typedef int (*engine_task_fn)(void *arg, volatile sig_atomic_t *stop);
+/* NULL with *cause when no thread can be started. */
+struct engine_task *engine_task_start(struct engine *e, engine_task_fn fn, void *arg, char **cause);
+int engine_task_fd(const struct engine_task *t);
+int engine_task_done(const struct engine_task *t);
+int engine_task_wait(struct engine_task *t);
+int engine_task_cancel(struct engine_task *t);
 
 /* Derived numbers. */
 double progress_top1(const struct engine_progress *p);

@@ -10,15 +10,11 @@
 #include "core/stats.h"
 #include "core/util.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define TOP_K 3		/* as safer compare's default */
 #define BG_SAMPLES 256	/* images for the gradient criteria: about a second on the plain CNN */
@@ -209,33 +205,28 @@ char *tui_crit_reading(const struct tui *t, const struct tui_crit_agreement *v, 
 
 /* ---- gradient criteria in the background ---------------------------------- */
 
-/* Shared by the main thread and the worker only through `stop` (read by
- * criteria_compute between passes) and the pipe; the worker owns `table`
- * and `cause` until it has written to the pipe. */
+/* An engine task: shared with the main thread only through the task's stop
+ * flag (read by criteria_compute between passes); the task owns `table`,
+ * `rc` and `cause` until the engine says it is done. */
 struct crit_background {
-	pthread_t thread;
-	int pipe[2];
-	volatile sig_atomic_t stop;
-	const char *cfg, *weights;	/* the explorer's options: outlive the thread */
+	struct engine_task *task;
+	const char *cfg, *weights;	/* the explorer's options: outlive the task */
 	const struct dataset *data;	/* read only, as the engine reads it */
 	int samples, rc;
 	struct criteria_table table;
 	char *cause;
 };
 
-static void *background_main(void *arg)
+static int background_main(void *arg, volatile sig_atomic_t *stop)
 {
 	struct crit_background *bg = arg;
 	struct criteria_opts o;
 	criteria_opts_init(&o);
 	o.mask = BG_MASK;
 	o.samples = bg->samples;
-	o.interrupt = &bg->stop;
+	o.interrupt = stop;
 	bg->rc = criteria_compute(bg->cfg, bg->weights, bg->data, &o, &bg->table, &bg->cause);
-	char done = 1;
-	while (write(bg->pipe[1], &done, 1) < 0 && errno == EINTR)
-		;
-	return NULL;
+	return bg->rc;
 }
 
 void crit_background_start(struct tui *t)
@@ -251,14 +242,10 @@ void crit_background_start(struct tui *t)
 	bg->weights = t->opts->weights;
 	bg->data = t->data;
 	bg->samples = samples;
-	if (pipe(bg->pipe) != 0) {
-		free(bg);
-		return;
-	}
-	fcntl(bg->pipe[0], F_SETFL, fcntl(bg->pipe[0], F_GETFL) | O_NONBLOCK);
-	if (pthread_create(&bg->thread, NULL, background_main, bg) != 0) {
-		close(bg->pipe[0]);
-		close(bg->pipe[1]);
+	char *cause = NULL;
+	bg->task = engine_task_start(t->eng, background_main, bg, &cause);
+	if (bg->task == NULL) {
+		free(cause);	/* as before: no thread, no gradient columns */
 		free(bg);
 		return;
 	}
@@ -267,18 +254,21 @@ void crit_background_start(struct tui *t)
 
 int tui_crit_wake_fd(const struct tui *t)
 {
-	return t->crit.bg ? t->crit.bg->pipe[0] : -1;
+	return t->crit.bg ? engine_task_fd(t->crit.bg->task) : -1;
 }
 
-/* Joins the thread; returns what it left (the caller frees). */
-static struct crit_background *background_join(struct tui *t)
+/* Waits for the task (cancelled first when `stop`); returns what it left
+ * (the caller frees). */
+static struct crit_background *background_join(struct tui *t, int stop)
 {
 	struct crit_background *bg = t->crit.bg;
 	if (bg == NULL)
 		return NULL;
-	pthread_join(bg->thread, NULL);
-	close(bg->pipe[0]);
-	close(bg->pipe[1]);
+	if (stop)
+		engine_task_cancel(bg->task);
+	else
+		engine_task_wait(bg->task);
+	bg->task = NULL;
 	t->crit.bg = NULL;
 	return bg;
 }
@@ -292,7 +282,7 @@ static void background_free(struct crit_background *bg)
 
 void tui_crit_background_done(struct tui *t)
 {
-	struct crit_background *bg = background_join(t);
+	struct crit_background *bg = background_join(t, 0);
 	if (bg == NULL)
 		return;
 	if (bg->rc == 0) {
@@ -310,9 +300,7 @@ void tui_crit_background_done(struct tui *t)
 
 void crit_background_stop(struct tui *t)
 {
-	if (t->crit.bg != NULL)
-		t->crit.bg->stop = 1;
-	struct crit_background *bg = background_join(t);
+	struct crit_background *bg = background_join(t, 1);
 	if (bg != NULL)
 		background_free(bg);
 }
