@@ -33,14 +33,16 @@ int atomic_check_target(const char *path, const char *const *inputs, char **caus
 		    : xasprintf("%s: refusing to overwrite an input file (%s)", path, in);
 		return -1;
 	}
-	/* rename(2) would put a regular file where a device, FIFO or socket was */
+	/* rename(2) would put a regular file where a device, FIFO, socket or
+	 * symbolic link was */
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		*cause = xasprintf("%s: is a directory", path);
 		return -1;
 	}
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-		*cause = xasprintf("%s: exists and is not a regular file; refusing to replace it", path);
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		*cause = xasprintf("%s: exists and is not a regular file%s; refusing to replace it", path,
+		    S_ISLNK(st.st_mode) ? " (a symbolic link)" : "");
 		return -1;
 	}
 	return 0;

@@ -17,8 +17,8 @@ int atomic_check_target(const char *path, const char *const *inputs, char **caus
 /* Opens a temporary file next to path.  Refuses to target any of the
  * `inputs` (files the command reads; NULL-terminated list, may be NULL) or
  * of the inputs noted in core/inputs.h, a directory, and anything that
- * exists and is not a regular file (a device, a FIFO: replacing them would
- * destroy them). */
+ * exists and is not a regular file (a device, a FIFO, a symbolic link:
+ * replacing them would destroy them). */
 int atomic_open(struct atomic_file *a, const char *path, const char *const *inputs, char **cause);
 /* Flushes, fsyncs and renames over path.  On error the old file is intact. */
 int atomic_commit(struct atomic_file *a, char **cause);

@@ -1,6 +1,6 @@
 /* model.h - safer's own view of a loaded network: layers, shapes, weight tensors.
  *
- * Nothing here mentions Darknet.  The backend (backend_darknet.c) fills these
+ * Nothing here mentions Darknet.  The backend (src/backend/) fills these
  * structs; everything above it (perturbations, budgets, the engine's callers,
  * the TUI) speaks only in these terms.  Layer numbers are Darknet's: 0-based. */
 #ifndef SAFER_MODEL_H

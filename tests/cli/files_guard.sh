@@ -26,8 +26,7 @@ M=(-c "$X/c.cfg" -w "$X/w.weights")
 IDX=(--idx "$X/images.idx" "$X/labels.idx" --names "$X/names.txt")
 "$SAFER" scan "${M[@]}" "${IDX[@]}" -p prune:0.5 -p quant:4 -o "$X/s.csv" 2>/dev/null || die "cannot make the scan file"
 "$SAFER" rank "${M[@]}" "${IDX[@]}" -C magnitude,l2 -o "$X/r.csv" 2>/dev/null || die "cannot make the rank file"
-mkfifo "$X/fifo"
-ln -s "$X/w.weights" "$X/link-to-weights"
+mkfifo "$X/fifo" "$X/imgs/fifo_Bag.png"
 
 # command (with a '%' where the output goes) | the inputs it reads
 commands() {
@@ -42,7 +41,7 @@ compare --scan $X/s.csv --rank $X/r.csv -o %|$X/s.csv $X/r.csv
 EOF
 }
 
-targets=("$X/fifo" /dev/null "$X/link-to-weights")
+targets=("$X/fifo" /dev/null "$X/link-to-input")
 if [ "$(id -u)" -eq 0 ] && mknod "$X/chardev" c 1 3 2>/dev/null; then
 	targets+=("$X/chardev")	# the same device as /dev/null, under a name of ours
 else
@@ -51,11 +50,14 @@ fi
 
 while IFS='|' read -r cmd inputs; do
 	name=${cmd%% *}
+	first=${inputs%% *}
+	rm -f "$X/link-to-input"
+	ln -s "$first" "$X/link-to-input"	# a symlink to one of this command's inputs
 	for target in $inputs "${targets[@]}"; do
 		read -ra argv <<<"${cmd/\%/$target}"
 		kind=$(stat -c %F "$target")
 		case $target in
-		"$X/link-to-weights") want="refusing to overwrite an input" ;;
+		"$X/link-to-input") want="refusing to overwrite an input" ;;
 		"$X/fifo" | /dev/null | "$X/chardev") want="not a regular file" ;;
 		*) want="refusing to overwrite an input" ;;
 		esac
@@ -69,13 +71,15 @@ check_eq "/dev/null is still the null device" "character special file 1:3" \
 # ---- a FIFO as each kind of input: refused at once -------------------------------------------
 printf 'valid=%s\nlabels=%s\n' "$X/fifo" "$X/imgs/labels.txt" >"$X/fifo-list.data"
 printf 'valid=%s\nlabels=%s\n' "$X/imgs/valid.list" "$X/fifo" >"$X/fifo-labels.data"
-{ cat "$X/imgs/valid.list"; echo "$X/fifo"; } >"$X/fifo-image.list"
+{ cat "$X/imgs/valid.list"; echo "$X/imgs/fifo_Bag.png"; } >"$X/fifo-image.list"	# labelled like an image
 printf 'valid=%s\nlabels=%s\n' "$X/fifo-image.list" "$X/imgs/labels.txt" >"$X/fifo-image.data"
 F=$X/fifo
 while IFS='|' read -r desc args; do
 	read -ra argv <<<"$args"
 	start=$(date +%s)
-	expect_fail_2 "a FIFO as $desc" "$F;not a regular file" "$SAFER" "${argv[@]}"
+	needle="$F;not a regular file"
+	[ "$desc" = "an image in the list" ] && needle="$X/imgs/fifo_Bag.png;not a regular file"
+	expect_fail_2 "a FIFO as $desc" "$needle" "$SAFER" "${argv[@]}"
 	check "a FIFO as $desc: refused within 10 s" [ $(($(date +%s) - start)) -lt 10 ]
 done <<EOF
 -c|info -c $F
@@ -90,7 +94,7 @@ an image in the list|eval -d $X/fifo-image.data
 --budget|eval --budget $F --limit 5
 compare --scan|compare --scan $F --rank $X/r.csv
 compare --rank|compare --scan $X/s.csv --rank $F
-budget --from|budget --from $F -T bits=6
+budget --from|budget --from $F -T bits=6 -o $X/out.budget
 scan --resume|scan -p prune:0.5 --layers 0 --limit 5 --resume -o $F
 EOF
 

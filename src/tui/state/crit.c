@@ -229,7 +229,7 @@ static int background_main(void *arg, volatile sig_atomic_t *stop)
 	return bg->rc;
 }
 
-void crit_background_start(struct tui *t)
+void tui_crit_background_start(struct tui *t)
 {
 	int samples = t->data->count < BG_SAMPLES ? t->data->count : BG_SAMPLES;
 	int labelled = 1;
@@ -298,7 +298,7 @@ void tui_crit_background_done(struct tui *t)
 	t->dirty = 1;
 }
 
-void crit_background_stop(struct tui *t)
+void tui_crit_background_stop(struct tui *t)
 {
 	struct crit_background *bg = background_join(t, 1);
 	if (bg != NULL)

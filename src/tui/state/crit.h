@@ -19,12 +19,12 @@ int tui_crit_load(struct tui *t, const char *path, char **cause);
  * a thread on its own copy of the network read from the cfg and weights
  * files (the engine's weights are perturbed meanwhile); tui_crit_wake_fd
  * turns readable when they are ready and tui_crit_background_done merges
- * them.  crit_background_stop interrupts and joins (before curses stops:
+ * them.  tui_crit_background_stop interrupts and joins (before curses stops:
  * Darknet's output capture swaps fds 1 and 2). */
-void crit_background_start(struct tui *t);
+void tui_crit_background_start(struct tui *t);
 int tui_crit_wake_fd(const struct tui *t);	/* -1 when nothing runs */
 void tui_crit_background_done(struct tui *t);
-void crit_background_stop(struct tui *t);
+void tui_crit_background_stop(struct tui *t);
 /* Every criterion against the drops measured at the current kind/level;
  * the caller frees v. */
 void tui_crit_agreement(const struct tui *t, struct tui_crit_agreement *v);

@@ -49,9 +49,9 @@ static int run(struct tui *t, const char *budget_path, const char *rank_path, ch
 	if (rank_path && tui_crit_load(t, rank_path, &cause) != 0)
 		tui_msg_fail(t, "rank", cause);
 	tui_select_measure(t, 0);
-	crit_background_start(t);
+	tui_crit_background_start(t);
 	int status = tui_loop_run(&v);
-	crit_background_stop(t);
+	tui_crit_background_stop(t);
 	tui_term_stop();
 	tui_term_signals_close();
 	if (tui_session_save(t, &cause) != 0) {
