@@ -303,7 +303,15 @@ void backend_use_blas(struct backend_net *bn)
 	size_t ws = 0;
 	for (int i = 0; i < bn->dn->n; i++) {
 		layer *l = &bn->dn->layers[i];
-		if (l->type == CONVOLUTIONAL && !l->xnor && !l->binary) {
+		if (l->type == CONVOLUTIONAL && (l->xnor || l->binary)) {
+			/* Darknet's own forward stays (xnor binarizes weights and
+			 * input; binary changes nothing on the CPU), and it im2cols
+			 * into net.workspace, which backend_forward_from points at
+			 * ours: it must hold Darknet's workspace_size bytes too */
+			size_t need = ((size_t)l->workspace_size + sizeof(float) - 1) / sizeof(float);
+			if (need > ws)
+				ws = need;
+		} else if (l->type == CONVOLUTIONAL) {
 			l->forward = forward_conv_blas;
 			if (conv_workspace(l) > ws)
 				ws = conv_workspace(l);

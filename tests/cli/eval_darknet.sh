@@ -20,6 +20,12 @@
 #    grouped (linear) convolution is the same function as the part 2 network
 #    with that batch norm folded into the convolution's weights and biases,
 #    which Darknet can evaluate.
+# 4. xnor=1 and binary=1 convolutions, as Darknet's CPU code runs them (xnor
+#    binarizes weights and input; binary changes nothing on the CPU): the
+#    plain CNN with every convolution xnor, then every one binary, gives
+#    darknet's top-1/top-2.  safer keeps Darknet's own forward for them, which
+#    im2cols into the workspace safer sizes (it once held no room for them:
+#    heap overflow, SIGSEGV or "double free or corruption").
 set -u
 . "$(dirname "$0")/lib.sh"
 require_darknet
@@ -180,5 +186,19 @@ else
 	[ "$RC" -gt 128 ] && sig=", killed by signal $((RC - 128))"
 	not_ok "standalone [batchnorm]: safer eval neither computes it nor refuses it (exit status $RC$sig) $(grep -m1 -E '^safer|ERROR' "$T/err")"
 fi
+
+# ---- 4. xnor=1 and binary=1 convolutions ---------------------------------------------
+for kind in xnor binary; do
+	awk -v kind="$kind" '{ print } /^\[convolutional\]$/ { print kind "=1" }' "$PLAIN_CFG" >"$T/$kind.cfg"
+	check_eq "$kind cfg: one $kind=1 per convolution" 4 "$(grep -c "^$kind=1$" "$T/$kind.cfg")"
+	dn=$(darknet_top "$T/png/test.data" "$T/$kind.cfg" "$PLAIN_WEIGHTS") || die "darknet failed on $kind.cfg: $(tail -3 "$T/darknet.err")"
+	sf=$(safer_top "$T/png/test.data" "$T/$kind.cfg" "$PLAIN_WEIGHTS")
+	check "$kind convolutions: safer eval exits 0 ($(head -c 200 "$T/safer.err"))" [ -n "$sf" ]
+	check_eq "$kind convolutions: safer top-1 = darknet top-1" "${dn% *}" "${sf% *}"
+	check_eq "$kind convolutions: safer top-2 = darknet top-2" "${dn#* }" "${sf#* }"
+	# xnor is not the identity (else this proves nothing about running it)
+	[ "$kind" = xnor ] &&
+		check "xnor convolutions change darknet's top-1 (${dn% *} vs plain ${plain% *})" [ "${dn% *}" != "${plain% *}" ]
+done
 
 finish
