@@ -83,7 +83,10 @@ int backend_write_weights(const struct backend_net *net, FILE *f, char **cause);
  * each layer with weights (NULL elsewhere); they are overwritten.  n must be
  * a multiple of the network's batch (whole batches for batch norm).  The batch
  * norm running statistics that training mode updates are restored bit for
- * bit.  *loss receives the summed loss.  Uses Darknet's stock layer code. */
+ * bit.  *loss receives the summed loss.  Uses Darknet's stock layer code,
+ * except max-pool's backward: an output that took no input (its window all
+ * padding or all NaN, index -1) adds nothing, where Darknet's writes before
+ * the previous layer's delta array.  NaN weights give NaN gradients. */
 int backend_gradients(struct backend_net *net, const float *x, const int *labels, int n,
     float **grads, double *loss, char **cause);
 

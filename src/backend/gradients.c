@@ -1,11 +1,34 @@
 /* gradients.c - backend_gradients: the cross-entropy loss's gradient with
  * respect to the weights through Darknet's own forward and backward passes in
- * training mode, leaving the network as it was (running statistics, dropout). */
+ * training mode, leaving the network as it was (running statistics, dropout).
+ * One layer's backward is replaced: max-pool's, which writes out of bounds
+ * for an output that took no input (backward_maxpool_guarded). */
 #include "backend/internal.h"
 #include "core/util.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Darknet's backward_maxpool_layer, except that an output which took no
+ * input writes nothing.  forward_maxpool_layer leaves its index at -1 when
+ * no value in the window beats -FLT_MAX: a window wholly in the padding
+ * (padding larger than size, e.g. size=2 stride=2 padding=7, which Darknet
+ * parses and runs), or one holding only NaN (comparisons with NaN fail).
+ * Stock backward then adds to net.delta[-1], just before the previous
+ * layer's delta array: heap corruption ("double free or corruption" later,
+ * in free_network).  Such an output is a constant, so its gradient reaching
+ * nothing is the true gradient; every other index is Darknet's own. */
+static void backward_maxpool_guarded(layer l, network net)
+{
+	size_t n = (size_t)l.out_h * l.out_w * l.c * l.batch;
+	if (net.delta == NULL)	/* the first layer: no input gradient wanted */
+		return;
+	for (size_t i = 0; i < n; i++) {
+		int index = l.indexes[i];
+		if (index >= 0)
+			net.delta[index] += l.delta[i];
+	}
+}
 
 static int has_weights(const layer *l)
 {
@@ -59,6 +82,8 @@ int backend_gradients(struct backend_net *bn, const float *x, const int *labels,
 		}
 		if (has_weights(l) && grads[i])
 			memset(grads[i], 0, weights_of(l) * sizeof(float));
+		if (l->type == MAXPOOL)
+			l->backward = backward_maxpool_guarded;
 	}
 	double total = 0;
 	backend_log_begin();
