@@ -192,7 +192,13 @@ for kind in xnor binary; do
 	awk -v kind="$kind" '{ print } /^\[convolutional\]$/ { print kind "=1" }' "$PLAIN_CFG" >"$T/$kind.cfg"
 	check_eq "$kind cfg: one $kind=1 per convolution" 4 "$(grep -c "^$kind=1$" "$T/$kind.cfg")"
 	dn=$(darknet_top "$T/png/test.data" "$T/$kind.cfg" "$PLAIN_WEIGHTS") || die "darknet failed on $kind.cfg: $(tail -3 "$T/darknet.err")"
-	sf=$(safer_top "$T/png/test.data" "$T/$kind.cfg" "$PLAIN_WEIGHTS")
+	# binary=1 with batch_normalize=1: make_convolutional_layer callocs
+	# l.scales twice and loses the first (Darknet's leak, nothing can free
+	# it), so the sanitizer build's leak check must not fail the run
+	leaks=1
+	[ "$kind" = binary ] && leaks=0
+	sf=$(ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=$leaks" \
+		safer_top "$T/png/test.data" "$T/$kind.cfg" "$PLAIN_WEIGHTS")
 	check "$kind convolutions: safer eval exits 0 ($(head -c 200 "$T/safer.err"))" [ -n "$sf" ]
 	check_eq "$kind convolutions: safer top-1 = darknet top-1" "${dn% *}" "${sf% *}"
 	check_eq "$kind convolutions: safer top-2 = darknet top-2" "${dn#* }" "${sf#* }"
