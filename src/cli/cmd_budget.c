@@ -304,12 +304,13 @@ static int write_budget(const struct budget_opts *bo, const struct budget *b, co
 	const char *inputs[] = { co->cfg, co->weights, bo->from ? bo->from : "", bo->rank ? bo->rank : "",
 	    co->data ? co->data : "", NULL };
 	struct atomic_file a;
-	if (atomic_open(&a, bo->output, inputs, cause) != 0)
-		return -1;
+	int rc = atomic_open(&a, bo->output, inputs, cause);
+	if (rc != 0)
+		return rc;
 	if (budget_write(a.f, b, m) != 0) {
 		*cause = xasprintf("%s: write failed", bo->output);
 		atomic_abort(&a);
-		return -1;
+		return EXIT_FAILURE_RUNTIME;
 	}
 	return atomic_commit(&a, cause);
 }
@@ -343,8 +344,9 @@ static int run_single(struct cmd_budget *c)
 		fprintf(stderr, "safer: the allocated budget misses its target (measured drop %.2f)\n", s->drop);
 		return EXIT_FAILURE_RUNTIME;
 	}
-	if (bo->output && write_budget(bo, &s->b, engine_model(c->e), &cause) != 0)
-		return cmd_fail(cause);
+	int wr = bo->output ? write_budget(bo, &s->b, engine_model(c->e), &cause) : 0;
+	if (wr != 0)
+		return cmd_fail_status(wr, cause);
 	if (bo->common->json)
 		print_json(bo, c->e, &c->src, s, u);
 	else

@@ -298,8 +298,9 @@ static int emit(const struct comparison *c, const char *output, int json, const 
 		return EXIT_OK;
 	}
 	struct atomic_file a;
-	if (atomic_open(&a, output, inputs, &cause) != 0)
-		return cmd_fail(cause);
+	int rc = atomic_open(&a, output, inputs, &cause);
+	if (rc != 0)
+		return cmd_fail_status(rc, cause);
 	if (table_is_json(output)) {
 		json_t *root = to_json(c);
 		json_dumpf(root, a.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -308,8 +309,8 @@ static int emit(const struct comparison *c, const char *output, int json, const 
 	} else {
 		write_csv(a.f, c);
 	}
-	if (atomic_commit(&a, &cause) != 0)
-		return cmd_fail(cause);
+	if ((rc = atomic_commit(&a, &cause)) != 0)
+		return cmd_fail_status(rc, cause);
 	fprintf(stderr, "safer: %s\n", c->reading);
 	return EXIT_OK;
 }

@@ -149,8 +149,9 @@ int table_save(const char *path, const char *const *inputs, int json,
     void (*dump)(FILE *out, const void *obj, int json), const void *obj, char **cause)
 {
 	struct atomic_file a;
-	if (atomic_open(&a, path, inputs, cause) != 0)
-		return -1;
+	int rc = atomic_open(&a, path, inputs, cause);
+	if (rc != 0)
+		return rc;
 	dump(a.f, obj, json);
 	return atomic_commit(&a, cause);
 }

@@ -79,7 +79,8 @@ json_t *table_json_real(double v);
 /* Writes root (indent 1, keys in order) and a newline, then releases it. */
 void table_json_dump(FILE *out, json_t *root);
 /* Writes path atomically through dump(out, obj, json); refuses to overwrite
- * any of `inputs` (NULL-terminated, may be NULL).  -1 with *cause. */
+ * any of `inputs` (NULL-terminated, may be NULL).  0, or with *cause the exit
+ * status core/atomic.h gives (2: refused, 1: the write failed). */
 int table_save(const char *path, const char *const *inputs, int json,
     void (*dump)(FILE *out, const void *obj, int json), const void *obj, char **cause);
 
