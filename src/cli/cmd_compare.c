@@ -127,7 +127,11 @@ static void summarise(struct comparison *c)
 	}
 	int second, best = criteria_best(c->mean_rho, t->ncols, &second);
 	if (best < 0) {
-		c->reading = xstrdup("no criterion could be scored (too few layers or constant drops)");
+		int measured = 0;
+		for (int r = 0; r < c->scan->n; r++)
+			measured |= isfinite(c->scan->rows[r].drop);
+		c->reading = xstrdup(measured ? "no criterion could be scored (too few layers or constant drops)"
+		    : "no criterion could be scored (the scan has no drops: it was made on unlabeled data)");
 		return;
 	}
 	char next[96] = "";

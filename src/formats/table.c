@@ -68,7 +68,10 @@ static void print_value(FILE *out, const struct table_field *f, const void *obj)
 		fprintf(out, "%" PRIu64, *CMEMBER(obj, f, uint64_t));
 		break;
 	case TABLE_REAL:
-		fprintf(out, f->fmt, *CMEMBER(obj, f, double));
+		if (isnan(*CMEMBER(obj, f, double)))
+			fputs("nan", out);	/* never "-nan": one spelling to read back */
+		else
+			fprintf(out, f->fmt, *CMEMBER(obj, f, double));
 		break;
 	case TABLE_NAME:
 		fputs(f->name(CMEMBER(obj, f, char)), out);
@@ -158,6 +161,15 @@ int table_save(const char *path, const char *const *inputs, int json,
 
 /* ---- reading ------------------------------------------------------------------ */
 
+/* A value read for a real field: finite (strtod also takes "inf", "nan",
+ * "nan(123)") and in the field's range. */
+static int real_check(const struct table_field *f, double v)
+{
+	if (!isfinite(v))
+		return -1;
+	return !f->ranged || (v >= f->min && v <= f->max) ? 0 : -1;
+}
+
 static int parse_value(const struct table_field *f, void *obj, const char *text)
 {
 	long v;
@@ -181,21 +193,31 @@ static int parse_value(const struct table_field *f, void *obj, const char *text)
 	case TABLE_U64:
 		return parse_u64(text, MEMBER(obj, f, uint64_t));
 	case TABLE_REAL:
-		return parse_double(text, MEMBER(obj, f, double));
+		if (strcmp(text, "nan") == 0 && f->nullable) {
+			*MEMBER(obj, f, double) = NAN;
+			return 0;
+		}
+		return parse_double(text, MEMBER(obj, f, double)) == 0 ? real_check(f, *MEMBER(obj, f, double)) : -1;
 	case TABLE_NAME:
 		return f->from_name(text, MEMBER(obj, f, char));
 	}
 	return -1;
 }
 
+static const struct table_field *field_named(const struct table_field *fields, const char *key)
+{
+	for (const struct table_field *f = fields; f->key; f++)
+		if (strcmp(f->key, key) == 0)
+			return f;
+	return NULL;
+}
+
 /* Sets the field named key from its text: 0, or -1 on a bad value.  Unknown
  * keys are comments (0). */
 static int header_set(const struct table_field *fields, void *obj, const char *key, const char *text)
 {
-	for (const struct table_field *f = fields; f->key; f++)
-		if (strcmp(f->key, key) == 0)
-			return parse_value(f, obj, text);
-	return 0;
+	const struct table_field *f = field_named(fields, key);
+	return f ? parse_value(f, obj, text) : 0;
 }
 
 /* Splits a CSV line in place at commas (no quoting: safer never writes any);
@@ -337,6 +359,11 @@ int table_json_header(const char *name, json_t *h, const struct table_field *fie
 	json_t *v;
 	json_object_foreach(h, key, v) {
 		char buf[64];
+		const struct table_field *f = field_named(fields, key);
+		if (json_is_null(v) && f && f->type == TABLE_REAL && f->nullable) {
+			*MEMBER(obj, f, double) = NAN;	/* what the writer writes for NaN */
+			continue;
+		}
 		const char *s = json_text(v, buf, sizeof buf);
 		if (s == NULL || header_set(fields, obj, key, s) != 0) {
 			*cause = xasprintf("%s: bad value for header '%s'", name, key);
@@ -375,8 +402,12 @@ static int json_field(const struct table_field *f, json_t *o, void *obj)
 		else
 			*MEMBER(obj, f, long) = (long)json_integer_value(v);
 		return 0;
-	case TABLE_REAL:
-		return table_json_get_real(o, f->key, MEMBER(obj, f, double));
+	case TABLE_REAL: {
+		double *d = MEMBER(obj, f, double);
+		if (table_json_get_real(o, f->key, d) != 0)
+			return -1;
+		return isnan(*d) && f->nullable ? 0 : real_check(f, *d);
+	}
 	case TABLE_U64: {
 		const char *s = json_text(v, buf, sizeof buf);
 		return s ? parse_value(f, obj, s) : -1;
