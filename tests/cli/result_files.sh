@@ -47,4 +47,15 @@ for ext in json csv; do
 	check "... and says it has no drops" grep -q "unlabeled data" "$T/out"
 done
 
+# ---- a repeated level is one cell ---------------------------------------------------------
+DUP=("$SAFER" scan "${LIMIT[@]}" -p prune:0.5 -p prune:0.5,0.5 -p bitflip:1e-3,0.001 -T 2 --layers 0,2)
+run "${DUP[@]}" -o "$T/dup.csv"
+check_eq "repeated levels: 2 layers x (prune 0.5 + 2 bitflip trials) = 6 rows" "0 6" "$RC $(csv_rows "$T/dup.csv")"
+for i in 1 2 3; do
+	run "${DUP[@]}" -o "$T/dup.csv" --resume
+	check_eq "--resume #$i adds no row" "0 6" "$RC $(csv_rows "$T/dup.csv")"
+done
+run "${DUP[@]}"
+check_eq "the table on stdout: one row per cell" 6 "$(grep -cE '^ +[0-9]+ conv +[a-z]+ +[0-9.e-]+ +[0-9]+ ' "$T/out")"
+
 finish
