@@ -47,6 +47,11 @@ void table_fill(const struct table_field *fields, void *obj)
 
 /* ---- writing ---------------------------------------------------------------- */
 
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 static void print_value(FILE *out, const struct table_field *f, const void *obj)
 {
 	const char *s;
@@ -79,12 +84,68 @@ static void print_value(FILE *out, const struct table_field *f, const void *obj)
 	}
 }
 
+/* A header value on its one line: C escapes for the backslash and every
+ * control byte (a newline in a path would end the line), the rest as is. */
+static void print_escaped(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		switch (*p) {
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(out, "\\x%02x", *p);
+			else
+				fputc(*p, out);
+		}
+}
+
+/* print_escaped undone in place: "\\", "\\n", "\\r", "\\t", "\\xHH"; any
+ * other backslash stays as it is (files written before values were escaped). */
+static void unescape(char *s)
+{
+	char *w = s;
+	for (const char *p = s; *p; p++) {
+		if (*p != '\\' || p[1] == '\0') {
+			*w++ = *p;
+			continue;
+		}
+		int hi, lo;
+		switch (p[1]) {
+		case '\\': *w++ = '\\'; p++; continue;
+		case 'n': *w++ = '\n'; p++; continue;
+		case 'r': *w++ = '\r'; p++; continue;
+		case 't': *w++ = '\t'; p++; continue;
+		case 'x':
+			hi = hex_digit(p[2]);
+			lo = hi >= 0 ? hex_digit(p[3]) : -1;
+			if (lo >= 0 && (hi || lo)) {	/* never a NUL: the value is a C string */
+				*w++ = (char)(hi * 16 + lo);
+				p += 3;
+				continue;
+			}
+			break;
+		default:
+			break;
+		}
+		*w++ = *p;
+	}
+	*w = '\0';
+}
+
 void table_csv_header(FILE *out, const char *title, const struct table_field *fields, const void *obj)
 {
 	fprintf(out, "# %s\n", title);
 	for (const struct table_field *f = fields; f->key; f++) {
 		fprintf(out, "# %s: ", f->key);
-		print_value(out, f, obj);
+		if (f->type == TABLE_STR)
+			print_escaped(out, *CMEMBER(obj, f, char *const) ? *CMEMBER(obj, f, char *const) : "");
+		else if (f->type == TABLE_CHARS)
+			print_escaped(out, CMEMBER(obj, f, char));
+		else
+			print_value(out, f, obj);
 		fputc('\n', out);
 	}
 }
@@ -263,6 +324,7 @@ static int csv_header_line(const char *name, int lineno, char *line, const struc
 		return 0;
 	*colon = '\0';
 	const char *key = line + 1 + (line[1] == ' ');
+	unescape(colon + 2);
 	if (header_set(r->header, r->header_obj, key, colon + 2) != 0) {
 		*cause = xasprintf("%s:%d: bad value for header '%s'", name, lineno, key);
 		return -1;

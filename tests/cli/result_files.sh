@@ -58,4 +58,29 @@ done
 run "${DUP[@]}"
 check_eq "the table on stdout: one row per cell" 6 "$(grep -cE '^ +[0-9]+ conv +[a-z]+ +[0-9.e-]+ +[0-9]+ ' "$T/out")"
 
+# ---- odd characters in a path --------------------------------------------------------------
+ODD=$T/$'odd\nline\\back,comma"quote\ttab\x01ctl'
+mkdir -p "$ODD"
+cp "$PLAIN_CFG" "$ODD/m.cfg"
+cp "$PLAIN_WEIGHTS" "$ODD/m.weights"
+M=(-c "$ODD/m.cfg" -w "$ODD/m.weights")
+run "$SAFER" scan "${LIMIT[@]}" "${M[@]}" -p prune:0.5 --layers 0 -o "$T/odd.csv"
+check_eq "scan of a model whose path holds a newline, backslash, comma, quote, tab" 0 "$RC"
+check "... the CSV stays well formed (the header is one line per key)" csv_wellformed "$T/odd.csv"
+check_eq "... the path is written escaped" "$T/odd\nline\\\\back,comma\"quote\ttab\x01ctl/m.cfg" \
+	"$(csv_header "$T/odd.csv" cfg)"
+run "$SAFER" scan "${LIMIT[@]}" "${M[@]}" -p prune:0.5 --layers 0,2 -o "$T/odd.csv" --resume
+check_eq "its own --resume reads it (2 rows)" "0 2" "$RC $(csv_rows "$T/odd.csv")"
+run "$SAFER" rank "${LIMIT[@]}" "${M[@]}" -C magnitude,l2 -o "$T/odd-r.csv"
+check_eq "rank -o with that path" 0 "$RC"
+run "$SAFER" compare --scan "$T/odd.csv" --rank "$T/odd-r.csv" --json
+check_eq "compare reads both; the rank cfg comes back unescaped" "0 $ODD/m.cfg" "$RC $(jq -r .rank_cfg "$T/out")"
+run "$SAFER" scan "${LIMIT[@]}" "${M[@]}" -p prune:0.5 --layers 0 -o "$T/odd.json"
+run "$SAFER" scan "${LIMIT[@]}" "${M[@]}" -p prune:0.5 --layers 0,2 -o "$T/odd.json" --resume
+check_eq "JSON: --resume reads it, the path is kept as it is" "0 $ODD/m.cfg" "$RC $(jq -r .header.cfg "$T/odd.json")"
+# a file written before values were escaped: a lone backslash stays a backslash
+sed 's|^# cfg: .*|# cfg: C:\\models\\a.cfg|' "$T/odd.csv" >"$T/old.csv"
+run "$SAFER" compare --scan "$T/old.csv" --rank "$T/odd-r.csv" --json
+check_eq "an unknown escape is read literally" "0" "$RC"
+
 finish
