@@ -4,6 +4,7 @@
 #include "cli/options.h"
 #include "core/util.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,12 +123,29 @@ int cmd_run(const struct cmd_entry *c, int argc, char **argv)
 		c->free(state);
 	free(state);
 	setup_opts_free(&common);
+	status = cmd_check_stdout(status);
 	return c->end ? c->end(status) : status;
+}
+
+int cmd_fail_status(int status, char *msg)
+{
+	fprintf(stderr, "safer: %s\n", msg);
+	free(msg);
+	return status;
 }
 
 int cmd_fail(char *msg)
 {
-	fprintf(stderr, "safer: %s\n", msg);
-	free(msg);
-	return EXIT_BAD_INPUT;
+	return cmd_fail_status(EXIT_BAD_INPUT, msg);
+}
+
+int cmd_check_stdout(int status)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	/* ferror without a failed fflush: an earlier write failed, errno may be gone */
+	fprintf(stderr, "safer: standard output: %s\n", strerror(errno ? errno : EIO));
+	clearerr(stdout);
+	return status == EXIT_OK ? EXIT_FAILURE_RUNTIME : status;
 }

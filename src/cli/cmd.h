@@ -56,5 +56,11 @@ int cmd_run(const struct cmd_entry *c, int argc, char **argv);
 
 /* Prints "safer: MSG" to stderr and frees msg; returns EXIT_BAD_INPUT. */
 int cmd_fail(char *msg);
+/* The same, returning status (a write that failed: EXIT_FAILURE_RUNTIME). */
+int cmd_fail_status(int status, char *msg);
+/* status, or EXIT_FAILURE_RUNTIME with "safer: standard output: ERROR" when
+ * what was written to stdout could not be (a full disk, /dev/full, an I/O
+ * error): cmd_run ends with it, so no command exits 0 with its output lost. */
+int cmd_check_stdout(int status);
 
 #endif

@@ -276,10 +276,13 @@ static json_t *evaluated_json(const struct evaluated *v)
 		json_array_append_new(layers, json_pack("{s:i, s:s}", "layer", v->b.layers[i].layer, "setting",
 		    budget_layer_summary(&v->b.layers[i], a, sizeof a)));
 	}
-	return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:[ff], s:o, s:o}", "avg_bits", v->cost.avg_bits,
+	/* top-1 and drops are null on unlabeled data (json_pack fails on NaN) */
+	int lab = isfinite(v->top1);
+	return json_pack("{s:f, s:f, s:f, s:f, s:f, s:o, s:o, s:f, s:o, s:o, s:o}", "avg_bits", v->cost.avg_bits,
 	    "sparsity", v->cost.sparsity, "size_bytes", v->cost.bytes, "compression", v->cost.ratio, "bops",
-	    v->cost.bops, "top1", v->top1, "drop", v->drop, "effective_macs", v->cost.effective_macs, "drop_ci95",
-	    v->lo, v->hi, "assumed_drop", table_json_real(v->assumed), "layers", layers);
+	    v->cost.bops, "top1", table_json_real(v->top1), "drop", table_json_real(lab ? v->drop : NAN),
+	    "effective_macs", v->cost.effective_macs, "drop_ci95", lab ? json_pack("[ff]", v->lo, v->hi) : json_null(),
+	    "assumed_drop", table_json_real(v->assumed), "layers", layers);
 }
 
 static void print_json(const struct budget_opts *bo, struct engine *e, const struct source *src,
@@ -287,9 +290,9 @@ static void print_json(const struct budget_opts *bo, struct engine *e, const str
 {
 	char t[64];
 	const struct engine_progress *base = engine_baseline(e);
-	json_t *root = json_pack("{s:s, s:s, s:s, s:i, s:f, s:o, s:o}", "target",
+	json_t *root = json_pack("{s:s, s:s, s:s, s:i, s:o, s:o, s:o}", "target",
 	    alloc_target_text(&bo->target, t, sizeof t), "knob", alloc_knob_name(bo->target.knob), "source", src->what,
-	    "images", base->done, "baseline_top1", progress_top1(base), "sensitivity", evaluated_json(s), "uniform",
+	    "images", base->done, "baseline_top1", table_json_real(progress_top1(base)), "sensitivity", evaluated_json(s), "uniform",
 	    evaluated_json(u));
 	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	putchar('\n');
@@ -304,12 +307,13 @@ static int write_budget(const struct budget_opts *bo, const struct budget *b, co
 	const char *inputs[] = { co->cfg, co->weights, bo->from ? bo->from : "", bo->rank ? bo->rank : "",
 	    co->data ? co->data : "", NULL };
 	struct atomic_file a;
-	if (atomic_open(&a, bo->output, inputs, cause) != 0)
-		return -1;
+	int rc = atomic_open(&a, bo->output, inputs, cause);
+	if (rc != 0)
+		return rc;
 	if (budget_write(a.f, b, m) != 0) {
 		*cause = xasprintf("%s: write failed", bo->output);
 		atomic_abort(&a);
-		return -1;
+		return EXIT_FAILURE_RUNTIME;
 	}
 	return atomic_commit(&a, cause);
 }
@@ -343,8 +347,9 @@ static int run_single(struct cmd_budget *c)
 		fprintf(stderr, "safer: the allocated budget misses its target (measured drop %.2f)\n", s->drop);
 		return EXIT_FAILURE_RUNTIME;
 	}
-	if (bo->output && write_budget(bo, &s->b, engine_model(c->e), &cause) != 0)
-		return cmd_fail(cause);
+	int wr = bo->output ? write_budget(bo, &s->b, engine_model(c->e), &cause) : 0;
+	if (wr != 0)
+		return cmd_fail_status(wr, cause);
 	if (bo->common->json)
 		print_json(bo, c->e, &c->src, s, u);
 	else

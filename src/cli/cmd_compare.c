@@ -127,7 +127,11 @@ static void summarise(struct comparison *c)
 	}
 	int second, best = criteria_best(c->mean_rho, t->ncols, &second);
 	if (best < 0) {
-		c->reading = xstrdup("no criterion could be scored (too few layers or constant drops)");
+		int measured = 0;
+		for (int r = 0; r < c->scan->n; r++)
+			measured |= isfinite(c->scan->rows[r].drop);
+		c->reading = xstrdup(measured ? "no criterion could be scored (too few layers or constant drops)"
+		    : "no criterion could be scored (the scan has no drops: it was made on unlabeled data)");
 		return;
 	}
 	char next[96] = "";
@@ -298,8 +302,9 @@ static int emit(const struct comparison *c, const char *output, int json, const 
 		return EXIT_OK;
 	}
 	struct atomic_file a;
-	if (atomic_open(&a, output, inputs, &cause) != 0)
-		return cmd_fail(cause);
+	int rc = atomic_open(&a, output, inputs, &cause);
+	if (rc != 0)
+		return cmd_fail_status(rc, cause);
 	if (table_is_json(output)) {
 		json_t *root = to_json(c);
 		json_dumpf(root, a.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -308,8 +313,8 @@ static int emit(const struct comparison *c, const char *output, int json, const 
 	} else {
 		write_csv(a.f, c);
 	}
-	if (atomic_commit(&a, &cause) != 0)
-		return cmd_fail(cause);
+	if ((rc = atomic_commit(&a, &cause)) != 0)
+		return cmd_fail_status(rc, cause);
 	fprintf(stderr, "safer: %s\n", c->reading);
 	return EXIT_OK;
 }

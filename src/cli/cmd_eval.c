@@ -6,7 +6,9 @@
 #include "cli/options.h"
 #include "core/stats.h"
 #include "core/util.h"
+#include "formats/table.h"
 
+#include <math.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,20 +45,29 @@ static void report_fill(const struct engine_progress *p, int k, struct eval_repo
 	r->seconds = p->seconds;
 }
 
+/* [lo, hi], or null where nothing was measured (unlabeled data: json_pack
+ * would fail on NaN and print nothing at all). */
+static json_t *interval(int defined, double lo, double hi)
+{
+	return defined ? json_pack("[ff]", lo, hi) : json_null();
+}
+
 static void print_json(const struct setup_opts *o, const struct dataset *d, const struct eval_report *r, int threads)
 {
-	json_t *root = json_pack("{s:s, s:s, s:s, s:f, s:[ff], s:f, s:[ff], s:i, s:I, s:I, s:i, s:f, s:f, s:i}",
+	int lab = r->labelled > 0;	/* unlabeled: accuracies and drops are null */
+	json_t *root = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:I, s:I, s:i, s:f, s:f, s:i}",
 	    "cfg", o->cfg, "weights", o->weights, "data", d->source,
-	    "top1", r->top1, "ci95", r->lo, r->hi, "topk", r->topk, "topk_ci95", r->klo, r->khi,
+	    "top1", table_json_real(r->top1), "ci95", interval(lab, r->lo, r->hi), "topk", table_json_real(r->topk),
+	    "topk_ci95", interval(lab, r->klo, r->khi),
 	    "k", r->k, "images", (json_int_t)r->images, "labelled", (json_int_t)r->labelled,
 	    "skipped", d->skipped, "seconds", r->seconds,
 	    "images_per_s", r->seconds > 0 ? r->images / r->seconds : 0.0, "threads", threads);
 	if (r->budget) {
-		json_object_set_new(root, "baseline_top1", json_real(r->base_top1));
-		json_object_set_new(root, "drop", json_real(r->drop));
-		json_object_set_new(root, "drop_ci95", json_pack("[ff]", r->drop_lo, r->drop_hi));
-		json_object_set_new(root, "agree", json_real(r->agree));
-		json_object_set_new(root, "kl", json_real(r->kl));
+		json_object_set_new(root, "baseline_top1", table_json_real(r->base_top1));
+		json_object_set_new(root, "drop", table_json_real(r->drop));
+		json_object_set_new(root, "drop_ci95", interval(lab, r->drop_lo, r->drop_hi));
+		json_object_set_new(root, "agree", table_json_real(r->agree));
+		json_object_set_new(root, "kl", table_json_real(r->kl));
 		json_object_set_new(root, "size_bytes", json_real(r->cost.bytes));
 		json_object_set_new(root, "float_bytes", json_real(r->cost.float_bytes));
 		json_object_set_new(root, "compression", json_real(r->cost.ratio));
@@ -74,8 +85,11 @@ static void print_json(const struct setup_opts *o, const struct dataset *d, cons
 static void print_budget(const struct eval_report *r)
 {
 	char a[32], b[32], c[32], d[32];
-	printf("budget  baseline %.2f%%, drop %.2f points, 95%% CI [%.2f, %.2f], agreement %.2f%%\n",
-	    100 * r->base_top1, r->drop, r->drop_lo, r->drop_hi, 100 * r->agree);
+	if (r->labelled > 0)
+		printf("budget  baseline %.2f%%, drop %.2f points, 95%% CI [%.2f, %.2f], agreement %.2f%%\n",
+		    100 * r->base_top1, r->drop, r->drop_lo, r->drop_hi, 100 * r->agree);
+	else
+		printf("budget  drop n/a (unlabeled data), agreement %.2f%%\n", 100 * r->agree);
 	printf("size    %s (float32 %s), %.2fx smaller; %.2f bits per weight, %.1f%% sparse\n",
 	    fmt_bytes(r->cost.bytes, a, sizeof a), fmt_bytes(r->cost.float_bytes, b, sizeof b), r->cost.ratio,
 	    r->cost.avg_bits, 100 * r->cost.sparsity);
@@ -121,6 +135,8 @@ static int eval_budget(struct engine *e, const char *path, int k, struct eval_re
 		rep->budget = 1;
 		rep->base_top1 = progress_top1(engine_baseline(e));
 		progress_drop(&p, &rep->drop, &rep->drop_lo, &rep->drop_hi);
+		if (p.labelled == 0)	/* no labels, no drop (as in a scan row) */
+			rep->drop = rep->drop_lo = rep->drop_hi = NAN;
 		rep->agree = progress_agree(&p);
 		rep->kl = progress_kl(&p);
 		budget_cost(&b, engine_model(e), &rep->cost);

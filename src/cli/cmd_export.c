@@ -66,8 +66,9 @@ static int cmd_export_exec(void *state, struct setup_opts *o)
 	backend_free(s->net);	/* export_budget loads its own copy */
 	s->net = NULL;
 	struct export_result res;
-	if (export_budget(o->cfg, o->weights, &s->budget, s->out, &res, &cause) != 0)
-		return cmd_fail(cause);
+	int rc = export_budget(o->cfg, o->weights, &s->budget, s->out, &res, &cause);
+	if (rc != 0)
+		return cmd_fail_status(rc, cause);
 	char sz[32], st[32];
 	printf("wrote %s: %d weight setting%s applied, %s on disk (float32 file); budget storage %s, %.2fx smaller\n",
 	    s->out, res.applied, res.applied == 1 ? "" : "s", fmt_bytes((double)res.bytes, sz, sizeof sz),

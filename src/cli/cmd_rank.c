@@ -111,8 +111,9 @@ static int rank_run(struct cmd_rank *s, struct setup_opts *co)
 	h->seed = copt->seed;
 	if (s->output) {
 		const char *inputs[] = { co->cfg, co->weights, co->data, co->idx_images, co->idx_labels, NULL };
-		if (rank_file_write(s->output, &s->rf, inputs, &cause) != 0)
-			return cmd_fail(cause);
+		int wr = rank_file_write(s->output, &s->rf, inputs, &cause);
+		if (wr != 0)
+			return cmd_fail_status(wr, cause);
 		fprintf(stderr, "safer: %d layers x %d criteria in %s (%.1f s)\n", s->rf.table.n, s->rf.table.ncols,
 		    s->output, now_seconds() - t0);
 	} else if (co->json) {

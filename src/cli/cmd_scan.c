@@ -107,7 +107,7 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 {
 	const struct scan_opts *so = s->so;
 	char *cause = NULL;
-	int rc = EXIT_OK, done = s->ndone, ngroup = 0;
+	int rc = EXIT_OK, done = s->ndone, ngroup = 0, wr;
 	int tty = so->output && isatty(2);
 	if (!so->output) {
 		printf("# baseline top-1 %.2f%% on %d images\n", 100 * s->h.baseline_top1, d->count);
@@ -130,13 +130,14 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 			rc = interrupt_exit_status();
 			break;
 		}
-		if (so->output && scan_state_save(s, i, &row, &cause) != 0) {
-			rc = cmd_fail(cause);
+		if (so->output && (wr = scan_state_save(s, i, &row, &cause)) != 0) {
+			rc = cmd_fail_status(wr, cause);
 			break;
 		}
 		if (!so->output) {
 			scan_print_row(stdout, &row, 0);
-			fflush(stdout);
+			if ((rc = cmd_check_stdout(EXIT_OK)) != EXIT_OK)
+				break;	/* the table cannot be written: no use measuring on */
 		}
 		group[ngroup++] = row;
 		done++;
@@ -148,8 +149,8 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 	free(group);
 	if (tty)
 		fputc('\n', stderr);
-	if (rc == EXIT_OK && scan_state_finish(s, &cause) != 0)
-		rc = cmd_fail(cause);
+	if (rc == EXIT_OK && (wr = scan_state_finish(s, &cause)) != 0)
+		rc = cmd_fail_status(wr, cause);
 	return rc;
 }
 
@@ -160,7 +161,7 @@ static int scan_run(struct scan_opts *so, struct engine *e, const struct dataset
 	int rc = EXIT_OK;
 	scan_state_init(&s, so, e, d, pick);
 	if (scan_mpi_rank() == 0 && scan_state_open(&s, &cause) != 0)
-		rc = cmd_fail(cause);
+		rc = cmd_fail(cause);	/* refused before anything is written: bad input */
 	if (scan_mpi_size() > 1)
 		rc = scan_mpi_run(&s, rc);
 	else if (rc == EXIT_OK)

@@ -37,11 +37,11 @@ int main(int argc, char **argv)
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 			usage(stdout);
-			return EXIT_OK;
+			return cmd_check_stdout(EXIT_OK);
 		}
 		if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
 			printf("safer %s\n", PACKAGE_VERSION);
-			return EXIT_OK;
+			return cmd_check_stdout(EXIT_OK);
 		}
 		/* options without a command belong to the explorer */
 		return cmd_run(&cmd_tui_entry, argc, argv);

@@ -1,5 +1,6 @@
 /* atomic.c - see atomic.h */
 #include "core/atomic.h"
+#include "core/exit_status.h"
 #include "core/inputs.h"
 #include "core/util.h"
 
@@ -25,43 +26,53 @@ int atomic_check_target(const char *path, const char *const *inputs, char **caus
 	for (int i = 0; inputs && inputs[i]; i++)
 		if (strcmp(path, inputs[i]) == 0 || same_file(path, inputs[i])) {
 			*cause = xasprintf("%s: refusing to overwrite an input file", path);
-			return -1;
+			return EXIT_BAD_INPUT;
 		}
 	const char *in = inputs_find(path);
 	if (in != NULL) {
 		*cause = strcmp(in, path) == 0 ? xasprintf("%s: refusing to overwrite an input file", path)
 		    : xasprintf("%s: refusing to overwrite an input file (%s)", path, in);
-		return -1;
+		return EXIT_BAD_INPUT;
 	}
 	/* rename(2) would put a regular file where a device, FIFO, socket or
 	 * symbolic link was */
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		*cause = xasprintf("%s: is a directory", path);
-		return -1;
+		return EXIT_BAD_INPUT;
 	}
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		*cause = xasprintf("%s: exists and is not a regular file%s; refusing to replace it", path,
 		    S_ISLNK(st.st_mode) ? " (a symbolic link)" : "");
-		return -1;
+		return EXIT_BAD_INPUT;
 	}
 	return 0;
+}
+
+/* mkstemp failed because of the path the user gave (bad input), not because
+ * the system ran out of something (a runtime failure). */
+static int path_fault(int err)
+{
+	return err == ENOENT || err == ENOTDIR || err == EACCES || err == EPERM || err == EROFS ||
+	    err == ENAMETOOLONG || err == ELOOP || err == EISDIR;
 }
 
 int atomic_open(struct atomic_file *a, const char *path, const char *const *inputs, char **cause)
 {
 	memset(a, 0, sizeof *a);
-	if (atomic_check_target(path, inputs, cause) != 0)
-		return -1;
+	int rc = atomic_check_target(path, inputs, cause);
+	if (rc != 0)
+		return rc;
 	a->path = xstrdup(path);
 	a->tmp = xasprintf("%s.tmp-XXXXXX", path);
 	int fd = mkstemp(a->tmp);
 	if (fd < 0) {
-		*cause = xasprintf("%s: cannot create a temporary file next to it: %s", path, strerror(errno));
+		int err = errno;
+		*cause = xasprintf("%s: cannot create a temporary file next to it: %s", path, strerror(err));
 		free(a->path);
 		free(a->tmp);
 		memset(a, 0, sizeof *a);
-		return -1;
+		return path_fault(err) ? EXIT_BAD_INPUT : EXIT_FAILURE_RUNTIME;
 	}
 	fchmod(fd, 0644);
 	a->f = fdopen(fd, "w");
@@ -69,7 +80,7 @@ int atomic_open(struct atomic_file *a, const char *path, const char *const *inpu
 		*cause = xasprintf("%s: %s", a->tmp, strerror(errno));
 		close(fd);
 		atomic_abort(a);
-		return -1;
+		return EXIT_FAILURE_RUNTIME;
 	}
 	return 0;
 }
@@ -86,12 +97,12 @@ int atomic_commit(struct atomic_file *a, char **cause)
 	if (bad) {
 		*cause = xasprintf("%s: write failed: %s", a->path, strerror(err ? err : EIO));
 		atomic_abort(a);
-		return -1;
+		return EXIT_FAILURE_RUNTIME;
 	}
 	if (rename(a->tmp, a->path) != 0) {
 		*cause = xasprintf("%s: %s", a->path, strerror(errno));
 		atomic_abort(a);
-		return -1;
+		return EXIT_FAILURE_RUNTIME;
 	}
 	free(a->tmp);
 	free(a->path);

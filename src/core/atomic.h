@@ -11,8 +11,15 @@ struct atomic_file {
 	FILE *f;
 };
 
-/* 0 when path may be written by atomic_open (see there), else -1 with
- * *cause: long work checks its output before it starts. */
+/* Every function here returns 0, or an exit status (core/exit_status.h)
+ * with *cause: EXIT_BAD_INPUT when the target is refused (one of the
+ * inputs, a directory, a device; a path whose directory is missing or not
+ * writable), EXIT_FAILURE_RUNTIME when the write itself failed (no space,
+ * an I/O error in write, fsync, close or rename).  Callers pass the status
+ * on, so a full disk exits 1 and a bad -o exits 2. */
+
+/* 0 when path may be written by atomic_open (see there), else
+ * EXIT_BAD_INPUT with *cause: long work checks its output before it starts. */
 int atomic_check_target(const char *path, const char *const *inputs, char **cause);
 /* Opens a temporary file next to path.  Refuses to target any of the
  * `inputs` (files the command reads; NULL-terminated list, may be NULL) or

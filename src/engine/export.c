@@ -1,6 +1,7 @@
 /* export.c - see export.h */
 #include "engine/export.h"
 #include "core/atomic.h"
+#include "core/exit_status.h"
 #include "backend/backend.h"
 #include "core/util.h"
 
@@ -14,10 +15,10 @@ int export_budget(const char *cfg, const char *weights, const struct budget *b, 
 	memset(res, 0, sizeof *res);
 	struct backend_net *net = backend_load(cfg, weights, 1, cause);
 	if (net == NULL)
-		return -1;
+		return EXIT_BAD_INPUT;
 	const struct model *m = backend_model(net);
 	struct job_item *items = NULL;
-	int n = budget_items(b, &items), rc = -1;
+	int n = budget_items(b, &items), rc = EXIT_BAD_INPUT;
 	struct perturb_undo *undo = xcalloc((size_t)(n ? n : 1), sizeof *undo);
 	for (int i = 0; i < n; i++) {
 		if (perturb_kind_is_activation(items[i].p.kind)) {
@@ -36,16 +37,17 @@ int export_budget(const char *cfg, const char *weights, const struct budget *b, 
 	}
 	const char *inputs[] = { cfg, weights, NULL };
 	struct atomic_file a;
-	if (atomic_open(&a, out_path, inputs, cause) != 0)
+	if ((rc = atomic_open(&a, out_path, inputs, cause)) != 0)
 		goto out;
 	if (backend_write_weights(net, a.f, cause) != 0) {
+		rc = EXIT_FAILURE_RUNTIME;
 		char *m2 = xasprintf("%s: %s", out_path, *cause);
 		free(*cause);
 		*cause = m2;
 		atomic_abort(&a);
 		goto out;
 	}
-	if (atomic_commit(&a, cause) != 0)
+	if ((rc = atomic_commit(&a, cause)) != 0)
 		goto out;
 	struct stat st;
 	if (stat(out_path, &st) == 0)

@@ -13,7 +13,9 @@ struct export_result {
 };
 
 /* Loads cfg+weights afresh, applies the budget's weight items and writes
- * out_path atomically; refuses to overwrite cfg or weights.  -1 with *cause. */
+ * out_path atomically; refuses to overwrite cfg or weights.  0, or an exit
+ * status with *cause: EXIT_BAD_INPUT (a budget for another model, a refused
+ * target) or EXIT_FAILURE_RUNTIME (the write failed). */
 int export_budget(const char *cfg, const char *weights, const struct budget *b, const char *out_path,
     struct export_result *res, char **cause);
 

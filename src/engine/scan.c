@@ -56,6 +56,24 @@ void scan_progress_bar(int done, int total, double t0)
 	fflush(stderr);
 }
 
+/* Level v of grid g already came earlier, in this grid or an earlier one of
+ * the same kind (-p prune:0.5 -p prune:0.5,0.5): one cell, measured and
+ * saved once, so that --resume finds every cell it holds. */
+static int level_repeated(const struct scan_opts *so, int g, int v)
+{
+	const struct perturb_grid *gr = &so->grids[g];
+	struct scan_row a = { .kind = gr->kind, .level = gr->levels[v] };
+	for (int h = 0; h <= g; h++) {
+		const struct perturb_grid *o = &so->grids[h];
+		for (int w = 0; o->kind == gr->kind && w < (h == g ? v : o->nlevels); w++) {
+			struct scan_row b = { .kind = o->kind, .level = o->levels[w] };
+			if (scan_row_same_key(&a, &b))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 void scan_state_init(struct scan_state *s, const struct scan_opts *so, struct engine *e,
     const struct dataset *d, const unsigned char *pick)
 {
@@ -72,7 +90,7 @@ void scan_state_init(struct scan_state *s, const struct scan_opts *so, struct en
 				const struct perturb_grid *gr = &so->grids[g];
 				int trials = perturb_kind_is_stochastic(gr->kind) ? so->trials : 1;
 				for (int v = 0; v < gr->nlevels; v++)
-					for (int t = 0; t < trials; t++, n++)
+					for (int t = 0; t < trials && !level_repeated(so, g, v); t++, n++)
 						if (pass)
 							s->plan[n] = (struct scan_row){ .layer = l, .kind = gr->kind,
 							    .level = gr->levels[v], .trial = t };

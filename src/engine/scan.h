@@ -43,7 +43,9 @@ void scan_state_init(struct scan_state *s, const struct scan_opts *so, struct en
 /* The writer only: a new result file, or the rows an earlier run saved
  * (--resume).  -1 with *cause (bad input) when it may not be written. */
 int scan_state_open(struct scan_state *s, char **cause);
-/* Saves a finished plan row at its place in scan order (atomic rewrite). */
+/* Saves a finished plan row at its place in scan order (atomic rewrite).
+ * This and scan_state_finish: 0, or with *cause the exit status of
+ * core/atomic.h (1 when the write failed). */
 int scan_state_save(struct scan_state *s, int index, const struct scan_row *row, char **cause);
 /* The final save (a resumed complete file is rewritten with its header). */
 int scan_state_finish(struct scan_state *s, char **cause);

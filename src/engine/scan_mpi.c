@@ -263,8 +263,9 @@ static void coord_save(struct coord *c, int from, int index, const struct scan_r
 	if (index < 0 || index >= c->s->nplan || c->s->done[index])
 		return;
 	c->measured[from]++;
-	if (scan_state_save(c->s, index, row, &cause) != 0) {
-		coord_fail(c, EXIT_BAD_INPUT, cause);
+	int rc = scan_state_save(c->s, index, row, &cause);
+	if (rc != 0) {
+		coord_fail(c, rc, cause);
 		return;
 	}
 	if (c->tty)
@@ -359,8 +360,9 @@ static int coordinate(struct scan_state *s)
 	}
 	if (c.tty && c.status == 0)
 		fputc('\n', stderr);
-	if (c.status == 0 && scan_state_finish(s, &cause) != 0)
-		coord_fail(&c, EXIT_BAD_INPUT, cause);
+	int wr = c.status == 0 ? scan_state_finish(s, &cause) : 0;
+	if (wr != 0)
+		coord_fail(&c, wr, cause);
 	if (c.status == 0) {	/* how the rows were shared: load balance at a glance */
 		fprintf(stderr, "safer: rows measured by rank 0..%d:", mpi_size - 1);
 		for (int r = 0; r < mpi_size; r++)

@@ -35,7 +35,8 @@ struct rank_file {
 };
 
 /* Writes CSV or JSON (by the extension of path) atomically; refuses to
- * overwrite any of `inputs` (NULL-terminated, may be NULL). */
+ * overwrite any of `inputs` (NULL-terminated, may be NULL).  0, or with
+ * *cause the exit status of core/atomic.h (2: refused, 1: write failed). */
 int rank_file_write(const char *path, const struct rank_file *f, const char *const *inputs, char **cause);
 /* "FILE[:LINE]: problem" on error. */
 int rank_file_read(const char *path, struct rank_file *out, char **cause);

@@ -16,7 +16,8 @@ static const struct table_field header_fields[] = {
 	TABLE_LONG_FIELD("images", struct scan_header, images, 0, 1L << 40),
 	TABLE_U64_FIELD("seed", struct scan_header, seed),
 	TABLE_INT_FIELD("trials", struct scan_header, trials, 1, 1000000),
-	TABLE_REAL_FIELD("baseline_top1", struct scan_header, baseline_top1, "%.6f"),
+	/* null (CSV "nan") on unlabeled data, like the rows' top1 and drops */
+	TABLE_REAL_IN_FIELD("baseline_top1", struct scan_header, baseline_top1, "%.6f", 0, 1, 1),
 	TABLE_END
 };
 
@@ -36,14 +37,16 @@ static const struct table_field row_fields[] = {
 	TABLE_NAME_FIELD("kind", struct scan_row, kind, kind_name, kind_from_name),
 	TABLE_REAL_FIELD("level", struct scan_row, level, "%.9g"),
 	TABLE_INT_FIELD("trial", struct scan_row, trial, 0, 1000000),
-	TABLE_REAL_FIELD("top1", struct scan_row, top1, "%.6f"),
-	TABLE_REAL_FIELD("drop", struct scan_row, drop, "%.4f"),
-	TABLE_REAL_FIELD("drop_lo", struct scan_row, drop_lo, "%.4f"),
-	TABLE_REAL_FIELD("drop_hi", struct scan_row, drop_hi, "%.4f"),
-	TABLE_REAL_FIELD("agree", struct scan_row, agree, "%.6f"),
-	TABLE_REAL_FIELD("kl", struct scan_row, kl, "%.6g"),
+	TABLE_REAL_IN_FIELD("top1", struct scan_row, top1, "%.6f", 0, 1, 1),
+	TABLE_REAL_IN_FIELD("drop", struct scan_row, drop, "%.4f", -100, 100, 1),
+	TABLE_REAL_IN_FIELD("drop_lo", struct scan_row, drop_lo, "%.4f", -100, 100, 1),
+	TABLE_REAL_IN_FIELD("drop_hi", struct scan_row, drop_hi, "%.4f", -100, 100, 1),
+	TABLE_REAL_IN_FIELD("agree", struct scan_row, agree, "%.6f", 0, 1, 1),
+	/* >= 0; the tolerance reads files written before tiny negative
+	 * rounding residues were clamped to 0 */
+	TABLE_REAL_IN_FIELD("kl", struct scan_row, kl, "%.6g", -1e-6, HUGE_VAL, 1),
 	TABLE_LONG_FIELD("images", struct scan_row, images, 0, 1L << 40),
-	TABLE_REAL_FIELD("seconds", struct scan_row, seconds, "%.3f"),
+	TABLE_REAL_IN_FIELD("seconds", struct scan_row, seconds, "%.3f", 0, HUGE_VAL, 0),
 	TABLE_END
 };
 #define NCOLUMNS ((int)(sizeof row_fields / sizeof row_fields[0]) - 1)

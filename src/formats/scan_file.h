@@ -52,11 +52,11 @@ struct scan_file {
 /* Starts a result file in memory; nothing is written until the first save. */
 void scan_file_init(struct scan_file *f, const char *path, const struct scan_header *h);
 /* Places the row before rows[pos] (0 <= pos <= n) and rewrites the whole file
- * atomically (temporary file in the same directory, fsync, rename); -1 with
- * *cause on an I/O error.  Scans keep their rows in scan order even when rows
+ * atomically (temporary file in the same directory, fsync, rename); 0, or
+ * with *cause the exit status of core/atomic.h (1: the write failed).  Scans keep their rows in scan order even when rows
  * finish out of order (MPI). */
 int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause);
-int scan_file_save(const struct scan_file *f, char **cause);
+int scan_file_save(const struct scan_file *f, char **cause);	/* the same */
 /* Reads a CSV or JSON scan file. "FILE[:LINE]: problem" on error. */
 int scan_file_read(const char *path, struct scan_file *out, char **cause);
 /* Parses from memory (for fuzzing); json chosen by the caller. */

@@ -47,6 +47,11 @@ void table_fill(const struct table_field *fields, void *obj)
 
 /* ---- writing ---------------------------------------------------------------- */
 
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 static void print_value(FILE *out, const struct table_field *f, const void *obj)
 {
 	const char *s;
@@ -68,7 +73,10 @@ static void print_value(FILE *out, const struct table_field *f, const void *obj)
 		fprintf(out, "%" PRIu64, *CMEMBER(obj, f, uint64_t));
 		break;
 	case TABLE_REAL:
-		fprintf(out, f->fmt, *CMEMBER(obj, f, double));
+		if (isnan(*CMEMBER(obj, f, double)))
+			fputs("nan", out);	/* never "-nan": one spelling to read back */
+		else
+			fprintf(out, f->fmt, *CMEMBER(obj, f, double));
 		break;
 	case TABLE_NAME:
 		fputs(f->name(CMEMBER(obj, f, char)), out);
@@ -76,12 +84,68 @@ static void print_value(FILE *out, const struct table_field *f, const void *obj)
 	}
 }
 
+/* A header value on its one line: C escapes for the backslash and every
+ * control byte (a newline in a path would end the line), the rest as is. */
+static void print_escaped(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		switch (*p) {
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(out, "\\x%02x", *p);
+			else
+				fputc(*p, out);
+		}
+}
+
+/* print_escaped undone in place: "\\", "\\n", "\\r", "\\t", "\\xHH"; any
+ * other backslash stays as it is (files written before values were escaped). */
+static void unescape(char *s)
+{
+	char *w = s;
+	for (const char *p = s; *p; p++) {
+		if (*p != '\\' || p[1] == '\0') {
+			*w++ = *p;
+			continue;
+		}
+		int hi, lo;
+		switch (p[1]) {
+		case '\\': *w++ = '\\'; p++; continue;
+		case 'n': *w++ = '\n'; p++; continue;
+		case 'r': *w++ = '\r'; p++; continue;
+		case 't': *w++ = '\t'; p++; continue;
+		case 'x':
+			hi = hex_digit(p[2]);
+			lo = hi >= 0 ? hex_digit(p[3]) : -1;
+			if (lo >= 0 && (hi || lo)) {	/* never a NUL: the value is a C string */
+				*w++ = (char)(hi * 16 + lo);
+				p += 3;
+				continue;
+			}
+			break;
+		default:
+			break;
+		}
+		*w++ = *p;
+	}
+	*w = '\0';
+}
+
 void table_csv_header(FILE *out, const char *title, const struct table_field *fields, const void *obj)
 {
 	fprintf(out, "# %s\n", title);
 	for (const struct table_field *f = fields; f->key; f++) {
 		fprintf(out, "# %s: ", f->key);
-		print_value(out, f, obj);
+		if (f->type == TABLE_STR)
+			print_escaped(out, *CMEMBER(obj, f, char *const) ? *CMEMBER(obj, f, char *const) : "");
+		else if (f->type == TABLE_CHARS)
+			print_escaped(out, CMEMBER(obj, f, char));
+		else
+			print_value(out, f, obj);
 		fputc('\n', out);
 	}
 }
@@ -149,13 +213,23 @@ int table_save(const char *path, const char *const *inputs, int json,
     void (*dump)(FILE *out, const void *obj, int json), const void *obj, char **cause)
 {
 	struct atomic_file a;
-	if (atomic_open(&a, path, inputs, cause) != 0)
-		return -1;
+	int rc = atomic_open(&a, path, inputs, cause);
+	if (rc != 0)
+		return rc;
 	dump(a.f, obj, json);
 	return atomic_commit(&a, cause);
 }
 
 /* ---- reading ------------------------------------------------------------------ */
+
+/* A value read for a real field: finite (strtod also takes "inf", "nan",
+ * "nan(123)") and in the field's range. */
+static int real_check(const struct table_field *f, double v)
+{
+	if (!isfinite(v))
+		return -1;
+	return !f->ranged || (v >= f->min && v <= f->max) ? 0 : -1;
+}
 
 static int parse_value(const struct table_field *f, void *obj, const char *text)
 {
@@ -180,21 +254,31 @@ static int parse_value(const struct table_field *f, void *obj, const char *text)
 	case TABLE_U64:
 		return parse_u64(text, MEMBER(obj, f, uint64_t));
 	case TABLE_REAL:
-		return parse_double(text, MEMBER(obj, f, double));
+		if (strcmp(text, "nan") == 0 && f->nullable) {
+			*MEMBER(obj, f, double) = NAN;
+			return 0;
+		}
+		return parse_double(text, MEMBER(obj, f, double)) == 0 ? real_check(f, *MEMBER(obj, f, double)) : -1;
 	case TABLE_NAME:
 		return f->from_name(text, MEMBER(obj, f, char));
 	}
 	return -1;
 }
 
+static const struct table_field *field_named(const struct table_field *fields, const char *key)
+{
+	for (const struct table_field *f = fields; f->key; f++)
+		if (strcmp(f->key, key) == 0)
+			return f;
+	return NULL;
+}
+
 /* Sets the field named key from its text: 0, or -1 on a bad value.  Unknown
  * keys are comments (0). */
 static int header_set(const struct table_field *fields, void *obj, const char *key, const char *text)
 {
-	for (const struct table_field *f = fields; f->key; f++)
-		if (strcmp(f->key, key) == 0)
-			return parse_value(f, obj, text);
-	return 0;
+	const struct table_field *f = field_named(fields, key);
+	return f ? parse_value(f, obj, text) : 0;
 }
 
 /* Splits a CSV line in place at commas (no quoting: safer never writes any);
@@ -240,6 +324,7 @@ static int csv_header_line(const char *name, int lineno, char *line, const struc
 		return 0;
 	*colon = '\0';
 	const char *key = line + 1 + (line[1] == ' ');
+	unescape(colon + 2);
 	if (header_set(r->header, r->header_obj, key, colon + 2) != 0) {
 		*cause = xasprintf("%s:%d: bad value for header '%s'", name, lineno, key);
 		return -1;
@@ -336,6 +421,11 @@ int table_json_header(const char *name, json_t *h, const struct table_field *fie
 	json_t *v;
 	json_object_foreach(h, key, v) {
 		char buf[64];
+		const struct table_field *f = field_named(fields, key);
+		if (json_is_null(v) && f && f->type == TABLE_REAL && f->nullable) {
+			*MEMBER(obj, f, double) = NAN;	/* what the writer writes for NaN */
+			continue;
+		}
 		const char *s = json_text(v, buf, sizeof buf);
 		if (s == NULL || header_set(fields, obj, key, s) != 0) {
 			*cause = xasprintf("%s: bad value for header '%s'", name, key);
@@ -374,8 +464,12 @@ static int json_field(const struct table_field *f, json_t *o, void *obj)
 		else
 			*MEMBER(obj, f, long) = (long)json_integer_value(v);
 		return 0;
-	case TABLE_REAL:
-		return table_json_get_real(o, f->key, MEMBER(obj, f, double));
+	case TABLE_REAL: {
+		double *d = MEMBER(obj, f, double);
+		if (table_json_get_real(o, f->key, d) != 0)
+			return -1;
+		return isnan(*d) && f->nullable ? 0 : real_check(f, *d);
+	}
 	case TABLE_U64: {
 		const char *s = json_text(v, buf, sizeof buf);
 		return s ? parse_value(f, obj, s) : -1;

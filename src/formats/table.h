@@ -19,7 +19,8 @@ enum table_type {
 	TABLE_INT,	/* int from lo to hi */
 	TABLE_LONG,	/* long from lo to hi */
 	TABLE_U64,	/* uint64_t: a decimal string in JSON (beyond a double's precision) */
-	TABLE_REAL,	/* double, printed with fmt in CSV; NaN is "nan" (JSON: null) */
+	TABLE_REAL,	/* double, printed with fmt in CSV; finite, within [min, max]
+			 * when ranged; NaN only when nullable: "nan" (JSON: null) */
 	TABLE_NAME,	/* an enum, written as its name */
 };
 
@@ -29,6 +30,9 @@ struct table_field {
 	size_t offset;		/* of the member in the struct described */
 	long lo, hi;		/* accepted range; TABLE_CHARS: hi is the array size */
 	const char *fmt;	/* TABLE_REAL in CSV */
+	int nullable;		/* TABLE_REAL: NaN ("nan", JSON null) means "not measured" */
+	int ranged;		/* TABLE_REAL: read values must lie in [min, max] */
+	double min, max;
 	const char *(*name)(const void *member);		/* TABLE_NAME */
 	int (*from_name)(const char *name, void *member);	/* TABLE_NAME: 0 or -1 */
 };
@@ -40,6 +44,9 @@ struct table_field {
 #define TABLE_LONG_FIELD(k, st, m, l, h) TABLE_FIELD(k, TABLE_LONG, st, m, .lo = (l), .hi = (h))
 #define TABLE_U64_FIELD(k, st, m) TABLE_FIELD(k, TABLE_U64, st, m, .fmt = NULL)
 #define TABLE_REAL_FIELD(k, st, m, f) TABLE_FIELD(k, TABLE_REAL, st, m, .fmt = (f))
+/* A real in [l, h]; null: NaN is allowed (unlabeled data has no top-1). */
+#define TABLE_REAL_IN_FIELD(k, st, m, f, l, h, null) \
+	TABLE_FIELD(k, TABLE_REAL, st, m, .fmt = (f), .ranged = 1, .min = (l), .max = (h), .nullable = (null))
 #define TABLE_NAME_FIELD(k, st, m, to, from) TABLE_FIELD(k, TABLE_NAME, st, m, .name = (to), .from_name = (from))
 /* The provenance every result file starts with, in this order, for a header
  * struct with char * members of these names. */
@@ -79,7 +86,8 @@ json_t *table_json_real(double v);
 /* Writes root (indent 1, keys in order) and a newline, then releases it. */
 void table_json_dump(FILE *out, json_t *root);
 /* Writes path atomically through dump(out, obj, json); refuses to overwrite
- * any of `inputs` (NULL-terminated, may be NULL).  -1 with *cause. */
+ * any of `inputs` (NULL-terminated, may be NULL).  0, or with *cause the exit
+ * status core/atomic.h gives (2: refused, 1: the write failed). */
 int table_save(const char *path, const char *const *inputs, int json,
     void (*dump)(FILE *out, const void *obj, int json), const void *obj, char **cause);
 
@@ -116,7 +124,8 @@ int table_read(const char *path, size_t max,
 /* The JSON root of text, or NULL with "NAME:LINE: problem". */
 json_t *table_json_load(const char *name, const char *text, size_t len, char **cause);
 /* Sets the header fields from the members of the object h (strings, or
- * numbers as their text).  -1 with *cause on a bad value. */
+ * numbers as their text; null for a nullable real).  -1 with *cause on a
+ * bad value. */
 int table_json_header(const char *name, json_t *h, const struct table_field *fields, void *obj, char **cause);
 /* Sets every field from the members of the object o, all required: 0 or -1. */
 int table_json_get(const struct table_field *fields, json_t *o, void *obj);

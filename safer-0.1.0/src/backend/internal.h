@@ -1,0 +1,50 @@
+/* internal.h - what the backend's files share behind backend.h, the public door.
+ * Only src/backend/ includes this (it pulls in darknet.h). */
+#ifndef SAFER_BACKEND_INTERNAL_H
+#define SAFER_BACKEND_INTERNAL_H
+
+#include "backend/backend.h"
+
+#include <darknet.h>
+
+struct backend_net {
+	network *dn;
+	char *cfg_path;		/* as given by the user, for messages */
+	char *cfg_text;		/* the cfg rewritten with our batch, for clones */
+	struct model model;
+	float *blas_ws;		/* workspace of the fast kernels, when in use */
+	/* A clone's own weight arrays, put back before free_network. */
+	float **own;
+};
+
+/* ---- log.c: Darknet's stdout/stderr ---------------------------------------
+ * backend_log_begin points fds 1 and 2 at the log (unless verbose) and
+ * backend_log_end puts them back.  Sections may overlap across threads and
+ * nest within one: the first to begin redirects, the last to end restores,
+ * under one mutex.  Every begin has exactly one end. */
+void backend_log_begin(void);
+void backend_log_end(void);
+/* The log's descriptor, opened on first use; -1 if it cannot be created.
+ * For a forked child that redirects by itself. */
+int backend_log_fd(void);
+
+/* ---- parse.c: cfg text to a Darknet network --------------------------------
+ * Parses `text` (a cfg already rewritten with its batch) with Darknet's
+ * output captured; with `trial`, a forked child parses it first, so a cfg
+ * Darknet exit()s or crashes on becomes a message.  NULL with *cause
+ * ("CFG_PATH: problem") on failure. */
+network *backend_parse(const char *text, const char *cfg_path, int trial, char **cause);
+/* free_network plus the arrays it forgets. */
+void backend_parse_free(network *dn);
+
+/* ---- describe.c: safer's view of the layers -------------------------------
+ * Fills bn->model from bn->dn (weight tensors alias the network's arrays);
+ * -1 with *cause on a layer kind safer does not handle. */
+int backend_describe(struct backend_net *bn, char **cause);
+
+/* ---- weights_io.c: the .weights layout -------------------------------------
+ * Floats Darknet's load_weights reads for one layer, and for the network. */
+size_t backend_weights_layer_floats(const layer *l);
+size_t backend_weights_floats(const network *dn);
+
+#endif

@@ -1,0 +1,530 @@
+/* cmd_budget.c - `safer budget`: an automatic per-layer budget for a target,
+ * measured next to a uniform budget of the same target. */
+#include "engine/allocate.h"
+#include "core/atomic.h"
+#include "core/budget.h"
+#include "cli/cmd.h"
+#include "engine/criteria.h"
+#include "engine/engine.h"
+#include "core/format.h"
+#include "cli/options.h"
+#include "formats/rank_file.h"
+#include "formats/scan_file.h"
+#include "formats/table.h"
+#include "core/util.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char budget_help[] =
+"Allocates per-layer bits or pruning fractions to meet a target, evaluates the\n"
+"budget on the data (exact) next to a uniform budget of the same target, and\n"
+"reports size, bit operations, accuracy and additivity.\n\n"
+"  -T, --target T        bits=B (average weight bits), sparsity=F, size=BYTES\n"
+"                        (B, KB, MB, KiB, MiB) or drop=POINTS (largest top-1 drop)\n"
+"  -f, --from SCAN       allocate from a scan's measured curves: the settings with the\n"
+"                        smallest sum of single-layer drops that meet the target\n"
+"                        (multiple-choice knapsack)\n"
+"  -C, --criterion NAME  no scan: allocate by importance (more important layers get\n"
+"                        more bits / less sparsity), computed on --samples images\n"
+"      --rank RANK       take the criterion's scores from a rank file instead\n"
+"      --knob K          quant or prune, for size and drop targets (default quant)\n"
+"  -o, --output FILE     write the budget (safer eval --budget FILE)\n"
+"      --pareto          measured accuracy/size front over a range of targets\n"
+"  -S, --samples N       images for --criterion (default 512)\n\n"
+COMMON_HELP;
+
+struct budget_opts {
+	const struct setup_opts *common;
+	struct alloc_target target;
+	int have_target, knob_set, pareto, have_crit;
+	enum criterion crit;
+	const char *from, *rank, *output;
+	struct criteria_opts copt;
+};
+
+/* Where the sensitivity comes from: a scan's curves or one criterion's scores. */
+struct source {
+	int curves_ok;
+	struct sens_curves curves;
+	int n;
+	int *layers;		/* owned */
+	double *scores;		/* owned */
+	char *what;		/* owned: for the report */
+};
+
+struct evaluated {
+	struct budget b;	/* owned */
+	struct budget_cost cost;
+	double top1, drop, lo, hi, assumed;
+	int ok;			/* allocated and measured */
+	char *error;		/* owned: why not */
+};
+
+/* ---- measuring ---------------------------------------------------------------- */
+
+static int measure(struct engine *e, const struct budget *b, struct engine_progress *p, char **cause)
+{
+	struct job_item *items = NULL;
+	int n = budget_items(b, &items);
+	struct engine_job job = { .nitems = n, .items = items };
+	int rc = engine_run(e, &job, p, &interrupt_signal, cause);
+	free(items);
+	if (rc == 0 && !p->finished) {
+		*cause = xstrdup("interrupted");
+		return -1;
+	}
+	return rc;
+}
+
+static int measure_drop(const struct budget *b, double *drop, void *ctx, char **cause)
+{
+	struct engine_progress p;
+	double lo, hi;
+	if (measure(ctx, b, &p, cause) != 0)
+		return -1;
+	progress_drop(&p, drop, &lo, &hi);
+	return 0;
+}
+
+static void evaluated_free(struct evaluated *v)
+{
+	budget_free(&v->b);
+	free(v->error);
+	memset(v, 0, sizeof *v);
+}
+
+/* Allocates (sensitivity or uniform) and measures; v->error on failure. */
+static void evaluate(struct engine *e, const struct source *src, const struct alloc_target *t, int uniform,
+    struct evaluated *v)
+{
+	const struct model *m = engine_model(e);
+	struct alloc_info info;
+	struct engine_progress p;
+	int rc;
+	memset(v, 0, sizeof *v);
+	v->assumed = NAN;
+	if (uniform)
+		rc = allocate_uniform(m, t, measure_drop, e, &v->b, &info, &v->error);
+	else if (src->curves_ok)
+		rc = allocate_budget(m, &src->curves, t, measure_drop, e, &v->b, &info, &v->error);
+	else
+		rc = allocate_from_scores(m, src->layers, src->scores, src->n, t, measure_drop, e, &v->b, &info,
+		    &v->error);
+	if (rc != 0 || measure(e, &v->b, &p, &v->error) != 0)
+		return;
+	budget_cost(&v->b, m, &v->cost);
+	v->top1 = progress_top1(&p);
+	progress_drop(&p, &v->drop, &v->lo, &v->hi);
+	v->assumed = src->curves_ok ? sens_curves_predict(&src->curves, &v->b) : NAN;
+	v->ok = 1;
+}
+
+/* ---- sources ------------------------------------------------------------------ */
+
+static void source_free(struct source *s)
+{
+	sens_curves_free(&s->curves);
+	free(s->layers);
+	free(s->scores);
+	free(s->what);
+}
+
+static int same_weights(const char *path, const char *hex, const struct model *m, char **cause)
+{
+	char *now = hash_hex(model_checksum(m));
+	int same = hex != NULL && strcmp(hex, now) == 0;
+	if (!same)
+		*cause = xasprintf("%s: made from other weights (checksum %s) than the model (%s)", path,
+		    hex && hex[0] ? hex : "none", now);
+	free(now);
+	return same ? 0 : -1;
+}
+
+static int source_from_scan(const struct budget_opts *bo, const struct model *m, struct source *src, char **cause)
+{
+	struct scan_file s;
+	int rc = scan_file_read(bo->from, &s, cause);
+	if (rc == 0)
+		rc = same_weights(bo->from, s.header.weights_checksum, m, cause);
+	if (rc == 0)
+		rc = sens_curves_from_scan(&s, m, bo->target.knob, &src->curves, cause);
+	if (rc == 0) {
+		src->curves_ok = 1;
+		src->what = xasprintf("scan %s: knapsack over %d measured %s curves", bo->from,
+		    src->curves.n, alloc_knob_name(bo->target.knob));
+	}
+	scan_file_free(&s);
+	return rc;
+}
+
+static void source_take_column(struct source *src, const struct criteria_table *t, int col)
+{
+	src->n = t->n;
+	src->layers = xcalloc((size_t)(t->n > 0 ? t->n : 1), sizeof *src->layers);
+	src->scores = xcalloc((size_t)(t->n > 0 ? t->n : 1), sizeof *src->scores);
+	for (int i = 0; i < t->n; i++) {
+		src->layers[i] = t->layers[i];
+		src->scores[i] = t->score[(size_t)i * t->ncols + col];
+	}
+}
+
+static int source_from_criterion(const struct budget_opts *bo, const struct model *m, const struct dataset *d,
+    struct source *src, char **cause)
+{
+	struct rank_file rf;
+	memset(&rf, 0, sizeof rf);
+	int rc;
+	if (bo->rank) {
+		rc = rank_file_read(bo->rank, &rf, cause);
+		if (rc == 0)
+			rc = same_weights(bo->rank, rf.header.weights_checksum, m, cause);
+	} else {
+		struct criteria_opts o = bo->copt;
+		o.mask = 1u << bo->crit;
+		o.interrupt = &interrupt_signal;
+		o.threads = bo->common->threads;
+		rc = criteria_compute(bo->common->cfg, bo->common->weights, d, &o, &rf.table, cause);
+		if (rc > 0)
+			*cause = xstrdup("interrupted");
+	}
+	int col = rc == 0 ? criteria_column(&rf.table, bo->crit) : -1;
+	if (rc == 0 && col < 0) {
+		*cause = xasprintf("%s: has no '%s' column", bo->rank, criterion_name(bo->crit));
+		rc = -1;
+	}
+	for (int i = 0; rc == 0 && i < rf.table.n; i++)
+		if (rf.table.layers[i] >= m->n || !m->layers[rf.table.layers[i]].has_weights) {
+			*cause = xasprintf("%s: layer %d has no weights in this model", bo->rank, rf.table.layers[i]);
+			rc = -1;
+		}
+	if (rc == 0) {
+		source_take_column(src, &rf.table, col);
+		src->what = xasprintf("criterion %s%s%s: rate allocation by importance per weight",
+		    criterion_name(bo->crit), bo->rank ? " from " : "", bo->rank ? bo->rank : "");
+	}
+	rank_file_free(&rf);
+	return rc < 0 ? -1 : rc;
+}
+
+/* ---- reports ------------------------------------------------------------------ */
+
+static void print_budget_line(const char *name, const struct evaluated *v)
+{
+	char sz[32], bops[32], ci[48], as[16];
+	if (!v->ok) {
+		printf("%-12s %s\n", name, v->error ? v->error : "failed");
+		return;
+	}
+	snprintf(ci, sizeof ci, "[%.2f, %.2f]", v->lo, v->hi);
+	if (isfinite(v->assumed))
+		snprintf(as, sizeof as, "%.2f", v->assumed);
+	else
+		snprintf(as, sizeof as, "-");
+	printf("%-12s %8.2f %8.1f%% %11s %6.2fx %8s %7.2f %6.2f %-16s %7s\n", name, v->cost.avg_bits,
+	    100 * v->cost.sparsity, fmt_bytes(v->cost.bytes, sz, sizeof sz), v->cost.ratio,
+	    fmt_si(v->cost.bops, bops, sizeof bops), 100 * v->top1, v->drop, ci, as);
+}
+
+static void print_layers(const struct model *m, const struct evaluated *s, const struct evaluated *u)
+{
+	printf("\n%5s %-10s %9s  %-12s %-12s\n", "layer", "kind", "weights", "sensitivity", "uniform");
+	for (int l = 0; l < m->n; l++) {
+		if (!m->layers[l].has_weights)
+			continue;
+		char a[48], b[48];
+		const struct budget_layer *ls = budget_find(&s->b, l), *lu = budget_find(&u->b, l);
+		printf("%5d %-10s %9zu  %-12s %-12s\n", l, m->layers[l].kind_name, m->layers[l].wt.nweights,
+		    ls ? budget_layer_summary(ls, a, sizeof a) : "-", lu ? budget_layer_summary(lu, b, sizeof b) : "-");
+	}
+}
+
+static void print_text(const struct budget_opts *bo, struct engine *e, const struct source *src,
+    const struct evaluated *s, const struct evaluated *u)
+{
+	char t[64];
+	const struct engine_progress *base = engine_baseline(e);
+	printf("target  %s (knob %s)\nsource  %s\ndata    %d images, baseline top-1 %.2f%%\n\n",
+	    alloc_target_text(&bo->target, t, sizeof t), alloc_knob_name(bo->target.knob), src->what, base->done,
+	    100 * progress_top1(base));
+	printf("%-12s %8s %9s %11s %7s %8s %7s %6s %-16s %7s\n", "budget", "avg bits", "sparsity", "size", "ratio",
+	    "BOPs", "top-1%", "drop", "95% CI", "assumed");
+	print_budget_line("sensitivity", s);
+	print_budget_line("uniform", u);
+	if (s->ok && u->ok)
+		printf("\nsensitivity vs uniform: %+.2f points of top-1 at %.1f%% of the uniform size\n",
+		    100 * (s->top1 - u->top1), 100 * s->cost.bytes / u->cost.bytes);
+	if (s->ok && isfinite(s->assumed))
+		printf("additivity: the allocation assumed %.2f points (sum of its single-layer drops); "
+		    "measured jointly %.2f\n", s->assumed, s->drop);
+	else if (s->ok)
+		printf("additivity: n/a (no single-layer drops without a scan)\n");
+	if (s->ok && u->ok)
+		print_layers(engine_model(e), s, u);
+}
+
+static json_t *evaluated_json(const struct evaluated *v)
+{
+	if (!v->ok)
+		return json_pack("{s:s}", "error", v->error ? v->error : "failed");
+	json_t *layers = json_array();
+	for (int i = 0; i < v->b.n; i++) {
+		char a[48];
+		json_array_append_new(layers, json_pack("{s:i, s:s}", "layer", v->b.layers[i].layer, "setting",
+		    budget_layer_summary(&v->b.layers[i], a, sizeof a)));
+	}
+	return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:[ff], s:o, s:o}", "avg_bits", v->cost.avg_bits,
+	    "sparsity", v->cost.sparsity, "size_bytes", v->cost.bytes, "compression", v->cost.ratio, "bops",
+	    v->cost.bops, "top1", v->top1, "drop", v->drop, "effective_macs", v->cost.effective_macs, "drop_ci95",
+	    v->lo, v->hi, "assumed_drop", table_json_real(v->assumed), "layers", layers);
+}
+
+static void print_json(const struct budget_opts *bo, struct engine *e, const struct source *src,
+    const struct evaluated *s, const struct evaluated *u)
+{
+	char t[64];
+	const struct engine_progress *base = engine_baseline(e);
+	json_t *root = json_pack("{s:s, s:s, s:s, s:i, s:f, s:o, s:o}", "target",
+	    alloc_target_text(&bo->target, t, sizeof t), "knob", alloc_knob_name(bo->target.knob), "source", src->what,
+	    "images", base->done, "baseline_top1", progress_top1(base), "sensitivity", evaluated_json(s), "uniform",
+	    evaluated_json(u));
+	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(root);
+}
+
+/* ---- running ------------------------------------------------------------------- */
+
+static int write_budget(const struct budget_opts *bo, const struct budget *b, const struct model *m, char **cause)
+{
+	const struct setup_opts *co = bo->common;
+	const char *inputs[] = { co->cfg, co->weights, bo->from ? bo->from : "", bo->rank ? bo->rank : "",
+	    co->data ? co->data : "", NULL };
+	struct atomic_file a;
+	if (atomic_open(&a, bo->output, inputs, cause) != 0)
+		return -1;
+	if (budget_write(a.f, b, m) != 0) {
+		*cause = xasprintf("%s: write failed", bo->output);
+		atomic_abort(&a);
+		return -1;
+	}
+	return atomic_commit(&a, cause);
+}
+
+/* What the command owns once it runs. */
+struct cmd_budget {
+	struct budget_opts bo;
+	struct engine *e;		/* owned */
+	struct dataset d;		/* owned */
+	struct source src;		/* owned */
+	struct evaluated sens, uniform;	/* owned: one target's two budgets */
+};
+
+static int run_single(struct cmd_budget *c)
+{
+	const struct budget_opts *bo = &c->bo;
+	struct evaluated *s = &c->sens, *u = &c->uniform;
+	char *cause = NULL;
+	evaluate(c->e, &c->src, &bo->target, 0, s);
+	if (interrupt_signal)
+		return interrupt_exit_status();
+	if (!s->ok) {
+		cause = s->error;
+		s->error = NULL;
+		return cmd_fail(cause);
+	}
+	evaluate(c->e, &c->src, &bo->target, 1, u);
+	if (interrupt_signal)
+		return interrupt_exit_status();
+	if (!alloc_target_met(&bo->target, &s->b, engine_model(c->e), s->drop)) {
+		fprintf(stderr, "safer: the allocated budget misses its target (measured drop %.2f)\n", s->drop);
+		return EXIT_FAILURE_RUNTIME;
+	}
+	if (bo->output && write_budget(bo, &s->b, engine_model(c->e), &cause) != 0)
+		return cmd_fail(cause);
+	if (bo->common->json)
+		print_json(bo, c->e, &c->src, s, u);
+	else
+		print_text(bo, c->e, &c->src, s, u);
+	if (bo->output)
+		fprintf(stderr, "safer: budget written to %s\n", bo->output);
+	return EXIT_OK;
+}
+
+static void print_front_cell(const struct evaluated *v)
+{
+	char sz[32];
+	if (!v->ok) {
+		printf(" | %-40s", "out of reach");
+		return;
+	}
+	printf(" | %11s %5.2f %5.1f%% %6.2f %5.2f", fmt_bytes(v->cost.bytes, sz, sizeof sz), v->cost.avg_bits,
+	    100 * v->cost.sparsity, 100 * v->top1, v->drop);
+}
+
+static int run_pareto(const struct budget_opts *bo, struct engine *e, const struct source *src)
+{
+	double v[ALLOC_PARETO_MAX];
+	int n = alloc_pareto_targets(&bo->target, engine_model(e), v);
+	printf("front (knob %s, %s, %d images, measured)\n", alloc_knob_name(bo->target.knob), src->what,
+	    engine_baseline(e)->done);
+	printf("%-16s | %-40s | %-40s\n", "target", "sensitivity: size, bits, sparsity, top-1%, drop",
+	    "uniform: size, bits, sparsity, top-1%, drop");
+	for (int i = 0; i < n && !interrupt_signal; i++) {
+		struct alloc_target t = bo->target;
+		struct evaluated s, u;
+		char name[64];
+		t.value = v[i];
+		t.has_value = 1;
+		evaluate(e, src, &t, 0, &s);
+		evaluate(e, src, &t, 1, &u);
+		printf("%-16s", alloc_target_text(&t, name, sizeof name));
+		print_front_cell(&s);
+		print_front_cell(&u);
+		putchar('\n');
+		fflush(stdout);
+		evaluated_free(&s);
+		evaluated_free(&u);
+	}
+	return interrupt_signal ? interrupt_exit_status() : EXIT_OK;
+}
+
+enum cmd_budget_code { CMD_BUDGET_RANK = OPTIONS_OWN, CMD_BUDGET_KNOB, CMD_BUDGET_PARETO };
+
+static const struct options_spec cmd_budget_options[] = {
+	{ "target", 'T', OPTIONS_VALUE },
+	{ "from", 'f', OPTIONS_VALUE },
+	{ "criterion", 'C', OPTIONS_VALUE },
+	{ "rank", CMD_BUDGET_RANK, OPTIONS_VALUE },
+	{ "knob", CMD_BUDGET_KNOB, OPTIONS_VALUE },
+	{ "output", 'o', OPTIONS_VALUE },
+	{ "pareto", CMD_BUDGET_PARETO, OPTIONS_FLAG },
+	{ "samples", 'S', OPTIONS_VALUE },
+	{ NULL, 0, OPTIONS_FLAG },
+};
+
+static void cmd_budget_init(void *state)
+{
+	criteria_opts_init(&((struct cmd_budget *)state)->bo.copt);
+}
+
+static int cmd_budget_option(void *state, int code, const char *arg)
+{
+	struct budget_opts *bo = &((struct cmd_budget *)state)->bo;
+	char *cause = NULL;
+	long v;
+	switch (code) {
+	case 'T':
+		if (alloc_target_parse(arg, &bo->target, &cause) != 0) {
+			cmd_fail(cause);
+			return -1;
+		}
+		bo->have_target = 1;
+		return 0;
+	case 'f': bo->from = arg; return 0;
+	case 'C':
+		if (criterion_from_name(arg, &bo->crit) != 0) {
+			fprintf(stderr, "safer: --criterion: unknown criterion '%s'\n", arg);
+			return -1;
+		}
+		bo->have_crit = 1;
+		return 0;
+	case CMD_BUDGET_RANK: bo->rank = arg; return 0;
+	case CMD_BUDGET_KNOB:
+		if (strcmp(arg, "quant") != 0 && strcmp(arg, "prune") != 0) {
+			fprintf(stderr, "safer: --knob: '%s' is not quant or prune\n", arg);
+			return -1;
+		}
+		bo->knob_set = strcmp(arg, "quant") == 0 ? 1 : 2;
+		return 0;
+	case 'o': bo->output = arg; return 0;
+	case CMD_BUDGET_PARETO: bo->pareto = 1; return 0;
+	case 'S':
+		if (parse_count("samples", arg, 1, 1 << 24, &v) != 0)
+			return -1;
+		bo->copt.samples = (int)v;
+		return 0;
+	default:	/* not in cmd_budget_options */
+		return -1;
+	}
+}
+
+/* Option combinations that cannot work; message printed. */
+static int budget_check(struct budget_opts *bo)
+{
+	const char *why = NULL;
+	if (!bo->have_target)
+		why = "give --target KIND=VALUE (bits=4, sparsity=0.6, size=200KB or drop=1.0)";
+	else if (!bo->target.has_value && !bo->pareto)
+		why = "--target needs a value (KIND=VALUE) unless --pareto";
+	else if ((bo->from != NULL) == bo->have_crit)
+		why = "give exactly one of --from SCAN and --criterion NAME";
+	else if (bo->rank && !bo->have_crit)
+		why = "--rank goes with --criterion NAME";
+	else if (bo->pareto && bo->output)
+		why = "--pareto prints a front; -o writes the budget of one target";
+	else if (!bo->pareto && !bo->output)
+		why = "give -o BUDGET (where to write the budget)";
+	else if (bo->knob_set && (bo->target.kind == TARGET_BITS || bo->target.kind == TARGET_SPARSITY))
+		why = "--knob applies to size and drop targets (bits is quant, sparsity is prune)";
+	if (why) {
+		fprintf(stderr, "safer: budget: %s\n", why);
+		return -1;
+	}
+	if (bo->knob_set)
+		bo->target.knob = bo->knob_set == 1 ? KNOB_QUANT : KNOB_PRUNE;
+	return 0;
+}
+
+static int cmd_budget_exec(void *state, struct setup_opts *common)
+{
+	struct cmd_budget *c = state;
+	struct budget_opts *bo = &c->bo;
+	char *cause = NULL;
+	bo->common = common;
+	if (budget_check(bo) != 0)
+		return EXIT_BAD_INPUT;
+	if (setup_opts_finish(common, &cause) != 0)
+		return cmd_fail(cause);
+	interrupt_install();
+	c->e = setup_load_engine(common, &c->d, &cause);
+	if (c->e == NULL)
+		return cmd_fail(cause);
+	int rc = bo->from ? source_from_scan(bo, engine_model(c->e), &c->src, &cause)
+	    : source_from_criterion(bo, engine_model(c->e), &c->d, &c->src, &cause);
+	if (rc != 0 && interrupt_signal) {
+		free(cause);
+		return interrupt_exit_status();
+	}
+	if (rc != 0)
+		return cmd_fail(cause);
+	return bo->pareto ? run_pareto(bo, c->e, &c->src) : run_single(c);
+}
+
+static void cmd_budget_free(void *state)
+{
+	struct cmd_budget *c = state;
+	evaluated_free(&c->sens);
+	evaluated_free(&c->uniform);
+	source_free(&c->src);
+	engine_free(c->e);
+	dataset_free(&c->d);
+}
+
+const struct cmd_entry cmd_budget_entry = {
+	.name = "budget",
+	.args = "[model/data options] --target KIND=VALUE [--from SCAN | --criterion NAME]\n"
+	    "[-o BUDGET] [--knob quant|prune] [--pareto]",
+	.summary = "automatic per-layer budget for a target, against uniform",
+	.help = budget_help,
+	.options = cmd_budget_options,
+	.common = 1,
+	.size = sizeof(struct cmd_budget),
+	.init = cmd_budget_init,
+	.option = cmd_budget_option,
+	.exec = cmd_budget_exec,
+	.free = cmd_budget_free,
+};

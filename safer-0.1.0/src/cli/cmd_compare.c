@@ -1,0 +1,398 @@
+/* cmd_compare.c - `safer compare`: how well each importance criterion of a
+ * rank file predicts the drops a scan measured, per perturbation kind and level. */
+#include "core/atomic.h"
+#include "cli/cmd.h"
+#include "engine/criteria.h"
+#include "cli/options.h"
+#include "formats/rank_file.h"
+#include "formats/scan_file.h"
+#include "formats/table.h"
+#include "core/util.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char compare_help[] =
+"For every perturbation kind and level of the scan (trials averaged), the\n"
+"agreement of each criterion of the rank file with the measured drop per\n"
+"layer: Spearman rho, Kendall tau-b and the overlap of the K most critical\n"
+"layers; then which criterion predicts best (highest mean rho over levels).\n"
+"Both files must come from the same weights (weights_checksum).\n\n"
+"      --scan FILE       scan results (safer scan -o)\n"
+"      --rank FILE       criteria (safer rank -o)\n"
+"  -k, --top K           top-K overlap (default 3)\n"
+"  -o, --output FILE     long table as CSV (.csv) or JSON (.json)\n"
+"  -j, --json            JSON on stdout\n";
+
+struct group {
+	enum perturb_kind kind;
+	double level;
+	int n;				/* layers with a finite measured drop */
+	struct criteria_agreement *a;	/* owned: one per rank column */
+};
+
+struct comparison {
+	const struct scan_file *scan;
+	const struct rank_file *rank;
+	int k;
+	int ngroups;
+	struct group *g;		/* owned */
+	double *mean_rho, *mean_tau, *mean_top;	/* owned: per column */
+	int *nrho;			/* owned: levels with a defined rho */
+	char *reading;			/* owned */
+};
+
+static int group_index(struct comparison *c, enum perturb_kind kind, double level)
+{
+	for (int i = 0; i < c->ngroups; i++)
+		if (c->g[i].kind == kind && fabs(c->g[i].level - level) <= 1e-9 * fmax(1, fabs(level)))
+			return i;
+	c->g = xreallocarray(c->g, (size_t)c->ngroups + 1, sizeof *c->g);
+	c->g[c->ngroups] = (struct group){ .kind = kind, .level = level };
+	return c->ngroups++;
+}
+
+/* Mean drop over trials of each rank-file layer for one kind and level. */
+static int truth_of(const struct comparison *c, const struct group *g, double *truth)
+{
+	const struct criteria_table *t = &c->rank->table;
+	int n = 0;
+	for (int i = 0; i < t->n; i++) {
+		double sum = 0;
+		int cnt = 0;
+		for (int r = 0; r < c->scan->n; r++) {
+			const struct scan_row *row = &c->scan->rows[r];
+			if (row->layer == t->layers[i] && row->kind == g->kind && isfinite(row->drop) &&
+			    fabs(row->level - g->level) <= 1e-9 * fmax(1, fabs(g->level))) {
+				sum += row->drop;
+				cnt++;
+			}
+		}
+		truth[i] = cnt ? sum / cnt : NAN;
+		n += cnt > 0;
+	}
+	return n;
+}
+
+static void compare_groups(struct comparison *c)
+{
+	const struct criteria_table *t = &c->rank->table;
+	double *truth = xcalloc((size_t)(t->n > 0 ? t->n : 1), sizeof *truth);
+	double *col = xcalloc((size_t)(t->n > 0 ? t->n : 1), sizeof *col);
+	for (int r = 0; r < c->scan->n; r++)
+		group_index(c, c->scan->rows[r].kind, c->scan->rows[r].level);
+	for (int i = 0; i < c->ngroups; i++) {
+		struct group *g = &c->g[i];
+		g->n = truth_of(c, g, truth);
+		g->a = xcalloc((size_t)(t->ncols > 0 ? t->ncols : 1), sizeof *g->a);
+		for (int j = 0; j < t->ncols; j++) {
+			for (int l = 0; l < t->n; l++)
+				col[l] = t->score[(size_t)l * t->ncols + j];
+			criteria_agree(col, truth, t->n, c->k, &g->a[j]);
+		}
+	}
+	free(truth);
+	free(col);
+}
+
+/* Means over levels, and the one-line reading. */
+static void summarise(struct comparison *c)
+{
+	const struct criteria_table *t = &c->rank->table;
+	size_t nc = (size_t)(t->ncols > 0 ? t->ncols : 1);
+	c->mean_rho = xcalloc(nc, sizeof *c->mean_rho);
+	c->mean_tau = xcalloc(nc, sizeof *c->mean_tau);
+	c->mean_top = xcalloc(nc, sizeof *c->mean_top);
+	c->nrho = xcalloc(nc, sizeof *c->nrho);
+	for (int j = 0; j < t->ncols; j++) {
+		int ntop = 0;
+		for (int i = 0; i < c->ngroups; i++) {
+			const struct criteria_agreement *a = &c->g[i].a[j];
+			if (isfinite(a->spearman)) {
+				c->mean_rho[j] += a->spearman;
+				c->mean_tau[j] += isfinite(a->kendall) ? a->kendall : 0;
+				c->nrho[j]++;
+			}
+			if (a->k > 0) {
+				c->mean_top[j] += (double)a->topk / a->k;
+				ntop++;
+			}
+		}
+		c->mean_rho[j] = c->nrho[j] ? c->mean_rho[j] / c->nrho[j] : NAN;
+		c->mean_tau[j] = c->nrho[j] ? c->mean_tau[j] / c->nrho[j] : NAN;
+		c->mean_top[j] = ntop ? c->mean_top[j] / ntop : NAN;
+	}
+	int second, best = criteria_best(c->mean_rho, t->ncols, &second);
+	if (best < 0) {
+		c->reading = xstrdup("no criterion could be scored (too few layers or constant drops)");
+		return;
+	}
+	char next[96] = "";
+	if (second >= 0)
+		snprintf(next, sizeof next, "; next %s %.2f", criterion_name(t->cols[second]), c->mean_rho[second]);
+	c->reading = xasprintf("%s predicts the measured drops best: mean Spearman %.2f over %d kind/levels "
+	    "(Kendall %.2f, top-%d overlap %.0f%%)%s", criterion_name(t->cols[best]), c->mean_rho[best],
+	    c->nrho[best], c->mean_tau[best], c->k, 100 * c->mean_top[best], next);
+}
+
+/* The best criterion per perturbation kind (mean rho over that kind's levels). */
+static void print_by_kind(FILE *out, const struct comparison *c)
+{
+	const struct criteria_table *t = &c->rank->table;
+	fprintf(out, "best by kind:");
+	for (int k = 0; k < PERTURB_KIND_COUNT; k++) {
+		int best = -1, any = 0;
+		double bv = -INFINITY;
+		for (int j = 0; j < t->ncols; j++) {
+			double s = 0;
+			int n = 0;
+			for (int i = 0; i < c->ngroups; i++)
+				if ((int)c->g[i].kind == k && isfinite(c->g[i].a[j].spearman)) {
+					s += c->g[i].a[j].spearman;
+					n++;
+				}
+			for (int i = 0; i < c->ngroups; i++)
+				any |= (int)c->g[i].kind == k;
+			if (n > 0 && s / n > bv) {
+				bv = s / n;
+				best = j;
+			}
+		}
+		if (best >= 0)
+			fprintf(out, " %s: %s (%.2f)", perturb_kind_name((enum perturb_kind)k), criterion_name(t->cols[best]), bv);
+		else if (any)
+			fprintf(out, " %s: none defined", perturb_kind_name((enum perturb_kind)k));
+	}
+	fputc('\n', out);
+}
+
+static void print_matrix(FILE *out, const struct comparison *c, int what)
+{
+	static const char *const title[] = { "Spearman rho", "Kendall tau-b", "Top-K overlap" };
+	const struct criteria_table *t = &c->rank->table;
+	if (what == 2)
+		fprintf(out, "Top-%d overlap (layers among the %d most critical, of %d)\n", c->k, c->k, c->k);
+	else
+		fprintf(out, "%s (criterion score vs measured drop per layer)\n", title[what]);
+	fprintf(out, "%-18s %3s", "kind:level", "n");
+	for (int j = 0; j < t->ncols; j++)
+		fprintf(out, " %9s", criterion_name(t->cols[j]));
+	fputc('\n', out);
+	for (int i = 0; i < c->ngroups; i++) {
+		char key[48];
+		snprintf(key, sizeof key, "%s:%g", perturb_kind_name(c->g[i].kind), c->g[i].level);
+		fprintf(out, "%-18s %3d", key, c->g[i].n);
+		for (int j = 0; j < t->ncols; j++) {
+			const struct criteria_agreement *a = &c->g[i].a[j];
+			double v = what == 0 ? a->spearman : what == 1 ? a->kendall : a->topk;
+			if (!isfinite(v))
+				fprintf(out, " %9s", "-");
+			else if (what == 2)
+				fprintf(out, " %9.0f", v);
+			else
+				fprintf(out, " %9.2f", v);
+		}
+		fputc('\n', out);
+	}
+	fprintf(out, "%-18s %3s", what == 2 ? "mean fraction" : "mean", "");
+	for (int j = 0; j < t->ncols; j++) {
+		double v = what == 0 ? c->mean_rho[j] : what == 1 ? c->mean_tau[j] : c->mean_top[j];
+		if (isfinite(v))
+			fprintf(out, " %9.2f", v);
+		else
+			fprintf(out, " %9s", "-");
+	}
+	fputs("\n\n", out);
+}
+
+static void print_text(FILE *out, const struct comparison *c)
+{
+	fprintf(out, "scan %s (%d rows), rank %s (%d layers)\n\n", c->scan->path, c->scan->n, c->rank->header.cfg,
+	    c->rank->table.n);
+	for (int w = 0; w < 3; w++)
+		print_matrix(out, c, w);
+	fprintf(out, "reading: %s\n", c->reading);
+	print_by_kind(out, c);
+}
+
+static void write_csv(FILE *out, const struct comparison *c)
+{
+	const struct criteria_table *t = &c->rank->table;
+	fprintf(out, "# safer compare\n# scan: %s\n# rank_cfg: %s\n# weights_checksum: %s\n# reading: %s\n",
+	    c->scan->path, c->rank->header.cfg, c->rank->header.weights_checksum, c->reading);
+	fprintf(out, "kind,level,layers,criterion,spearman,kendall,topk,k\n");
+	for (int i = 0; i < c->ngroups; i++)
+		for (int j = 0; j < t->ncols; j++) {
+			const struct criteria_agreement *a = &c->g[i].a[j];
+			fprintf(out, "%s,%.9g,%d,%s,%.6g,%.6g,%d,%d\n", perturb_kind_name(c->g[i].kind), c->g[i].level,
+			    c->g[i].n, criterion_name(t->cols[j]), a->spearman, a->kendall, a->topk, a->k);
+		}
+}
+
+static json_t *to_json(const struct comparison *c)
+{
+	const struct criteria_table *t = &c->rank->table;
+	json_t *rows = json_array(), *summary = json_array();
+	for (int i = 0; i < c->ngroups; i++)
+		for (int j = 0; j < t->ncols; j++) {
+			const struct criteria_agreement *a = &c->g[i].a[j];
+			json_array_append_new(rows, json_pack("{s:s, s:f, s:i, s:s, s:o, s:o, s:i, s:i}",
+			    "kind", perturb_kind_name(c->g[i].kind), "level", c->g[i].level, "layers", c->g[i].n,
+			    "criterion", criterion_name(t->cols[j]), "spearman", table_json_real(a->spearman),
+			    "kendall", table_json_real(a->kendall), "topk", a->topk, "k", a->k));
+		}
+	for (int j = 0; j < t->ncols; j++)
+		json_array_append_new(summary, json_pack("{s:s, s:o, s:o, s:o, s:i}", "criterion",
+		    criterion_name(t->cols[j]), "mean_spearman", table_json_real(c->mean_rho[j]), "mean_kendall",
+		    table_json_real(c->mean_tau[j]), "mean_topk_fraction", table_json_real(c->mean_top[j]), "levels", c->nrho[j]));
+	return json_pack("{s:s, s:s, s:s, s:i, s:o, s:o, s:s}", "scan", c->scan->path, "rank_cfg",
+	    c->rank->header.cfg, "weights_checksum", c->rank->header.weights_checksum, "k", c->k, "rows", rows,
+	    "summary", summary, "reading", c->reading);
+}
+
+static void comparison_free(struct comparison *c)
+{
+	for (int i = 0; i < c->ngroups; i++)
+		free(c->g[i].a);
+	free(c->g);
+	free(c->mean_rho);
+	free(c->mean_tau);
+	free(c->mean_top);
+	free(c->nrho);
+	free(c->reading);
+}
+
+/* Scan and rank must describe the same weights. */
+static int check_match(const char *scan_path, const struct scan_file *s, const char *rank_path,
+    const struct rank_file *r, char **cause)
+{
+	const char *a = s->header.weights_checksum, *b = r->header.weights_checksum;
+	if (a == NULL || b == NULL || a[0] == '\0' || b[0] == '\0') {
+		*cause = xasprintf("%s: no weights_checksum header; cannot tell whether it matches %s",
+		    a == NULL || a[0] == '\0' ? scan_path : rank_path, a == NULL || a[0] == '\0' ? rank_path : scan_path);
+		return -1;
+	}
+	if (strcmp(a, b) != 0) {
+		*cause = xasprintf("%s: made from other weights (checksum %s) than %s (checksum %s); refusing to compare",
+		    rank_path, b, scan_path, a);
+		return -1;
+	}
+	return 0;
+}
+
+static int emit(const struct comparison *c, const char *output, int json, const char *const *inputs)
+{
+	char *cause = NULL;
+	if (output == NULL) {
+		if (json) {
+			json_t *root = to_json(c);
+			json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			putchar('\n');
+			json_decref(root);
+		} else {
+			print_text(stdout, c);
+		}
+		return EXIT_OK;
+	}
+	struct atomic_file a;
+	if (atomic_open(&a, output, inputs, &cause) != 0)
+		return cmd_fail(cause);
+	if (table_is_json(output)) {
+		json_t *root = to_json(c);
+		json_dumpf(root, a.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', a.f);
+		json_decref(root);
+	} else {
+		write_csv(a.f, c);
+	}
+	if (atomic_commit(&a, &cause) != 0)
+		return cmd_fail(cause);
+	fprintf(stderr, "safer: %s\n", c->reading);
+	return EXIT_OK;
+}
+
+struct cmd_compare {
+	const char *scan_path, *rank_path, *output;
+	long k;
+	int json;
+	struct scan_file scan;		/* owned */
+	struct rank_file rank;		/* owned */
+	struct comparison c;		/* owned */
+};
+
+enum cmd_compare_code { CMD_COMPARE_SCAN = OPTIONS_OWN, CMD_COMPARE_RANK };
+
+static const struct options_spec cmd_compare_options[] = {
+	{ "scan", CMD_COMPARE_SCAN, OPTIONS_VALUE },
+	{ "rank", CMD_COMPARE_RANK, OPTIONS_VALUE },
+	{ "top", 'k', OPTIONS_VALUE },
+	{ "output", 'o', OPTIONS_VALUE },
+	{ "json", 'j', OPTIONS_FLAG },
+	{ NULL, 0, OPTIONS_FLAG },
+};
+
+static void cmd_compare_init(void *state)
+{
+	((struct cmd_compare *)state)->k = 3;
+}
+
+static int cmd_compare_option(void *state, int code, const char *arg)
+{
+	struct cmd_compare *s = state;
+	switch (code) {
+	case CMD_COMPARE_SCAN: s->scan_path = arg; return 0;
+	case CMD_COMPARE_RANK: s->rank_path = arg; return 0;
+	case 'k': return parse_count("top", arg, 1, 1 << 20, &s->k);
+	case 'o': s->output = arg; return 0;
+	case 'j': s->json = 1; return 0;
+	default:	/* not in cmd_compare_options */
+		return -1;
+	}
+}
+
+static int cmd_compare_exec(void *state, struct setup_opts *unused)
+{
+	struct cmd_compare *s = state;
+	char *cause = NULL;
+	(void)unused;	/* compare reads files only: no model/data options */
+	if (s->scan_path == NULL || s->rank_path == NULL) {
+		fprintf(stderr, "safer: compare: give --scan SCAN and --rank RANK\n");
+		return EXIT_BAD_INPUT;
+	}
+	if (scan_file_read(s->scan_path, &s->scan, &cause) != 0)
+		return cmd_fail(cause);
+	if (rank_file_read(s->rank_path, &s->rank, &cause) != 0 ||
+	    check_match(s->scan_path, &s->scan, s->rank_path, &s->rank, &cause) != 0)
+		return cmd_fail(cause);
+	if (s->scan.n == 0 || s->rank.table.n == 0 || s->rank.table.ncols == 0)
+		return cmd_fail(xasprintf("%s: nothing to compare (no rows)", s->scan.n == 0 ? s->scan_path : s->rank_path));
+	s->c = (struct comparison){ .scan = &s->scan, .rank = &s->rank, .k = (int)s->k };
+	compare_groups(&s->c);
+	summarise(&s->c);
+	const char *inputs[] = { s->scan_path, s->rank_path, NULL };
+	return emit(&s->c, s->output, s->json, inputs);
+}
+
+static void cmd_compare_free(void *state)
+{
+	struct cmd_compare *s = state;
+	comparison_free(&s->c);
+	rank_file_free(&s->rank);
+	scan_file_free(&s->scan);
+}
+
+const struct cmd_entry cmd_compare_entry = {
+	.name = "compare",
+	.args = "--scan SCAN --rank RANK [--top K] [-o FILE] [--json]",
+	.summary = "agreement of rank criteria with a scan's measured drops",
+	.help = compare_help,
+	.options = cmd_compare_options,
+	.size = sizeof(struct cmd_compare),
+	.init = cmd_compare_init,
+	.option = cmd_compare_option,
+	.exec = cmd_compare_exec,
+	.free = cmd_compare_free,
+};

@@ -1,0 +1,156 @@
+/* cmd_info.c - `safer info`: the layer table of a network and its totals. */
+#include "backend/backend.h"
+#include "core/budget.h"
+#include "cli/cmd.h"
+#include "core/format.h"
+#include "cli/options.h"
+#include "core/util.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char info_help[] =
+"One row per layer: index, kind, input and output shape, parameters,\n"
+"multiply-accumulates per image and activation; then the totals.\n"
+"Weights are optional: without them the figures come from the cfg alone.\n"
+"With --budget, each row shows its budget setting and the totals add the\n"
+"budget's storage size, compression ratio, MACs and bit operations.\n\n"
+"  -b, --budget FILE     a budget file to cost against this network\n\n"
+COMMON_HELP;
+
+static json_t *shape_json(struct shape s)
+{
+	return json_pack("[iii]", s.w, s.h, s.c);
+}
+
+static json_t *cost_json(const struct budget_cost *c)
+{
+	return json_pack("{s:f, s:f, s:f, s:I, s:f, s:f, s:f, s:f, s:f}", "size_bytes", c->bytes,
+	    "float_bytes", c->float_bytes, "compression", c->ratio, "macs", (json_int_t)c->macs,
+	    "effective_macs", c->effective_macs, "bops", c->bops, "float_bops", c->float_bops,
+	    "avg_bits", c->avg_bits, "sparsity", c->sparsity);
+}
+
+static void print_json(const char *cfg, const char *weights, const struct model *m, const struct budget *b)
+{
+	json_t *layers = json_array();
+	for (int i = 0; i < m->n; i++) {
+		const struct layer_desc *l = &m->layers[i];
+		json_t *row = json_pack("{s:i, s:s, s:o, s:o, s:I, s:I, s:s}",
+		    "index", l->index, "kind", l->kind_name, "input", shape_json(l->in),
+		    "output", shape_json(l->out), "params", (json_int_t)l->params,
+		    "macs", (json_int_t)l->macs, "activation", l->activation);
+		const struct budget_layer *bl = b ? budget_find(b, i) : NULL;
+		if (bl) {
+			char buf[64];
+			json_object_set_new(row, "budget", json_string(budget_layer_summary(bl, buf, sizeof buf)));
+		}
+		json_array_append_new(layers, row);
+	}
+	json_t *root = json_pack("{s:s, s:s?, s:o, s:o, s:I, s:I, s:I, s:i}",
+	    "cfg", cfg, "weights", weights, "input", shape_json(m->input), "layers", layers,
+	    "total_params", (json_int_t)m->total_params, "total_macs", (json_int_t)m->total_macs,
+	    "weight_bytes", (json_int_t)m->weight_bytes, "weight_layers", model_weight_layers(m));
+	if (b) {
+		struct budget_cost c;
+		budget_cost(b, m, &c);
+		json_object_set_new(root, "budget", cost_json(&c));
+	}
+	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(root);
+}
+
+static void print_table(const char *cfg, const char *weights, const struct model *m, const struct budget *b)
+{
+	char a[32], bb[32], c[32], d[32];
+	printf("%s%s%s\n", cfg, weights ? " with " : "", weights ? weights : "");
+	printf(b ? "%5s  %-10s %-12s %-12s %12s %14s  %-10s%s\n" : "%5s  %-10s %-12s %-12s %12s %14s  %s%s\n",
+	    "layer", "kind", "input", "output", "params", "MACs", "activation", b ? " budget" : "");
+	for (int i = 0; i < m->n; i++) {
+		const struct layer_desc *l = &m->layers[i];
+		char e[64] = "";
+		const struct budget_layer *bl = b ? budget_find(b, i) : NULL;
+		if (bl)
+			budget_layer_summary(bl, e, sizeof e);
+		printf(b ? "%5d  %-10s %-12s %-12s %12s %14s  %-10s%s%s\n" : "%5d  %-10s %-12s %-12s %12s %14s  %s%s%s\n",
+		    l->index, l->kind_name,
+		    fmt_shape(l->in.w, l->in.h, l->in.c, a, sizeof a),
+		    fmt_shape(l->out.w, l->out.h, l->out.c, bb, sizeof bb),
+		    fmt_thousands(l->params, c, sizeof c), fmt_thousands(l->macs, d, sizeof d),
+		    l->activation, *e ? " " : "", e);
+	}
+	printf("total: %s parameters in %d weight layers, %s MACs per image, %s of float32 weights\n",
+	    fmt_thousands(m->total_params, a, sizeof a), model_weight_layers(m),
+	    fmt_thousands(m->total_macs, bb, sizeof bb), fmt_bytes((double)m->weight_bytes, c, sizeof c));
+	if (b) {
+		struct budget_cost k;
+		char fb[32];
+		budget_cost(b, m, &k);
+		printf("budget: %s (float32 %s), %.2fx smaller; %.2f bits per weight, %.1f%% sparse; "
+		    "%s MACs after pruning; %s BOPs (float32 %s)\n",
+		    fmt_bytes(k.bytes, a, sizeof a), fmt_bytes(k.float_bytes, bb, sizeof bb), k.ratio, k.avg_bits,
+		    100 * k.sparsity, fmt_si(k.effective_macs, c, sizeof c), fmt_si(k.bops, d, sizeof d),
+		    fmt_si(k.float_bops, fb, sizeof fb));
+	}
+}
+
+struct cmd_info {
+	const char *budget_path;
+	struct backend_net *net;	/* owned */
+	struct budget budget;		/* owned */
+};
+
+static const struct options_spec cmd_info_options[] = {
+	{ "budget", 'b', OPTIONS_VALUE },
+	{ NULL, 0, OPTIONS_FLAG },
+};
+
+static int cmd_info_option(void *state, int code, const char *arg)
+{
+	struct cmd_info *s = state;
+	(void)code;	/* -b is the only one */
+	s->budget_path = arg;
+	return 0;
+}
+
+static int cmd_info_exec(void *state, struct setup_opts *o)
+{
+	struct cmd_info *s = state;
+	char *cause = NULL;
+	o->weights_required = 0;
+	if (setup_opts_finish(o, &cause) != 0)
+		return cmd_fail(cause);
+	s->net = backend_load(o->cfg, o->weights, 1, &cause);
+	if (s->net == NULL)
+		return cmd_fail(cause);
+	const struct budget *b = s->budget_path ? &s->budget : NULL;
+	if (b && budget_load(s->budget_path, backend_model(s->net), &s->budget, &cause) != 0)
+		return cmd_fail(cause);
+	if (o->json)
+		print_json(o->cfg, o->weights, backend_model(s->net), b);
+	else
+		print_table(o->cfg, o->weights, backend_model(s->net), b);
+	return EXIT_OK;
+}
+
+static void cmd_info_free(void *state)
+{
+	struct cmd_info *s = state;
+	budget_free(&s->budget);
+	backend_free(s->net);
+}
+
+const struct cmd_entry cmd_info_entry = {
+	.name = "info",
+	.args = "[-c CFG] [-w WEIGHTS] [--budget FILE] [--json]",
+	.summary = "layer table: shapes, parameters, MACs, activations",
+	.help = info_help,
+	.options = cmd_info_options,
+	.common = 1,
+	.size = sizeof(struct cmd_info),
+	.option = cmd_info_option,
+	.exec = cmd_info_exec,
+	.free = cmd_info_free,
+};

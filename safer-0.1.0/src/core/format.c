@@ -1,0 +1,52 @@
+/* format.c - see format.h */
+#include "core/format.h"
+
+#include <stdio.h>
+#include <string.h>
+
+char *fmt_thousands(uint64_t v, char *buf, size_t size)
+{
+	char tmp[32];
+	int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+	size_t o = 0;
+	for (int i = 0; i < n && o + 1 < size; i++) {
+		if (i > 0 && (n - i) % 3 == 0 && o + 2 < size)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+char *fmt_si(double v, char *buf, size_t size)
+{
+	static const char units[] = " kMGTP";
+	int u = 0;
+	while (v >= 999.5 && u < 5) {
+		v /= 1000;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, size, "%.0f", v);
+	else
+		snprintf(buf, size, v < 9.995 ? "%.2f%c" : v < 99.95 ? "%.1f%c" : "%.0f%c", v, units[u]);
+	return buf;
+}
+
+char *fmt_bytes(double bytes, char *buf, size_t size)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	int u = 0;
+	while (bytes >= 1024 && u < 4) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(buf, size, u == 0 ? "%.0f %s" : "%.2f %s", bytes, units[u]);
+	return buf;
+}
+
+char *fmt_shape(int w, int h, int c, char *buf, size_t size)
+{
+	snprintf(buf, size, "%dx%dx%d", w, h, c);
+	return buf;
+}

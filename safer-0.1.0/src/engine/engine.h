@@ -1,0 +1,113 @@
+/* engine.h - worker threads that evaluate (perturbed) networks on the in-memory
+ * data set, with prefix caching and streaming paired estimates.
+ *
+ * Ownership and threads: the engine owns the master network (whose weights are
+ * shared by every worker's network instance), the workers, a dispatcher thread,
+ * the activation caches and the threads of background tasks: it starts every
+ * thread of the process.  Callers (CLI, TUI) only submit jobs and tasks and
+ * read progress snapshots; the TUI watches engine_wake_fd() in its poll() loop.
+ * The data set is borrowed and must outlive the engine. */
+#ifndef SAFER_ENGINE_H
+#define SAFER_ENGINE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "formats/dataset.h"
+#include "core/model.h"
+#include "core/perturb.h"
+
+struct engine;
+struct backend_net;
+
+struct engine_config {
+	int threads;		/* workers; 0 = one per online CPU */
+	int batch;		/* images per forward pass; 0 = default (32) */
+	size_t cache_mb;	/* activation cache bound; 0 = no prefix reuse */
+	int stock;		/* 1: Darknet's own forward functions (for comparisons) */
+};
+
+struct engine_job {
+	int nitems;
+	const struct job_item *items;	/* copied by engine_submit */
+	double adaptive_eps;		/* >0: stop when the drop's 95% half-width < eps points */
+	int min_images;			/* adaptive: never stop before this many (default 500) */
+	int exact_order;		/* 1: evaluate batches in file order (default: a fixed shuffle) */
+};
+
+struct engine_progress {
+	uint64_t job;		/* id returned by engine_submit */
+	int done, total;	/* images evaluated / in the set */
+	long correct;		/* top-1 right (labelled images) */
+	long topk_correct;
+	long labelled;		/* images with a label */
+	long n10, n01;		/* baseline right->wrong, wrong->right */
+	long agree;		/* same top-1 as the unperturbed network */
+	double kl_sum;		/* sum over images of KL(baseline || perturbed) */
+	double seconds;		/* since the job started */
+	double first_seconds;	/* time to the first batch's estimate */
+	int finished;		/* all images, or adaptive stop */
+	int stopped_early;	/* adaptive stop */
+	int cancelled;
+	char *error;		/* a copy from engine_poll is its caller's to free */
+};
+
+struct engine *engine_new(const char *cfg_path, const char *weights_path, const struct dataset *data,
+    const struct engine_config *cfg, char **cause);
+void engine_free(struct engine *e);
+
+/* The master network: its model's weight tensors hold the current weights
+ * (perturbed while a job runs).  For export and reports, call when idle. */
+const struct model *engine_model(const struct engine *e);
+int engine_threads(const struct engine *e);
+/* A layer's unperturbed weights (pristine copy kept by the engine; read-only). */
+const struct weight_tensor *engine_pristine(const struct engine *e, int layer);
+
+/* The unperturbed network's results (computed in engine_new). */
+const struct engine_progress *engine_baseline(const struct engine *e);
+/* The layer index a job on `layer` starts its forward pass from. */
+int engine_start_layer(const struct engine *e, int layer);
+
+/* Start a job, cancelling the one running (its partial result stays readable
+ * until the new job posts).  Never blocks on inference.  Returns the job id,
+ * or 0 with *cause when a spec does not fit a layer. */
+uint64_t engine_submit(struct engine *e, const struct engine_job *job, char **cause);
+void engine_cancel(struct engine *e);
+/* Readable whenever a new snapshot is posted; drain with engine_drain_wake. */
+int engine_wake_fd(const struct engine *e);
+void engine_drain_wake(struct engine *e);
+/* Copy the latest snapshot of the most recent job.  Returns its id (0: none). */
+uint64_t engine_poll(struct engine *e, struct engine_progress *out);
+/* Submit and wait for the end.  Stops early (cancelled) when *interrupt is set. */
+int engine_run(struct engine *e, const struct engine_job *job, struct engine_progress *out,
+    volatile sig_atomic_t *interrupt, char **cause);
+
+/* Background tasks: work beside the jobs that is not an evaluation (the
+ * explorer's gradient criteria), each on a thread the engine starts.
+ * fn(arg, stop) runs once; it should return soon after *stop turns non-zero.
+ * A task must not use the engine's networks (the master's weights are
+ * perturbed while jobs run): it loads its own.  engine_task_fd turns readable
+ * when fn has returned, for the caller's poll() loop, as engine_task_done
+ * tells without blocking; engine_task_wait joins the thread, frees the task
+ * and returns fn's result; engine_task_cancel sets *stop, then waits.  Each
+ * task is waited for once, by the thread that started it; tasks still there
+ * at engine_free are cancelled and waited for. */
+struct engine_task;
+typedef int (*engine_task_fn)(void *arg, volatile sig_atomic_t *stop);
+/* NULL with *cause when no thread can be started. */
+struct engine_task *engine_task_start(struct engine *e, engine_task_fn fn, void *arg, char **cause);
+int engine_task_fd(const struct engine_task *t);
+int engine_task_done(const struct engine_task *t);
+int engine_task_wait(struct engine_task *t);
+int engine_task_cancel(struct engine_task *t);
+
+/* Derived numbers. */
+double progress_top1(const struct engine_progress *p);
+double progress_topk(const struct engine_progress *p);
+/* Drop against the baseline on the images done so far (percentage points). */
+void progress_drop(const struct engine_progress *p, double *drop, double *lo, double *hi);
+double progress_agree(const struct engine_progress *p);
+double progress_kl(const struct engine_progress *p);
+
+#endif

@@ -1,0 +1,61 @@
+/* export.c - see export.h */
+#include "engine/export.h"
+#include "core/atomic.h"
+#include "backend/backend.h"
+#include "core/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int export_budget(const char *cfg, const char *weights, const struct budget *b, const char *out_path,
+    struct export_result *res, char **cause)
+{
+	memset(res, 0, sizeof *res);
+	struct backend_net *net = backend_load(cfg, weights, 1, cause);
+	if (net == NULL)
+		return -1;
+	const struct model *m = backend_model(net);
+	struct job_item *items = NULL;
+	int n = budget_items(b, &items), rc = -1;
+	struct perturb_undo *undo = xcalloc((size_t)(n ? n : 1), sizeof *undo);
+	for (int i = 0; i < n; i++) {
+		if (perturb_kind_is_activation(items[i].p.kind)) {
+			res->activation_skipped++;	/* a .weights file has nowhere to put it */
+			continue;
+		}
+		if (items[i].layer >= m->n || !m->layers[items[i].layer].has_weights) {
+			*cause = xasprintf("%s: budget names layer %d, which has no weights here", out_path, items[i].layer);
+			goto out;
+		}
+		struct weight_tensor t = m->layers[items[i].layer].wt;
+		if (perturb_apply(&items[i].p, &t, &undo[i], cause) != 0)
+			goto out;
+		perturb_undo_free(&undo[i]);	/* the result is what we keep */
+		res->applied++;
+	}
+	const char *inputs[] = { cfg, weights, NULL };
+	struct atomic_file a;
+	if (atomic_open(&a, out_path, inputs, cause) != 0)
+		goto out;
+	if (backend_write_weights(net, a.f, cause) != 0) {
+		char *m2 = xasprintf("%s: %s", out_path, *cause);
+		free(*cause);
+		*cause = m2;
+		atomic_abort(&a);
+		goto out;
+	}
+	if (atomic_commit(&a, cause) != 0)
+		goto out;
+	struct stat st;
+	if (stat(out_path, &st) == 0)
+		res->bytes = (size_t)st.st_size;
+	rc = 0;
+out:
+	for (int i = 0; i < n; i++)
+		perturb_undo_free(&undo[i]);
+	free(undo);
+	free(items);
+	backend_free(net);
+	return rc;
+}

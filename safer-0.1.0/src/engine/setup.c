@@ -1,0 +1,118 @@
+/* setup.c - see setup.h */
+#include "engine/setup.h"
+#include "core/inputs.h"
+#include "backend/backend.h"
+#include "formats/cfgcheck.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/local/share/safer"
+#endif
+#ifndef SRCDIR
+#define SRCDIR "."
+#endif
+#ifndef FMNIST_DIR
+#define FMNIST_DIR "/usr/share/datasets/fashion-mnist"
+#endif
+
+#define DEFAULT_CFG "cfg/fmnist-plain.cfg"
+#define DEFAULT_WEIGHTS "weights/fmnist-plain.weights"
+#define DEFAULT_NAMES "cfg/fashion-mnist.names"
+
+const char *setup_bundled_path(const char *rel)
+{
+	static char buf[4096];
+	const char *env = getenv("SAFER_DATADIR");
+	const char *dirs[] = { env, PKGDATADIR, SRCDIR };
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		if (dirs[i] == NULL || dirs[i][0] == '\0')
+			continue;
+		snprintf(buf, sizeof buf, "%s/%s", dirs[i], rel);
+		if (access(buf, R_OK) == 0)
+			return buf;
+	}
+	snprintf(buf, sizeof buf, "%s/%s", PKGDATADIR, rel);
+	return buf;
+}
+
+void setup_opts_init(struct setup_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->cache_mb = 1024;
+	o->weights_required = 1;
+}
+
+static const char *keep(struct setup_opts *o, const char *s)
+{
+	return o->owned[o->nowned++] = xstrdup(s);
+}
+
+void setup_opts_free(struct setup_opts *o)
+{
+	for (int i = 0; i < o->nowned; i++)
+		free(o->owned[i]);
+	o->nowned = 0;
+}
+
+int setup_opts_finish(struct setup_opts *o, char **cause)
+{
+	if (o->cfg == NULL) {
+		o->cfg = keep(o, setup_bundled_path(DEFAULT_CFG));
+		if (o->weights == NULL)
+			o->weights = keep(o, setup_bundled_path(DEFAULT_WEIGHTS));
+	}
+	if (o->weights == NULL && o->weights_required) {
+		*cause = xasprintf("%s: no weights given (-w FILE)", o->cfg);
+		return -1;
+	}
+	if (o->data && o->idx_images) {
+		*cause = xstrdup("give either --data or --idx, not both");
+		return -1;
+	}
+	if (o->data == NULL && o->idx_images == NULL) {
+		o->idx_images = keep(o, FMNIST_DIR "/t10k-images-idx3-ubyte.gz");
+		o->idx_labels = keep(o, FMNIST_DIR "/t10k-labels-idx1-ubyte.gz");
+		if (o->names == NULL)
+			o->names = keep(o, setup_bundled_path(DEFAULT_NAMES));
+	}
+	const char *const read[] = { o->cfg, o->weights, o->data, o->idx_images, o->idx_labels, o->names };
+	for (size_t i = 0; i < sizeof read / sizeof read[0]; i++)
+		if (read[i] != NULL)
+			inputs_note(read[i]);
+	return 0;
+}
+
+int setup_load_data(const struct setup_opts *o, struct shape in, struct dataset *d, char **cause)
+{
+	struct dataset_options dopt = { .resize = backend_resize_crop, .limit = o->limit, .unlabeled = o->unlabeled };
+	int rc = o->data
+	    ? dataset_load_data(o->data, in, &dopt, d, cause)
+	    : dataset_load_idx(o->idx_images, o->unlabeled ? NULL : o->idx_labels, o->names, in, &dopt, d, cause);
+	if (rc == 0 && d->skipped > 0)
+		fprintf(stderr, "safer: warning: skipped %d image%s that could not be decoded (first: %s)\n",
+		    d->skipped, d->skipped == 1 ? "" : "s", d->first_skip);
+	return rc;
+}
+
+struct engine *setup_load_engine(const struct setup_opts *o, struct dataset *d, char **cause)
+{
+	struct cfg_info info;
+	if (cfgcheck_file(o->cfg, &info, cause) != 0)
+		return NULL;
+	struct shape in = { info.w, info.h, info.c };
+	cfg_info_free(&info);
+	if (setup_load_data(o, in, d, cause) != 0)
+		return NULL;
+	struct engine_config ec = {
+		.threads = o->threads, .batch = o->batch, .cache_mb = (size_t)o->cache_mb,
+	};
+	struct engine *e = engine_new(o->cfg, o->weights, d, &ec, cause);
+	if (e == NULL)
+		dataset_free(d);
+	return e;
+}

@@ -1,0 +1,38 @@
+/* setup.h - what every command and the explorer load before they measure:
+ * a model (cfg + weights) and a data set, from paths or the bundled defaults
+ * (the plain Fashion-MNIST CNN and Debian's Fashion-MNIST test set). */
+#ifndef SAFER_SETUP_H
+#define SAFER_SETUP_H
+
+#include "formats/dataset.h"
+#include "engine/engine.h"
+
+struct setup_opts {
+	const char *cfg, *weights;
+	const char *data;			/* Darknet .data file */
+	const char *idx_images, *idx_labels;	/* --idx IMAGES LABELS */
+	const char *names;
+	int limit, threads, batch, unlabeled, verbose, json;
+	long cache_mb;
+	int weights_required;
+	char *owned[8];		/* defaults filled in by setup_opts_finish */
+	int nowned;
+};
+
+void setup_opts_init(struct setup_opts *o);
+/* Fills in defaults (bundled model, Fashion-MNIST); -1 with *cause if a
+ * required file is missing. */
+int setup_opts_finish(struct setup_opts *o, char **cause);
+void setup_opts_free(struct setup_opts *o);
+
+/* Loads the data set for the network input shape of `cfg`.  Prints a warning
+ * line for skipped images. */
+int setup_load_data(const struct setup_opts *o, struct shape in, struct dataset *d, char **cause);
+/* Loads data and engine together. */
+struct engine *setup_load_engine(const struct setup_opts *o, struct dataset *d, char **cause);
+
+/* Path of a bundled file ("cfg/x.cfg"), searched in $SAFER_DATADIR, the
+ * installed pkgdatadir, then the source tree.  Static buffer. */
+const char *setup_bundled_path(const char *rel);
+
+#endif

@@ -1,0 +1,76 @@
+/* cfgcheck.h - validate a Darknet network cfg before Darknet sees it.
+ *
+ * Darknet's parse_network_cfg exits, asserts or crashes on malformed cfg files
+ * (an unknown section leaves a layer uninitialised, an option before any
+ * section dereferences NULL, huge sizes overflow int, absurd sizes are
+ * allocated).  cfgcheck reads the text the way Darknet's read_cfg does,
+ * recomputes every layer shape with Darknet's formulas in 64-bit arithmetic and
+ * refuses anything Darknet would mishandle, before anything is allocated.
+ *
+ * Supported layers: [convolutional]/[conv], [connected]/[conn], [maxpool]/[max],
+ * [avgpool]/[avg], [dropout], [softmax]/[soft], [shortcut], [route],
+ * [batchnorm], [cost].  The network must be a classifier: ignoring a trailing
+ * [cost], the last layer is [softmax], [connected] or [avgpool].
+ *
+ * Errors follow util.h: -1 (or NULL) and an allocated one-line message in
+ * *cause of the form "FILE:LINE: problem" or "FILE: problem". */
+#ifndef SAFER_CFGCHECK_H
+#define SAFER_CFGCHECK_H
+
+#include <stddef.h>
+
+/* Largest cfg file cfgcheck_file reads. */
+#define CFGCHECK_MAX_FILE (16u << 20)
+
+/* One layer (one section after [net]), numbered as Darknet numbers them. */
+struct cfg_layer_info {
+	int line;		/* line of the section header, 1-based */
+	int kind_supported;	/* always 1 in a successful result */
+	char type[24];		/* canonical name without brackets: "convolutional",
+				 * "connected", "maxpool", "avgpool", "dropout",
+				 * "softmax", "shortcut", "route", "batchnorm", "cost" */
+	int out_w, out_h, out_c;	/* Darknet's l.out_w/out_h/out_c; 0 where
+					 * Darknet leaves them 0 (softmax, cost,
+					 * route of unequal shapes) */
+	long long outputs;	/* Darknet's l.outputs (per image) */
+	long long nweights;	/* floats this layer occupies in a .weights file */
+};
+
+/* A checked network.  layers is owned; release with cfg_info_free. */
+struct cfg_info {
+	int w, h, c;		/* [net] width, height, channels; when [net] gives
+				 * only inputs=N they are 1, 1, N (Darknet's own
+				 * layers then see no image) */
+	int batch;		/* [net] batch as written (default 1) */
+	int subdivisions;	/* [net] subdivisions as written (default 1) */
+	int nlayers;
+	struct cfg_layer_info *layers;
+	long long total_weights;	/* sum of nweights: floats after the header
+					 * of a matching .weights file */
+	double est_bytes;	/* rough memory Darknet needs for this cfg at
+				 * batch/subdivisions, refused above 8 GiB */
+};
+
+/* Checks cfg text (len bytes, need not be NUL-terminated); name is used only
+ * in messages.  Pure: no I/O, no global state, safe on arbitrary bytes.
+ * On success fills *out (if out is not NULL) and returns 0; on failure
+ * returns -1, sets *cause and leaves *out zeroed. */
+int cfgcheck_text(const char *name, const char *text, size_t len,
+    struct cfg_info *out, char **cause);
+
+/* Reads path (at most CFGCHECK_MAX_FILE bytes, regular files only), refuses
+ * an empty file ("FILE: empty file") and then runs cfgcheck_text. */
+int cfgcheck_file(const char *path, struct cfg_info *out, char **cause);
+
+/* Frees out->layers and zeroes *out; safe on a zeroed or failed result. */
+void cfg_info_free(struct cfg_info *out);
+
+/* Text of the cfg with [net] batch=B and subdivisions=1 (replacing or adding
+ * those keys in the [net] section, everything else unchanged), for parsing
+ * with the batch the engine wants.  Existing batch/subdivisions lines are
+ * rewritten in place; missing ones are inserted right after the [net] header.
+ * Returns NULL when the first section is not [net]/[network] or batch < 1.
+ * The result is NUL-terminated; caller frees. */
+char *cfgcheck_with_batch(const char *text, size_t len, int batch);
+
+#endif

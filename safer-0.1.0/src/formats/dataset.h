@@ -1,0 +1,73 @@
+/* dataset.h - an evaluation set decoded once into the network's input tensor.
+ *
+ * Sources: Darknet .data files (classes, valid, labels|names, top) with their
+ * list of image paths, or MNIST-format IDX files (--idx IMAGES LABELS).  Images
+ * go through Darknet's `classifier valid` pipeline (3 channels, resize_min,
+ * centre crop) so that predictions agree image for image. */
+#ifndef SAFER_DATASET_H
+#define SAFER_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+
+struct dataset {
+	int count;		/* images held */
+	struct shape shape;	/* per image: the network's input shape */
+	size_t image_size;	/* w*h*c floats */
+	float *x;		/* owned: count × image_size, the network input tensor */
+	int *labels;		/* owned: count entries, -1 when unlabeled */
+	int classes;
+	char **names;		/* owned: classes label names */
+	int topk;		/* from the .data file's `top`, default 5 (capped at classes) */
+	int skipped;		/* images that could not be decoded */
+	char *first_skip;	/* owned: message for the first skipped image, or NULL */
+	char *source;		/* owned: what this is, for reports */
+	uint64_t checksum;	/* over x and labels: identifies the data in result files */
+};
+
+/* Darknet's `classifier valid` resize: resize_min to the network width, then a
+ * centre crop, from 3 planes of w×h floats to 3 planes of net_w×net_h.  The
+ * caller supplies it (backend_resize_crop) so that this reader stays below
+ * the backend and the pixels are Darknet's own. */
+typedef void (*dataset_resize_fn)(const float *chw, int w, int h, int net_w, int net_h, float *out);
+
+struct dataset_options {
+	dataset_resize_fn resize;	/* required */
+	int limit;		/* keep at most this many images (0: all) */
+	int unlabeled;		/* labels not needed (label-free measures only) */
+	void (*progress)(int done, int total, void *ctx);
+	void *progress_ctx;
+};
+
+/* Darknet .data file.  -1 with *cause "FILE[:LINE]: problem". */
+int dataset_load_data(const char *data_path, struct shape net_in, const struct dataset_options *opt,
+    struct dataset *out, char **cause);
+
+/* IDX images + labels (labels may be NULL when opt->unlabeled); class names
+ * from names_path (one per line) or, when NULL, "0".."9" style numbers. */
+int dataset_load_idx(const char *images_path, const char *labels_path, const char *names_path,
+    struct shape net_in, const struct dataset_options *opt, struct dataset *out, char **cause);
+
+void dataset_free(struct dataset *d);
+
+/* The .data key=value reader, exposed for tests and fuzzing.  Returns the
+ * value of `key` (allocated) or NULL if absent; -1 on a malformed file. */
+struct data_file {
+	int n;
+	char **keys, **values;	/* owned */
+};
+int data_file_parse(const char *name, const char *text, struct data_file *out, char **cause);
+const char *data_file_get(const struct data_file *df, const char *key);
+void data_file_free(struct data_file *df);
+
+/* Lines of a list/labels file: trailing CR/LF removed, blank lines skipped. */
+char **read_lines(const char *path, int *count, char **cause);
+void free_lines(char **lines, int count);
+
+/* Index of the single label found in `path` (Darknet's substring rule), -1 for
+ * none, -2 for more than one. */
+int label_of_path(const char *path, char *const *names, int classes);
+
+#endif

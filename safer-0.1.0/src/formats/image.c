@@ -1,0 +1,184 @@
+/* image.c - image decoding through Debian's stb_image (libstb).
+ *
+ * Why stb and why this link order: libdarknet.so embeds an old stb_image and
+ * exports the same stbi_* names.  safer links Debian's libstb.a ahead of
+ * -ldarknet, so every stbi_* call in the process - ours, and Darknet's own
+ * (the executable's definitions interpose the library's) - uses the one
+ * maintained copy that gets Debian's security fixes.  Darknet's image loader
+ * in Debian's build goes through OpenCV instead (cv::imread); the test
+ * tests/unit/test_image.c compares our floats with load_image_color's. */
+#include "formats/image.h"
+#include "core/util.h"
+
+#include <stb_image.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IMAGE_MAX_FILE ((size_t)256 << 20)
+#define IMAGE_MAX_SIDE 16384
+#define IMAGE_MAX_PIXELS ((size_t)1 << 26)
+
+/* ---- guards for known faults of Debian's stb_image 2.27 ----------------------
+ * Found by tests/fuzz/fuzz_image.c; each refuses (or tidies) input that would
+ * make stb write out of bounds, read uninitialised memory or allocate wildly. */
+
+static unsigned be16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static uint32_t be32u(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* stb 2.27 writes past its Huffman arrays when a DHT table declares more
+ * than 256 codes: walk the JPEG's segments and refuse such a table. */
+static int jpeg_tables_ok(const unsigned char *b, size_t len)
+{
+	size_t i = 2;
+	while (i + 4 <= len) {
+		if (b[i] != 0xff) {	/* entropy-coded data: find the next marker */
+			i++;
+			continue;
+		}
+		unsigned m = b[i + 1];
+		if (m == 0xff || m == 0x00 || m == 0x01 || (m >= 0xd0 && m <= 0xd9)) {
+			i += m == 0xff ? 1 : 2;
+			continue;
+		}
+		size_t seg = be16(b + i + 2);
+		if (seg < 2)
+			return 1;	/* stb refuses a bad length itself */
+		if (m == 0xc4) {
+			/* stb reads a truncated table's missing counts as zeros: so do we */
+			size_t p = i + 4, end = i + 2 + seg;
+			while (p < end && p < len) {
+				unsigned codes = 0;
+				for (size_t k = p + 1; k < p + 17; k++)
+					codes += k < len ? b[k] : 0;
+				if (codes > 256)
+					return 0;
+				p += 17 + codes;
+			}
+		}
+		if (i + 2 + seg > len)
+			return 1;	/* truncated: stb reports it */
+		i += 2 + seg;
+	}
+	return 1;
+}
+
+/* Raw formats (binary PNM, uncompressed TGA) are not checked by stb for
+ * holding their pixels: a 19-byte file can claim 16384x16384.  Require the
+ * bytes to be there. */
+static int raw_data_present(const unsigned char *b, size_t len, int w, int h, int n)
+{
+	uint64_t px = (uint64_t)w * (uint64_t)h;
+	if (len >= 2 && b[0] == 'P' && (b[1] == '5' || b[1] == '6'))
+		return (uint64_t)len >= px * (uint64_t)n;
+	static const unsigned char png[] = { 0x89, 'P', 'N', 'G' };
+	int known = (len >= 4 && memcmp(b, png, 4) == 0) || (len >= 2 && b[0] == 0xff && b[1] == 0xd8) ||
+	    (len >= 3 && memcmp(b, "GIF", 3) == 0) || (len >= 2 && memcmp(b, "BM", 2) == 0) ||
+	    (len >= 4 && memcmp(b, "8BPS", 4) == 0) || (len >= 2 && memcmp(b, "#?", 2) == 0) ||
+	    (len >= 2 && b[0] == 'P');
+	if (!known && len >= 18 && (b[2] == 1 || b[2] == 2 || b[2] == 3))	/* uncompressed TGA */
+		return (uint64_t)len >= 18 + px * (uint64_t)((b[16] + 7) / 8);
+	return 1;
+}
+
+/* A zero-length IDAT makes stb 2.27 do arithmetic on a NULL pointer; such
+ * chunks carry nothing, so a copy without them decodes the same.  Returns
+ * NULL when there is nothing to drop. */
+static unsigned char *png_without_empty_idat(const unsigned char *b, size_t len, size_t *outlen)
+{
+	static const unsigned char sig[] = { 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a };
+	if (len < 8 || memcmp(b, sig, 8) != 0)
+		return NULL;
+	unsigned char *out = NULL;
+	size_t o = 8, i = 8;
+	/* chunk headers may come without their data or CRC: stb still reads them */
+	while (i + 8 <= len) {
+		uint32_t clen = be32u(b + i);
+		size_t avail = len - i, take = (size_t)clen + 12 < avail ? (size_t)clen + 12 : avail;
+		int empty_idat = clen == 0 && memcmp(b + i + 4, "IDAT", 4) == 0;
+		if (empty_idat && out == NULL) {
+			out = xmalloc(len);
+			memcpy(out, b, i);
+			o = i;
+		}
+		if (!empty_idat && out != NULL) {
+			memcpy(out + o, b + i, take);
+			o += take;
+		}
+		i += take;
+	}
+	if (out != NULL && i < len) {
+		memcpy(out + o, b + i, len - i);	/* a short tail, as it was */
+		o += len - i;
+	}
+	*outlen = o;
+	return out;
+}
+
+float *image_decode_chw(const char *name, const unsigned char *buf, size_t len, int *w, int *h, char **cause)
+{
+	int x, y, n;
+	if (len == 0) {
+		*cause = xasprintf("%s: empty file", name);
+		return NULL;
+	}
+	/* before stbi_info: its header parse already builds the tables */
+	if (len >= 2 && buf[0] == 0xff && buf[1] == 0xd8 && !jpeg_tables_ok(buf, len)) {
+		*cause = xasprintf("%s: corrupt JPEG (a Huffman table declares more than 256 codes)", name);
+		return NULL;
+	}
+	if (len > (size_t)INT32_MAX || !stbi_info_from_memory(buf, (int)len, &x, &y, &n)) {
+		*cause = xasprintf("%s: not a decodable image (%s)", name, stbi_failure_reason());
+		return NULL;
+	}
+	if (x <= 0 || y <= 0 || x > IMAGE_MAX_SIDE || y > IMAGE_MAX_SIDE || (size_t)x * (size_t)y > IMAGE_MAX_PIXELS) {
+		*cause = xasprintf("%s: image size %dx%d out of range", name, x, y);
+		return NULL;
+	}
+	if (!raw_data_present(buf, len, x, y, n)) {
+		*cause = xasprintf("%s: truncated image (%dx%d declared, %zu bytes)", name, x, y, len);
+		return NULL;
+	}
+	size_t clean_len = 0;
+	unsigned char *clean = png_without_empty_idat(buf, len, &clean_len);
+	const unsigned char *src = clean ? clean : buf;
+	/* Ask for the file's own channels and expand below: stb 2.27 converts
+	 * 16-bit PNM channels as if they were 8-bit and reads past its buffer. */
+	unsigned char *px = stbi_load_from_memory(src, (int)(clean ? clean_len : len), &x, &y, &n, 0);
+	free(clean);
+	if (px == NULL) {
+		*cause = xasprintf("%s: corrupt image (%s)", name, stbi_failure_reason());
+		return NULL;
+	}
+	size_t plane = (size_t)x * y;
+	float *out = xmalloc(plane * 3 * sizeof *out);
+	/* interleaved bytes -> planar floats, the order Darknet's image struct
+	 * uses; grey is replicated and alpha dropped, as stb does for 3 channels */
+	for (int k = 0; k < 3; k++) {
+		int c = n >= 3 ? k : 0;
+		for (size_t i = 0; i < plane; i++)
+			out[k * plane + i] = (float)(px[i * (size_t)n + c] / 255.);	/* in double, as Darknet does */
+	}
+	stbi_image_free(px);
+	*w = x;
+	*h = y;
+	return out;
+}
+
+float *image_load_chw(const char *path, int *w, int *h, char **cause)
+{
+	size_t len;
+	char *buf = file_read_all(path, IMAGE_MAX_FILE, &len, cause);
+	if (buf == NULL)
+		return NULL;
+	float *out = image_decode_chw(path, (unsigned char *)buf, len, w, h, cause);
+	free(buf);
+	return out;
+}

@@ -1,0 +1,246 @@
+/* scan_file.c - see scan_file.h */
+#include "config.h"
+#include "formats/scan_file.h"
+#include "formats/table.h"
+#include "core/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCAN_MAX_FILE ((size_t)256 << 20)
+
+/* The file format, written and read through these lists (formats/table.h). */
+static const struct table_field header_fields[] = {
+	TABLE_PROVENANCE_FIELDS(struct scan_header),
+	TABLE_LONG_FIELD("images", struct scan_header, images, 0, 1L << 40),
+	TABLE_U64_FIELD("seed", struct scan_header, seed),
+	TABLE_INT_FIELD("trials", struct scan_header, trials, 1, 1000000),
+	TABLE_REAL_FIELD("baseline_top1", struct scan_header, baseline_top1, "%.6f"),
+	TABLE_END
+};
+
+static const char *kind_name(const void *kind)
+{
+	return perturb_kind_name(*(const enum perturb_kind *)kind);
+}
+
+static int kind_from_name(const char *name, void *kind)
+{
+	return perturb_kind_from_name(name, kind);
+}
+
+static const struct table_field row_fields[] = {
+	TABLE_INT_FIELD("layer", struct scan_row, layer, 0, 1 << 24),
+	TABLE_CHARS_FIELD("layer_kind", struct scan_row, layer_kind),
+	TABLE_NAME_FIELD("kind", struct scan_row, kind, kind_name, kind_from_name),
+	TABLE_REAL_FIELD("level", struct scan_row, level, "%.9g"),
+	TABLE_INT_FIELD("trial", struct scan_row, trial, 0, 1000000),
+	TABLE_REAL_FIELD("top1", struct scan_row, top1, "%.6f"),
+	TABLE_REAL_FIELD("drop", struct scan_row, drop, "%.4f"),
+	TABLE_REAL_FIELD("drop_lo", struct scan_row, drop_lo, "%.4f"),
+	TABLE_REAL_FIELD("drop_hi", struct scan_row, drop_hi, "%.4f"),
+	TABLE_REAL_FIELD("agree", struct scan_row, agree, "%.6f"),
+	TABLE_REAL_FIELD("kl", struct scan_row, kl, "%.6g"),
+	TABLE_LONG_FIELD("images", struct scan_row, images, 0, 1L << 40),
+	TABLE_REAL_FIELD("seconds", struct scan_row, seconds, "%.3f"),
+	TABLE_END
+};
+#define NCOLUMNS ((int)(sizeof row_fields / sizeof row_fields[0]) - 1)
+
+int scan_row_same_key(const struct scan_row *a, const struct scan_row *b)
+{
+	return a->layer == b->layer && a->kind == b->kind && a->trial == b->trial &&
+	    fabs(a->level - b->level) <= 1e-9 * fmax(1.0, fabs(a->level));
+}
+
+void scan_header_copy(struct scan_header *dst, const struct scan_header *src)
+{
+	*dst = *src;
+	table_copy_strings(header_fields, dst, src);
+}
+
+void scan_header_free(struct scan_header *h)
+{
+	table_free(header_fields, h);
+	memset(h, 0, sizeof *h);
+}
+
+void scan_file_init(struct scan_file *f, const char *path, const struct scan_header *h)
+{
+	memset(f, 0, sizeof *f);
+	f->path = xstrdup(path);
+	f->json = table_is_json(path);
+	scan_header_copy(&f->header, h);
+}
+
+void scan_file_free(struct scan_file *f)
+{
+	free(f->path);
+	free(f->rows);
+	scan_header_free(&f->header);
+	memset(f, 0, sizeof *f);
+}
+
+static void insert_row(struct scan_file *f, int pos, const struct scan_row *r)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 64;
+		f->rows = xreallocarray(f->rows, (size_t)f->cap, sizeof *f->rows);
+	}
+	memmove(&f->rows[pos + 1], &f->rows[pos], (size_t)(f->n - pos) * sizeof *f->rows);
+	f->rows[pos] = *r;
+	f->n++;
+}
+
+static void push_row(struct scan_file *f, const struct scan_row *r)
+{
+	insert_row(f, f->n, r);
+}
+
+/* ---- writing ----------------------------------------------------------------------- */
+
+static void write_csv(FILE *out, const struct scan_file *f)
+{
+	table_csv_header(out, "safer scan results", header_fields, &f->header);
+	table_csv_columns(out, row_fields);
+	for (int i = 0; i < f->n; i++)
+		table_csv_row(out, row_fields, &f->rows[i]);
+}
+
+static void write_json(FILE *out, const struct scan_file *f)
+{
+	json_t *rows = json_array();
+	for (int i = 0; i < f->n; i++)
+		json_array_append_new(rows, table_json_object(row_fields, &f->rows[i]));
+	table_json_dump(out, json_pack("{s:o, s:o}", "header", table_json_object(header_fields, &f->header),
+	    "rows", rows));
+}
+
+static void dump(FILE *out, const void *f, int json)
+{
+	if (json)
+		write_json(out, f);
+	else
+		write_csv(out, f);
+}
+
+int scan_file_save(const struct scan_file *f, char **cause)
+{
+	return table_save(f->path, NULL, f->json, dump, f, cause);
+}
+
+int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause)
+{
+	insert_row(f, pos, row);
+	return scan_file_save(f, cause);
+}
+
+void scan_print_row(FILE *out, const struct scan_row *r, int header)
+{
+	if (header) {
+		fprintf(out, "%5s %-10s %-13s %9s %5s %8s %8s %18s %7s %9s %7s\n", "layer", "layer_kind",
+		    "kind", "level", "trial", "top1%", "drop", "95% CI", "agree%", "kl", "images");
+		return;
+	}
+	char ci[40];
+	snprintf(ci, sizeof ci, "[%.2f, %.2f]", r->drop_lo, r->drop_hi);
+	fprintf(out, "%5d %-10s %-13s %9.6g %5d %8.2f %8.2f %18s %7.2f %9.4g %7ld\n", r->layer, r->layer_kind,
+	    perturb_kind_name(r->kind), r->level, r->trial, 100 * r->top1, r->drop, ci, 100 * r->agree,
+	    r->kl, r->images);
+}
+
+/* ---- reading ----------------------------------------------------------------------- */
+
+static int csv_columns(void *ctx, const char *name, int lineno, char **cells, int n, char **cause)
+{
+	(void)ctx;
+	if (!table_csv_is_columns(row_fields, cells, n)) {
+		*cause = xasprintf("%s:%d: not a safer scan file (expected the column line 'layer,layer_kind,kind,...')", name, lineno);
+		return -1;
+	}
+	return 0;
+}
+
+static int csv_row(void *ctx, const char *name, int lineno, char **cells, int n, char **cause)
+{
+	struct scan_row r;
+	if (n != NCOLUMNS) {
+		*cause = xasprintf("%s:%d: expected %d fields, found %d", name, lineno, NCOLUMNS, n > NCOLUMNS ? n - 1 : n);
+		return -1;
+	}
+	memset(&r, 0, sizeof r);
+	int bad = table_csv_get(row_fields, cells, &r);
+	if (bad >= 0) {
+		*cause = xasprintf("%s:%d: bad value '%s' in column %s", name, lineno, cells[bad], row_fields[bad].key);
+		return -1;
+	}
+	push_row(ctx, &r);
+	return 0;
+}
+
+static int parse_csv(const char *name, const char *text, size_t len, struct scan_file *out, char **cause)
+{
+	const struct table_csv_reader r = {
+		.what = "scan", .header = header_fields, .header_obj = &out->header, .max_cells = NCOLUMNS,
+		.columns = csv_columns, .row = csv_row, .ctx = out,
+	};
+	return table_csv_parse(name, text, len, &r, cause);
+}
+
+static int parse_json(const char *name, const char *text, size_t len, struct scan_file *out, char **cause)
+{
+	json_t *root = table_json_load(name, text, len, cause);
+	if (root == NULL)
+		return -1;
+	int rc = -1;
+	json_t *h = json_object_get(root, "header"), *rows = json_object_get(root, "rows"), *v;
+	size_t i;
+	if (!json_is_object(h) || !json_is_array(rows)) {
+		*cause = xasprintf("%s: not a safer scan file (needs \"header\" and \"rows\")", name);
+		goto out;
+	}
+	if (table_json_header(name, h, header_fields, &out->header, cause) != 0)
+		goto out;
+	json_array_foreach(rows, i, v) {
+		struct scan_row r;
+		memset(&r, 0, sizeof r);
+		if (table_json_get(row_fields, v, &r) != 0) {
+			*cause = xasprintf("%s: row %zu: missing or malformed fields", name, i);
+			goto out;
+		}
+		push_row(out, &r);
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+int scan_file_parse(const char *name, const char *text, size_t len, int json, struct scan_file *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	out->path = xstrdup(name);
+	out->json = json;
+	int rc = json ? parse_json(name, text, len, out, cause) : parse_csv(name, text, len, out, cause);
+	table_fill(header_fields, &out->header);	/* callers compare without NULL checks */
+	if (rc != 0)
+		scan_file_free(out);
+	return rc;
+}
+
+/* A file as scan_file_parse reads it, an empty one refused first. */
+static int parse_file(const char *path, const char *text, size_t len, int json, void *out, char **cause)
+{
+	if (len == 0) {
+		*cause = xasprintf("%s: empty file", path);
+		return -1;
+	}
+	return scan_file_parse(path, text, len, json, out, cause);
+}
+
+int scan_file_read(const char *path, struct scan_file *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	return table_read(path, SCAN_MAX_FILE, parse_file, out, cause);
+}

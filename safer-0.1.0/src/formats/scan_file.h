@@ -1,0 +1,71 @@
+/* scan_file.h - scan result files (CSV or JSON, chosen by extension), written
+ * atomically after every row, and read back for --resume and compare.
+ *
+ * CSV: '#'-prefixed header lines "# key: value" (safer version, model,
+ * weights checksum, data set, images, seed, trials, baseline), then a column
+ * line and one line per row.  JSON: {"header": {...}, "rows": [{...}, ...]}.
+ * The machinery is formats/table.h; scan_file.c lists the fields. */
+#ifndef SAFER_SCAN_FILE_H
+#define SAFER_SCAN_FILE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/perturb.h"
+
+struct scan_header {
+	char *cfg;		/* owned strings */
+	char *weights;
+	char *weights_checksum;	/* hex, of every stored parameter */
+	char *data;
+	char *data_checksum;	/* hex, of the decoded inputs and labels */
+	char *version;
+	long images;
+	uint64_t seed;
+	int trials;
+	double baseline_top1;	/* fraction */
+};
+
+struct scan_row {
+	int layer;
+	char layer_kind[16];
+	enum perturb_kind kind;
+	double level;
+	int trial;		/* 0-based; deterministic kinds have one trial, 0 */
+	double top1, drop, drop_lo, drop_hi;	/* top1 fraction; drops in points */
+	double agree, kl;
+	long images;
+	double seconds;
+};
+
+/* The same (layer, kind, level, trial)? */
+int scan_row_same_key(const struct scan_row *a, const struct scan_row *b);
+
+struct scan_file {
+	char *path;		/* owned */
+	int json;
+	struct scan_header header;
+	int n, cap;
+	struct scan_row *rows;	/* owned */
+};
+
+/* Starts a result file in memory; nothing is written until the first save. */
+void scan_file_init(struct scan_file *f, const char *path, const struct scan_header *h);
+/* Places the row before rows[pos] (0 <= pos <= n) and rewrites the whole file
+ * atomically (temporary file in the same directory, fsync, rename); -1 with
+ * *cause on an I/O error.  Scans keep their rows in scan order even when rows
+ * finish out of order (MPI). */
+int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause);
+int scan_file_save(const struct scan_file *f, char **cause);
+/* Reads a CSV or JSON scan file. "FILE[:LINE]: problem" on error. */
+int scan_file_read(const char *path, struct scan_file *out, char **cause);
+/* Parses from memory (for fuzzing); json chosen by the caller. */
+int scan_file_parse(const char *name, const char *text, size_t len, int json, struct scan_file *out, char **cause);
+void scan_file_free(struct scan_file *f);
+void scan_header_free(struct scan_header *h);
+void scan_header_copy(struct scan_header *dst, const struct scan_header *src);
+
+/* Prints rows as an aligned table (stdout when no file is given). */
+void scan_print_row(FILE *out, const struct scan_row *r, int header);
+
+#endif

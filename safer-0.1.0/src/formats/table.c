@@ -1,0 +1,399 @@
+/* table.c - see table.h */
+#include "formats/table.h"
+#include "core/atomic.h"
+#include "core/util.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int table_is_json(const char *path)
+{
+	size_t n = strlen(path), k = strlen(".json");
+	return n >= k && strcmp(path + n - k, ".json") == 0;
+}
+
+/* The member a field describes. */
+#define MEMBER(obj, f, type) ((type *)((char *)(obj) + (f)->offset))
+#define CMEMBER(obj, f, type) ((const type *)((const char *)(obj) + (f)->offset))
+
+void table_free(const struct table_field *fields, void *obj)
+{
+	for (const struct table_field *f = fields; f->key; f++)
+		if (f->type == TABLE_STR) {
+			free(*MEMBER(obj, f, char *));
+			*MEMBER(obj, f, char *) = NULL;
+		}
+}
+
+void table_copy_strings(const struct table_field *fields, void *dst, const void *src)
+{
+	for (const struct table_field *f = fields; f->key; f++)
+		if (f->type == TABLE_STR) {
+			const char *s = *CMEMBER(src, f, char *const);
+			*MEMBER(dst, f, char *) = xstrdup(s ? s : "");
+		}
+}
+
+void table_fill(const struct table_field *fields, void *obj)
+{
+	for (const struct table_field *f = fields; f->key; f++)
+		if (f->type == TABLE_STR && *MEMBER(obj, f, char *) == NULL)
+			*MEMBER(obj, f, char *) = xstrdup("");
+}
+
+/* ---- writing ---------------------------------------------------------------- */
+
+static void print_value(FILE *out, const struct table_field *f, const void *obj)
+{
+	const char *s;
+	switch (f->type) {
+	case TABLE_STR:
+		s = *CMEMBER(obj, f, char *const);
+		fputs(s ? s : "", out);
+		break;
+	case TABLE_CHARS:
+		fputs(CMEMBER(obj, f, char), out);
+		break;
+	case TABLE_INT:
+		fprintf(out, "%d", *CMEMBER(obj, f, int));
+		break;
+	case TABLE_LONG:
+		fprintf(out, "%ld", *CMEMBER(obj, f, long));
+		break;
+	case TABLE_U64:
+		fprintf(out, "%" PRIu64, *CMEMBER(obj, f, uint64_t));
+		break;
+	case TABLE_REAL:
+		fprintf(out, f->fmt, *CMEMBER(obj, f, double));
+		break;
+	case TABLE_NAME:
+		fputs(f->name(CMEMBER(obj, f, char)), out);
+		break;
+	}
+}
+
+void table_csv_header(FILE *out, const char *title, const struct table_field *fields, const void *obj)
+{
+	fprintf(out, "# %s\n", title);
+	for (const struct table_field *f = fields; f->key; f++) {
+		fprintf(out, "# %s: ", f->key);
+		print_value(out, f, obj);
+		fputc('\n', out);
+	}
+}
+
+void table_csv_columns(FILE *out, const struct table_field *fields)
+{
+	for (const struct table_field *f = fields; f->key; f++)
+		fprintf(out, "%s%s", f->key, f[1].key ? "," : "\n");
+}
+
+void table_csv_row(FILE *out, const struct table_field *fields, const void *obj)
+{
+	for (const struct table_field *f = fields; f->key; f++) {
+		print_value(out, f, obj);
+		fputc(f[1].key ? ',' : '\n', out);
+	}
+}
+
+json_t *table_json_real(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *json_value(const struct table_field *f, const void *obj)
+{
+	const char *s;
+	char buf[32];
+	switch (f->type) {
+	case TABLE_STR:
+		s = *CMEMBER(obj, f, char *const);
+		return json_string(s ? s : "");
+	case TABLE_CHARS:
+		return json_string(CMEMBER(obj, f, char));
+	case TABLE_INT:
+		return json_integer(*CMEMBER(obj, f, int));
+	case TABLE_LONG:
+		return json_integer(*CMEMBER(obj, f, long));
+	case TABLE_U64:
+		snprintf(buf, sizeof buf, "%" PRIu64, *CMEMBER(obj, f, uint64_t));
+		return json_string(buf);
+	case TABLE_REAL:
+		return table_json_real(*CMEMBER(obj, f, double));
+	case TABLE_NAME:
+		return json_string(f->name(CMEMBER(obj, f, char)));
+	}
+	return json_null();
+}
+
+json_t *table_json_object(const struct table_field *fields, const void *obj)
+{
+	json_t *o = json_object();
+	for (const struct table_field *f = fields; f->key; f++)
+		json_object_set_new(o, f->key, json_value(f, obj));
+	return o;
+}
+
+void table_json_dump(FILE *out, json_t *root)
+{
+	json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	fputc('\n', out);
+	json_decref(root);
+}
+
+int table_save(const char *path, const char *const *inputs, int json,
+    void (*dump)(FILE *out, const void *obj, int json), const void *obj, char **cause)
+{
+	struct atomic_file a;
+	if (atomic_open(&a, path, inputs, cause) != 0)
+		return -1;
+	dump(a.f, obj, json);
+	return atomic_commit(&a, cause);
+}
+
+/* ---- reading ------------------------------------------------------------------ */
+
+static int parse_value(const struct table_field *f, void *obj, const char *text)
+{
+	long v;
+	switch (f->type) {
+	case TABLE_STR:
+		free(*MEMBER(obj, f, char *));
+		*MEMBER(obj, f, char *) = xstrdup(text);
+		return 0;
+	case TABLE_CHARS:
+		if (strlen(text) >= (size_t)f->hi)
+			return -1;
+		strcpy(MEMBER(obj, f, char), text);
+		return 0;
+	case TABLE_INT:
+		if (parse_long(text, f->lo, f->hi, &v) != 0)
+			return -1;
+		*MEMBER(obj, f, int) = (int)v;
+		return 0;
+	case TABLE_LONG:
+		return parse_long(text, f->lo, f->hi, MEMBER(obj, f, long));
+	case TABLE_U64:
+		return parse_u64(text, MEMBER(obj, f, uint64_t));
+	case TABLE_REAL:
+		return parse_double(text, MEMBER(obj, f, double));
+	case TABLE_NAME:
+		return f->from_name(text, MEMBER(obj, f, char));
+	}
+	return -1;
+}
+
+/* Sets the field named key from its text: 0, or -1 on a bad value.  Unknown
+ * keys are comments (0). */
+static int header_set(const struct table_field *fields, void *obj, const char *key, const char *text)
+{
+	for (const struct table_field *f = fields; f->key; f++)
+		if (strcmp(f->key, key) == 0)
+			return parse_value(f, obj, text);
+	return 0;
+}
+
+/* Splits a CSV line in place at commas (no quoting: safer never writes any);
+ * returns the cell count, max + 1 when there are more. */
+static int split(char *line, char **cells, int max)
+{
+	int n = 0;
+	for (char *p = line;; p++) {
+		if (n == max)
+			return max + 1;
+		cells[n++] = p;
+		p = strchr(p, ',');
+		if (p == NULL)
+			return n;
+		*p = '\0';
+	}
+}
+
+int table_csv_is_columns(const struct table_field *fields, char **cells, int n)
+{
+	int i = 0;
+	for (const struct table_field *f = fields; f->key; f++, i++)
+		if (i >= n || strcmp(cells[i], f->key) != 0)
+			return 0;
+	return i == n;
+}
+
+int table_csv_get(const struct table_field *fields, char **cells, void *obj)
+{
+	int i = 0;
+	for (const struct table_field *f = fields; f->key; f++, i++)
+		if (parse_value(f, obj, cells[i]) != 0)
+			return i;
+	return -1;
+}
+
+/* "# key: value" sets a header field; a '#' line without ": " is a comment. */
+static int csv_header_line(const char *name, int lineno, char *line, const struct table_csv_reader *r,
+    char **cause)
+{
+	char *colon = strstr(line, ": ");
+	if (colon == NULL)
+		return 0;
+	*colon = '\0';
+	const char *key = line + 1 + (line[1] == ' ');
+	if (header_set(r->header, r->header_obj, key, colon + 2) != 0) {
+		*cause = xasprintf("%s:%d: bad value for header '%s'", name, lineno, key);
+		return -1;
+	}
+	return 0;
+}
+
+static int csv_lines(const char *name, char *text, const struct table_csv_reader *r, char **cause)
+{
+	int lineno = 0, seen_columns = 0, rc = 0;
+	char *save = NULL;
+	assert(r->max_cells <= TABLE_MAX_CELLS);
+	for (char *line = strtok_r(text, "\n", &save); line && rc == 0; line = strtok_r(NULL, "\n", &save)) {
+		lineno++;	/* strtok_r skips empty lines; numbers stay right for files safer writes */
+		size_t l = strlen(line);
+		if (l && line[l - 1] == '\r')
+			line[l - 1] = '\0';
+		if (line[0] == '#') {
+			rc = csv_header_line(name, lineno, line, r, cause);
+			continue;
+		}
+		char *cells[TABLE_MAX_CELLS + 1];
+		int n = split(line, cells, r->max_cells);
+		if (!seen_columns) {
+			rc = r->columns(r->ctx, name, lineno, cells, n, cause);
+			seen_columns = 1;
+		} else {
+			rc = r->row(r->ctx, name, lineno, cells, n, cause);
+		}
+	}
+	if (rc == 0 && !seen_columns) {
+		*cause = xasprintf("%s: not a safer %s file (no column line)", name, r->what);
+		rc = -1;
+	}
+	return rc;
+}
+
+int table_csv_parse(const char *name, const char *text, size_t len, const struct table_csv_reader *r,
+    char **cause)
+{
+	if (memchr(text, '\0', len) != NULL) {
+		*cause = xasprintf("%s: binary data in a %s file", name, r->what);
+		return -1;
+	}
+	char *copy = xmalloc(len + 1);	/* the text need not be NUL-terminated */
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	int rc = csv_lines(name, copy, r, cause);
+	free(copy);
+	return rc;
+}
+
+int table_read(const char *path, size_t max,
+    int (*parse)(const char *path, const char *text, size_t len, int json, void *out, char **cause),
+    void *out, char **cause)
+{
+	size_t len;
+	char *text = file_read_all(path, max, &len, cause);
+	if (text == NULL)
+		return -1;
+	int rc = parse(path, text, len, table_is_json(path), out, cause);
+	free(text);
+	return rc;
+}
+
+json_t *table_json_load(const char *name, const char *text, size_t len, char **cause)
+{
+	json_error_t err;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	if (root == NULL)
+		*cause = xasprintf("%s:%d: %s", name, err.line, err.text);
+	return root;
+}
+
+/* A string member as it is, a number as its text, anything else NULL. */
+static const char *json_text(json_t *v, char *buf, size_t size)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return buf;
+	}
+	if (json_is_real(v)) {
+		snprintf(buf, size, "%.17g", json_real_value(v));
+		return buf;
+	}
+	return NULL;
+}
+
+int table_json_header(const char *name, json_t *h, const struct table_field *fields, void *obj, char **cause)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(h, key, v) {
+		char buf[64];
+		const char *s = json_text(v, buf, sizeof buf);
+		if (s == NULL || header_set(fields, obj, key, s) != 0) {
+			*cause = xasprintf("%s: bad value for header '%s'", name, key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int table_json_get_real(json_t *o, const char *key, double *out)
+{
+	json_t *v = json_object_get(o, key);
+	if (json_is_null(v)) {
+		*out = NAN;
+		return 0;
+	}
+	if (!json_is_number(v))
+		return -1;
+	*out = json_number_value(v);
+	return 0;
+}
+
+/* One field from its JSON member: integers must be JSON integers in range,
+ * reals numbers or null, text fields strings. */
+static int json_field(const struct table_field *f, json_t *o, void *obj)
+{
+	json_t *v = json_object_get(o, f->key);
+	char buf[64];
+	switch (f->type) {
+	case TABLE_INT:
+	case TABLE_LONG:
+		if (!json_is_integer(v) || json_integer_value(v) < f->lo || json_integer_value(v) > f->hi)
+			return -1;
+		if (f->type == TABLE_INT)
+			*MEMBER(obj, f, int) = (int)json_integer_value(v);
+		else
+			*MEMBER(obj, f, long) = (long)json_integer_value(v);
+		return 0;
+	case TABLE_REAL:
+		return table_json_get_real(o, f->key, MEMBER(obj, f, double));
+	case TABLE_U64: {
+		const char *s = json_text(v, buf, sizeof buf);
+		return s ? parse_value(f, obj, s) : -1;
+	}
+	case TABLE_STR:
+	case TABLE_CHARS:
+	case TABLE_NAME:
+		return json_is_string(v) ? parse_value(f, obj, json_string_value(v)) : -1;
+	}
+	return -1;
+}
+
+int table_json_get(const struct table_field *fields, json_t *o, void *obj)
+{
+	if (!json_is_object(o))
+		return -1;
+	for (const struct table_field *f = fields; f->key; f++)
+		if (json_field(f, o, obj) != 0)
+			return -1;
+	return 0;
+}

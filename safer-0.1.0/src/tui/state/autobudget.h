@@ -1,0 +1,23 @@
+/* autobudget.h - budgets for a target inside the explorer (the f key and the
+ * Pareto front), through the same allocators as `safer budget`. */
+#ifndef SAFER_TUI_AUTOBUDGET_H
+#define SAFER_TUI_AUTOBUDGET_H
+
+#include "tui/state/types.h"
+
+/* Where a budget for a target comes from: the measured curves when every
+ * weight layer has some, else one criterion's scores. */
+struct tui_autobudget_source {
+	int curves_ok;
+	struct sens_curves curves;	/* owned */
+	int col;			/* criterion column otherwise */
+	char what[128];
+};
+void tui_autobudget_source(const struct tui *t, struct alloc_target *target, struct tui_autobudget_source *s);
+void tui_autobudget_source_free(struct tui_autobudget_source *s);
+int tui_autobudget_allocate(const struct tui *t, const struct tui_autobudget_source *s,
+    const struct alloc_target *target, struct budget *out, double *assumed, char **cause);
+/* Fills the budget for a target typed as for `safer budget --target`. */
+void tui_autobudget_fill(struct tui *t, const char *text);
+
+#endif

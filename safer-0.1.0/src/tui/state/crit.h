@@ -1,0 +1,38 @@
+/* crit.h - the importance criteria next to the measured sensitivity: the
+ * weight statistics computed at start from the pristine weights, plus the
+ * columns of a `safer rank` file (--rank, R) and the gradient criteria
+ * computed in the background; and their agreement with the drops measured
+ * at the current kind and level, as `safer compare` computes it. */
+#ifndef SAFER_TUI_CRIT_H
+#define SAFER_TUI_CRIT_H
+
+#include <stddef.h>
+
+#include "tui/state/types.h"
+
+/* Called before any job runs: the master weights are pristine. */
+void tui_crit_init(struct tui *t);
+void tui_crit_free(struct tui_criteria *c);
+/* Adds the columns of a rank file made from the same weights. */
+int tui_crit_load(struct tui *t, const char *path, char **cause);
+/* Gradient criteria (grad, taylor, fisher) on the first images, computed by
+ * a thread on its own copy of the network read from the cfg and weights
+ * files (the engine's weights are perturbed meanwhile); tui_crit_wake_fd
+ * turns readable when they are ready and tui_crit_background_done merges
+ * them.  tui_crit_background_stop interrupts and joins (before curses stops:
+ * Darknet's output capture swaps fds 1 and 2). */
+void tui_crit_background_start(struct tui *t);
+int tui_crit_wake_fd(const struct tui *t);	/* -1 when nothing runs */
+void tui_crit_background_done(struct tui *t);
+void tui_crit_background_stop(struct tui *t);
+/* Every criterion against the drops measured at the current kind/level;
+ * the caller frees v. */
+void tui_crit_agreement(const struct tui *t, struct tui_crit_agreement *v);
+void tui_crit_agreement_free(struct tui_crit_agreement *v);
+/* Brings t->crit.agree up to date; recomputes only when the results, the
+ * table or the kind/level/seed changed since the last call. */
+void tui_crit_refresh(struct tui *t);
+/* One line: which criterion predicts the measured drops best. */
+char *tui_crit_reading(const struct tui *t, const struct tui_crit_agreement *v, char *buf, size_t size);
+
+#endif

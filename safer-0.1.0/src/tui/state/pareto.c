@@ -1,0 +1,143 @@
+/* pareto.c - the accuracy/size front in the explorer: one sensitivity budget
+ * per target of `safer budget --pareto`'s range (alloc_pareto_targets),
+ * allocated at once (autobudget.c), then each measured exactly by the engine
+ * in the background (the scheduler in jobs.c pulls tui_pareto_next), sorted by size.  The
+ * user moves a cursor along the points and applies one to the budget. */
+#include "tui/state/pareto.h"
+#include "tui/state/autobudget.h"
+#include "tui/state/budget.h"
+#include "tui/state/msg.h"
+#include "core/format.h"
+#include "core/util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tui_pareto_free(struct tui_pareto *p)
+{
+	for (int i = 0; i < p->n; i++)
+		budget_free(&p->pt[i].b);
+	p->n = 0;
+	p->cur = 0;
+}
+
+static int by_size(const void *a, const void *b)
+{
+	const struct tui_pareto_point *x = a, *y = b;
+	if (x->cost.bytes != y->cost.bytes)
+		return x->cost.bytes < y->cost.bytes ? -1 : 1;
+	return x->target.value < y->target.value ? -1 : x->target.value > y->target.value;
+}
+
+void tui_pareto_start(struct tui *t, const char *kind)
+{
+	struct tui_pareto *p = &t->pareto;
+	struct alloc_target target;
+	struct tui_autobudget_source s;
+	double v[ALLOC_PARETO_MAX];
+	char *cause = NULL, *last = NULL;
+	snprintf(p->last, sizeof p->last, "%s", kind);
+	if (alloc_target_parse(kind, &target, &cause) != 0) {
+		tui_msg_fail(t, "front", cause);
+		return;
+	}
+	tui_pareto_free(p);
+	p->gen++;
+	p->unreachable = 0;
+	p->kind = target.kind;
+	tui_autobudget_source(t, &target, &s);
+	snprintf(p->what, sizeof p->what, "%s", s.what);
+	int n = alloc_pareto_targets(&target, t->model, v);
+	for (int i = 0; i < n; i++) {
+		struct tui_pareto_point *pt = &p->pt[p->n];
+		memset(pt, 0, sizeof *pt);
+		pt->target = target;
+		pt->target.value = v[i];
+		pt->target.has_value = 1;
+		if (tui_autobudget_allocate(t, &s, &pt->target, &pt->b, &pt->assumed, &cause) != 0) {
+			free(last);
+			last = cause;	/* the reason of the last miss, for the status line */
+			cause = NULL;
+			budget_free(&pt->b);
+			p->unreachable++;
+			continue;
+		}
+		budget_cost(&pt->b, t->model, &pt->cost);
+		p->n++;
+	}
+	qsort(p->pt, (size_t)p->n, sizeof p->pt[0], by_size);
+	p->cur = p->n / 2;
+	tui_autobudget_source_free(&s);
+	if (p->n == 0)
+		tui_msg(t, 1, "front: no target of %s could be met (%s)", kind, last ? last : "no source");
+	else
+		tui_msg(t, 0, "front over %d %s targets from %s%s; measuring each", p->n, kind, p->what,
+		    p->unreachable ? " (some out of reach)" : "");
+	free(last);
+	t->dirty = 1;
+	t->resched = 1;
+}
+
+int tui_pareto_next(const struct tui *t, struct job_ref *out)
+{
+	const struct tui_pareto *p = &t->pareto;
+	for (int i = 0; i < p->n; i++)
+		if (p->pt[i].state == 0) {
+			*out = (struct job_ref){ .what = JOB_PARETO, .trial = i, .gen = p->gen };
+			return 1;
+		}
+	return 0;
+}
+
+void tui_pareto_record(struct tui *t, const struct job_ref *ref, const struct engine_progress *pr)
+{
+	struct tui_pareto *p = &t->pareto;
+	if (ref->gen != p->gen || ref->trial < 0 || ref->trial >= p->n)
+		return;
+	struct tui_pareto_point *pt = &p->pt[ref->trial];
+	pt->state = 1;
+	pt->top1 = progress_top1(pr);
+	progress_drop(pr, &pt->drop, &pt->lo, &pt->hi);
+	t->dirty = 1;
+}
+
+void tui_pareto_failed(struct tui *t, const struct job_ref *ref)
+{
+	struct tui_pareto *p = &t->pareto;
+	if (ref->gen == p->gen && ref->trial >= 0 && ref->trial < p->n)
+		p->pt[ref->trial].state = -1;
+}
+
+void tui_pareto_move(struct tui *t, int dir)
+{
+	struct tui_pareto *p = &t->pareto;
+	if (p->n == 0) {
+		tui_msg(t, 1, "front: none yet (P computes one)");
+		return;
+	}
+	int c = p->cur + dir;
+	p->cur = c < 0 ? 0 : c >= p->n ? p->n - 1 : c;
+	t->dirty = 1;
+}
+
+void tui_pareto_apply(struct tui *t)
+{
+	struct tui_pareto *p = &t->pareto;
+	if (p->n == 0) {
+		tui_msg(t, 1, "front: none yet (P computes one)");
+		return;
+	}
+	const struct tui_pareto_point *pt = &p->pt[p->cur];
+	struct budget nb = { .n = pt->b.n };
+	char tt[64], sz[32];
+	nb.layers = xcalloc((size_t)(nb.n > 0 ? nb.n : 1), sizeof *nb.layers);
+	memcpy(nb.layers, pt->b.layers, (size_t)nb.n * sizeof *nb.layers);
+	tui_budget_set(t, &nb);
+	t->budget.dirty = 1;
+	alloc_target_text(&pt->target, tt, sizeof tt);
+	snprintf(t->budget.source, sizeof t->budget.source, "front point %s", tt);
+	tui_msg(t, 0, "budget: the front's %s point (%d layers, %s); b edits it", tt, t->budget.b.n,
+	    fmt_bytes(pt->cost.bytes, sz, sizeof sz));
+}

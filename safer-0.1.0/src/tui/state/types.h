@@ -1,0 +1,230 @@
+/* types.h - the explorer's model (`safer tui`): what is selected, what was
+ * measured, what the engine should run next, the budget being built.  No
+ * curses: src/tui/state/ is compiled with src/build/forbid on the include
+ * path, and is unit-tested without a terminal (tests/unit/test_tui_state.c).
+ *
+ * Threads: only the main thread touches this struct.  The engine's workers
+ * report through engine_wake_fd(); the loop (view/loop.c) hands that to
+ * tui_jobs_on_wake.  Functions that change what should be measured set
+ * `resched`; the loop then calls tui_jobs_schedule once, next to its one
+ * redraw point.  `dirty` asks for a redraw.
+ *
+ * The functions live in one header per module (levels.h, results.h, ...);
+ * this header only holds the types, so that every module can include it
+ * without an include cycle. */
+#ifndef SAFER_TUI_STATE_TYPES_H
+#define SAFER_TUI_STATE_TYPES_H
+
+#include <stdint.h>
+
+#include "core/budget.h"
+#include "core/perturb.h"
+#include "engine/allocate.h"
+#include "engine/criteria.h"
+#include "engine/engine.h"
+#include "engine/setup.h"
+#include "formats/dataset.h"
+#include "formats/scan_file.h"
+
+#define TUI_MSG_MAX 256
+#define LADDER_MAX 128		/* levels on one curve / heatmap row */
+#define HIST_BINS 120
+
+struct tui;
+
+/* Which pane has the keyboard (the view pane: the tab shown). */
+enum tui_focus { PANE_LAYERS, PANE_PERTURB, PANE_VIEW, PANE_COUNT };
+enum tui_tab { VIEW_CURVE, VIEW_HEATMAP, VIEW_BUDGET, VIEW_CRITERIA, VIEW_PARETO, VIEW_COUNT };
+enum perturb_field { FIELD_KIND, FIELD_LEVEL, FIELD_STEP, FIELD_SEED, FIELD_TRIALS, FIELD_COUNT };
+enum budget_field { BF_PRUNE, BF_PRUNE_FILTER, BF_BITS, BF_BITS_PC, BF_ACTBITS, BF_COUNT };
+
+/* One measured cell: a perturbation of one layer at one level. */
+struct result_key {
+	int layer;
+	enum perturb_kind kind;
+	double level;
+	uint64_t seed;		/* 0 for deterministic kinds */
+};
+
+struct result {
+	struct result_key key;
+	int trials;		/* trials averaged */
+	double top1, drop, lo, hi;	/* sums over trials (top1 a fraction, drops in points) */
+	double agree, kl;	/* sums over trials */
+	long images;		/* images of the last trial */
+};
+
+struct logged_row {
+	uint64_t seed;
+	struct scan_row row;
+};
+
+struct results {
+	int n, cap;
+	struct result *v;	/* owned */
+	int nlog, caplog;
+	struct logged_row *log;	/* owned: every trial, for saving the heatmap */
+	uint64_t gen;		/* bumped by every change: caches derived from the results compare it */
+};
+
+/* What a job measures. */
+enum job_what { JOB_NONE, JOB_LIVE, JOB_BUDGET, JOB_SCAN, JOB_FILL, JOB_PARETO };
+
+struct job_ref {
+	enum job_what what;
+	struct result_key key;	/* live and scan */
+	int trial;		/* pareto: the point */
+	uint64_t gen;		/* budget: the edit generation measured; pareto: the front's */
+};
+
+struct running {
+	int active;		/* a job of ours runs (or is queued) in the engine */
+	uint64_t id;
+	struct job_ref ref;
+	struct engine_progress prog;	/* latest snapshot (error always NULL) */
+	int has_prog;
+};
+
+/* The heatmap scan's plan (heatmap_scan.c). */
+struct tui_heatmap_scan {
+	int active;
+	enum perturb_kind kind;
+	uint64_t seed;
+	int trials;
+	int nlevels;
+	double *levels;		/* owned: heatmap columns at start */
+	int nrows;
+	int *rows;		/* owned: weight layers */
+	int cell;		/* first cell not known to be complete (row-major) */
+	int failed;
+	double t0;
+};
+
+struct tui_budget {
+	struct budget b;
+	char *path;		/* owned: file last loaded or written, or NULL */
+	int dirty;		/* edited since loaded or written */
+	enum budget_field field;
+	uint64_t gen;		/* bumped by each change */
+	int want;		/* the current gen still needs measuring */
+	struct engine_progress prog;	/* last finished measurement */
+	uint64_t prog_gen;	/* gen of prog; 0 = none */
+	struct budget_cost cost;
+	double assumed;		/* sum of the single-layer drops measured for its settings, NaN if unknown */
+	char source[224];	/* how the last fill allocated ("" after a hand edit) */
+};
+
+/* Every criterion against the measured drops of the current kind and level. */
+struct tui_crit_agreement {
+	int n;			/* weight layers (table rows) */
+	int measured;		/* of them with a measured drop */
+	double *truth;		/* owned: drop per table row, NaN unmeasured */
+	double *mrank;		/* owned: rank of each row by drop (1 = largest), NaN unmeasured */
+	struct criteria_agreement a[CRIT_COUNT];	/* per table column */
+	double rho[CRIT_COUNT];
+	int best, second;	/* columns, -1 when nothing agrees or disagrees yet */
+};
+
+/* Importance criteria (crit.c): the weight statistics computed at start,
+ * plus the other columns of a rank file (--rank, R). */
+struct tui_criteria {
+	struct criteria_table table;	/* owned */
+	uint64_t table_gen;	/* bumped when columns are added */
+	char *rank_path;	/* owned: the loaded rank file or NULL */
+	int k;			/* top-K overlap */
+	struct crit_background *bg;	/* owned: gradient criteria being computed, or NULL */
+	int bg_samples;		/* images the gradient criteria used (0: none yet) */
+	char *bg_error;		/* owned: why they could not be computed, or NULL */
+	/* the agreement the criteria pane shows, recomputed by tui_crit_refresh
+	 * only when the results, the table or the kind/level/seed change */
+	struct tui_crit_agreement agree;
+	int agree_valid;
+	struct result_key agree_key;	/* layer unused */
+	uint64_t agree_results_gen, agree_table_gen;
+};
+
+/* The accuracy/size front (pareto.c): one sensitivity budget per target,
+ * each measured in the background, sorted by size. */
+struct tui_pareto_point {
+	struct alloc_target target;
+	struct budget b;	/* owned */
+	struct budget_cost cost;
+	double assumed;		/* sum of single-layer drops (curves), else NaN */
+	int state;		/* 0 waiting, 1 measured, -1 failed */
+	double top1, drop, lo, hi;
+};
+
+struct tui_pareto {
+	int n, cur;
+	struct tui_pareto_point pt[ALLOC_PARETO_MAX];
+	uint64_t gen;		/* bumped by each new front: old measurements are dropped */
+	int unreachable;	/* targets the source could not meet */
+	enum alloc_target_kind kind;
+	char what[128];		/* the source */
+	char last[64];		/* the last target kind asked for */
+};
+
+struct tui_hist {
+	int valid;
+	struct result_key key;	/* level/kind/seed of the "after" side */
+	double lo, hi;		/* bin range (finite weights before) */
+	long before[HIST_BINS], after[HIST_BINS];
+	long n, zero_before, zero_after, distinct_before, distinct_after, outside;
+	char note[96];		/* "weights unchanged", an error, ... */
+};
+
+typedef void (*tui_prompt_done)(struct tui *t, int accepted, const char *text);
+
+/* A one-line question on the status line; it takes the keyboard until answered. */
+struct tui_prompt {
+	int active, yesno;
+	char question[160];
+	char buf[1024];
+	int len;
+	tui_prompt_done done;
+};
+
+struct tui {
+	/* borrowed from cmd_tui.c */
+	const struct setup_opts *opts;
+	const struct dataset *data;
+	struct engine *eng;
+	const struct model *model;
+	char *cfg_base;		/* owned: cfg file name without directory and .cfg */
+	char *data_label;	/* owned: short name of the data set */
+	char *weights_checksum;	/* owned: hex, taken before any job ran */
+
+	/* perturbation settings; level and step are remembered per kind */
+	enum perturb_kind kind;
+	double level[PERTURB_KIND_COUNT], step[PERTURB_KIND_COUNT];
+	uint64_t seed;
+	int trials;
+
+	/* selection and panes */
+	int layer;		/* selected layer */
+	enum tui_focus focus;
+	enum tui_tab view, last_view;	/* the curve fills itself only while shown */
+	enum perturb_field field;
+
+	struct results results;
+	struct running run;
+	struct job_ref live;	/* the selection the user wants measured */
+	int live_want;
+	int fill_blocked;	/* a curve point failed: no filling until the selection changes */
+	struct tui_heatmap_scan scan;
+	struct tui_budget budget;
+	struct tui_hist hist;
+	struct tui_prompt prompt;
+	struct tui_criteria crit;
+	struct tui_pareto pareto;
+	char fill_last[64];	/* the last fill target typed */
+
+	char msg[TUI_MSG_MAX];
+	int msg_error;
+
+	int dirty;		/* redraw wanted */
+	int resched;		/* what should run may have changed: tui_jobs_schedule */
+	int quit, exit_status;
+};
+
+#endif

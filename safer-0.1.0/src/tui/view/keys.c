@@ -1,0 +1,487 @@
+/* keys.c - key dispatch and the global key table.  A key goes to the open
+ * prompt first, then to the focused pane's table (panes.h), then to the
+ * table here.  Handlers only change state and return what must happen next;
+ * the loop (loop.c) schedules the engine and redraws.  The help overlay
+ * lists this same table, so it cannot forget a key. */
+#include "tui/view/keys.h"
+#include "tui/view/panes.h"
+#include "tui/view/tabs.h"
+#include "tui/view/status.h"
+#include "tui/state/autobudget.h"
+#include "tui/state/budget.h"
+#include "tui/state/budget_file.h"
+#include "tui/state/crit.h"
+#include "tui/state/heatmap_scan.h"
+#include "tui/state/levels.h"
+#include "tui/state/msg.h"
+#include "tui/state/pareto.h"
+#include "tui/state/prompt.h"
+#include "tui/state/select.h"
+#include "core/util.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define CTRL(c) ((c) & 0x1f)
+#define ESC 27
+
+const struct tui_pane *tui_keys_focused(const struct tui *t)
+{
+	switch (t->focus) {
+	case PANE_LAYERS: return &tui_pane_layers;
+	case PANE_PERTURB: return &tui_pane_perturb;
+	default: return tui_tabs[t->view];
+	}
+}
+
+static int page_rows(const struct tui_view *v)
+{
+	int n = v->r_layers.h - 4;
+	return n > 1 ? n : 1;
+}
+
+/* ---- movement ----------------------------------------------------------------- */
+
+static int act_updown(struct tui_view *v, int dir)
+{
+	tui_select_layer(v->t, v->t->layer + dir);
+	return TUI_REDRAW;
+}
+
+static int act_page(struct tui_view *v, int dir)
+{
+	tui_select_layer(v->t, v->t->layer + dir * page_rows(v));
+	return TUI_REDRAW;
+}
+
+static int act_ends(struct tui_view *v, int end)
+{
+	tui_select_layer(v->t, end ? v->t->model->n - 1 : 0);
+	return TUI_REDRAW;
+}
+
+static int act_level(struct tui_view *v, int dir)
+{
+	struct tui *t = v->t;
+	enum perturb_kind k = t->kind;
+	tui_select_level(t, tui_levels_move(k, t->step[k], t->level[k], dir));
+	return TUI_REDRAW;
+}
+
+static int act_focus(struct tui_view *v, int dir)
+{
+	v->t->focus = (enum tui_focus)((v->t->focus + PANE_COUNT + dir) % PANE_COUNT);
+	return TUI_REDRAW;
+}
+
+/* ---- perturbation ---------------------------------------------------------------- */
+
+static int act_kind(struct tui_view *v, int dir)
+{
+	tui_select_change(v->t, FIELD_KIND, dir);
+	return TUI_REDRAW;
+}
+
+static int act_step(struct tui_view *v, int dir)
+{
+	tui_select_change(v->t, FIELD_STEP, dir);
+	return TUI_REDRAW;
+}
+
+/* r, t, T: change one perturbation field without focusing the panel. */
+static int act_seed(struct tui_view *v, int dir)
+{
+	tui_select_change(v->t, FIELD_SEED, dir);
+	return TUI_REDRAW;
+}
+
+static int act_trials(struct tui_view *v, int dir)
+{
+	tui_select_change(v->t, FIELD_TRIALS, dir);
+	return TUI_REDRAW;
+}
+
+static int act_measure(struct tui_view *v, int arg)
+{
+	struct tui *t = v->t;
+	(void)arg;
+	if (!t->model->layers[t->layer].has_weights)
+		tui_msg(t, 1, "layer %d (%s) has no weights to perturb", t->layer, t->model->layers[t->layer].kind_name);
+	tui_select_measure(t, 1);
+	return TUI_REDRAW;
+}
+
+/* ---- views, scan ------------------------------------------------------------------- */
+
+static void front_done(struct tui *t, int ok, const char *kind)
+{
+	if (ok)
+		tui_pareto_start(t, kind);
+}
+
+static void front_prompt(struct tui *t)
+{
+	tui_prompt_text(t, "front over targets of (bits, sparsity, size, drop)",
+	    t->pareto.last[0] ? t->pareto.last : "bits", front_done);
+}
+
+/* The budget and Pareto views take the keys (h/l, +/-); the same key again
+ * goes back to where we were.  The curve fills itself only while it is
+ * shown: a view change reschedules. */
+static int act_view(struct tui_view *v, int view)
+{
+	struct tui *t = v->t;
+	int takes_keys = view == VIEW_BUDGET || view == VIEW_PARETO;
+	if (takes_keys && t->view == (enum tui_tab)view && t->focus == PANE_VIEW) {
+		t->view = t->last_view;
+		t->focus = PANE_LAYERS;
+	} else {
+		if (t->view != VIEW_BUDGET && t->view != VIEW_PARETO)
+			t->last_view = t->view;
+		t->view = (enum tui_tab)view;
+		if (takes_keys)
+			t->focus = PANE_VIEW;
+		if (view == VIEW_PARETO && t->pareto.n == 0)
+			front_prompt(t);
+	}
+	return TUI_REDRAW | TUI_RESCHEDULE;
+}
+
+static int act_front(struct tui_view *v, int arg)
+{
+	int flags = TUI_REDRAW;
+	(void)arg;
+	if (v->t->view != VIEW_PARETO)
+		flags |= act_view(v, VIEW_PARETO);
+	if (!v->t->prompt.active)
+		front_prompt(v->t);
+	return flags;
+}
+
+static void fill_done(struct tui *t, int ok, const char *text)
+{
+	if (ok)
+		tui_autobudget_fill(t, text);
+}
+
+static int act_fill(struct tui_view *v, int arg)
+{
+	struct tui *t = v->t;
+	(void)arg;
+	tui_prompt_text(t, "fill the budget for target (bits=4, sparsity=0.6, size=200KB, drop=1.0)",
+	    t->fill_last[0] ? t->fill_last : "bits=4", fill_done);
+	return TUI_REDRAW;
+}
+
+static void rank_done(struct tui *t, int ok, const char *path)
+{
+	char *cause = NULL;
+	if (!ok)
+		return;
+	if (tui_crit_load(t, path, &cause) != 0)
+		tui_msg_fail(t, "rank", cause);
+	else
+		tui_msg(t, 0, "criteria: %d columns with %s", t->crit.table.ncols, path);
+}
+
+static int act_rank(struct tui_view *v, int arg)
+{
+	struct tui *t = v->t;
+	int flags = TUI_REDRAW;
+	(void)arg;
+	char *def = t->crit.rank_path ? xstrdup(t->crit.rank_path) : tui_budget_file_default_path(t, "-rank.csv");
+	tui_prompt_text(t, "load criteria from a safer rank file", def, rank_done);
+	free(def);
+	if (t->view != VIEW_CRITERIA)
+		flags |= act_view(v, VIEW_CRITERIA);
+	return flags;
+}
+
+static int act_scan(struct tui_view *v, int arg)
+{
+	struct tui *t = v->t;
+	int flags = TUI_REDRAW;
+	(void)arg;
+	if (t->scan.active) {
+		tui_heatmap_scan_stop(t, "scan stopped (s starts it again; measured cells are kept)");
+		return flags;
+	}
+	if (t->view != VIEW_HEATMAP && t->view != VIEW_CRITERIA)
+		flags |= act_view(v, VIEW_HEATMAP);
+	tui_heatmap_scan_start(t);
+	return flags;
+}
+
+static int is_input(const struct tui *t, const char *path)
+{
+	struct stat a, b;
+	const char *inputs[] = { t->opts->cfg, t->opts->weights };
+	for (int i = 0; i < 2; i++)
+		if (inputs[i] && stat(path, &a) == 0 && stat(inputs[i], &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino)
+			return 1;
+	return 0;
+}
+
+static void scan_save_done(struct tui *t, int ok, const char *path)
+{
+	char *cause = NULL;
+	if (!ok)
+		return;
+	if (is_input(t, path))
+		tui_msg(t, 1, "%s: refusing to overwrite an input file", path);
+	else if (tui_heatmap_scan_save(t, path, &cause) != 0)
+		tui_msg_fail(t, "save", cause);
+}
+
+static int act_scan_save(struct tui_view *v, int arg)
+{
+	struct tui *t = v->t;
+	(void)arg;
+	char def[256];
+	snprintf(def, sizeof def, "%s-%s-scan.csv", t->cfg_base, perturb_kind_name(t->kind));
+	tui_prompt_text(t, "save heatmap (.csv or .json)", def, scan_save_done);
+	return TUI_REDRAW;
+}
+
+/* ---- budget -------------------------------------------------------------------------- */
+
+static int act_budget_apply(struct tui_view *v, int arg)
+{
+	(void)arg;
+	if (v->t->view == VIEW_PARETO)
+		tui_pareto_apply(v->t);
+	else
+		tui_budget_apply(v->t);
+	return TUI_REDRAW;
+}
+
+/* Outside the budget pane (which clears one field), x clears the layer. */
+static int act_budget_clear(struct tui_view *v, int arg)
+{
+	(void)arg;
+	tui_budget_clear(v->t, 1);
+	return TUI_REDRAW;
+}
+
+static void write_done(struct tui *t, int ok, const char *path)
+{
+	char *cause = NULL;
+	if (!ok)
+		return;
+	if (tui_budget_file_write(t, path, &cause) != 0)
+		tui_msg_fail(t, "write", cause);
+	else
+		tui_msg(t, 0, "wrote budget (%d layer%s) to %s", t->budget.b.n, t->budget.b.n == 1 ? "" : "s", path);
+}
+
+static int act_write(struct tui_view *v, int arg)
+{
+	struct tui *t = v->t;
+	(void)arg;
+	char *def = t->budget.path ? xstrdup(t->budget.path) : tui_budget_file_default_path(t, ".budget");
+	tui_prompt_text(t, "write budget to", def, write_done);
+	free(def);
+	return TUI_REDRAW;
+}
+
+static void open_done(struct tui *t, int ok, const char *path)
+{
+	char *cause = NULL;
+	if (!ok)
+		return;
+	if (tui_budget_file_load(t, path, &cause) != 0)
+		tui_msg_fail(t, "load", cause);
+	else
+		tui_msg(t, 0, "loaded %s (%d layer%s)", path, t->budget.b.n, t->budget.b.n == 1 ? "" : "s");
+}
+
+static int act_open(struct tui_view *v, int arg)
+{
+	struct tui *t = v->t;
+	(void)arg;
+	char *def = t->budget.path ? xstrdup(t->budget.path) : tui_budget_file_default_path(t, ".budget");
+	tui_prompt_text(t, "load budget from", def, open_done);
+	free(def);
+	return TUI_REDRAW;
+}
+
+static void export_done(struct tui *t, int ok, const char *path)
+{
+	char *cause = NULL;
+	if (ok && tui_budget_file_export(t, path, &cause) != 0)
+		tui_msg_fail(t, "export", cause);
+}
+
+static int act_export(struct tui_view *v, int arg)
+{
+	(void)arg;
+	char *def = tui_budget_file_default_path(v->t, "-budget.weights");
+	tui_prompt_text(v->t, "export budgeted weights to", def, export_done);
+	free(def);
+	return TUI_REDRAW;
+}
+
+/* ---- the rest ------------------------------------------------------------------------- */
+
+static void quit_done(struct tui *t, int ok, const char *text)
+{
+	(void)text;
+	t->quit = ok;
+}
+
+static int act_quit(struct tui_view *v, int arg)
+{
+	struct tui *t = v->t;
+	(void)arg;
+	if (t->budget.dirty && t->budget.b.n > 0) {
+		tui_prompt_yesno(t, "the budget is not saved (w writes it); quit anyway?", quit_done);
+		return TUI_REDRAW;
+	}
+	return TUI_QUIT;
+}
+
+static int act_help(struct tui_view *v, int arg)
+{
+	(void)arg;
+	v->show_help = 1;
+	return TUI_REDRAW;
+}
+
+static int act_redraw(struct tui_view *v, int arg)
+{
+	(void)v;
+	(void)arg;
+	clearok(curscr, TRUE);
+	return TUI_REDRAW;
+}
+
+/* Keys whose meaning depends on the focused pane are overridden by that
+ * pane's table; the help here says both meanings. */
+static const struct tui_key table[] = {
+	{ KEY_UP, act_updown, -1, "Up Down k j", "select layer / field" },
+	{ 'k', act_updown, -1, NULL, NULL },
+	{ KEY_DOWN, act_updown, 1, NULL, NULL },
+	{ 'j', act_updown, 1, NULL, NULL },
+	{ KEY_LEFT, act_level, -1, "Left Right h l", "level / field value" },
+	{ 'h', act_level, -1, NULL, NULL },
+	{ KEY_RIGHT, act_level, 1, NULL, NULL },
+	{ 'l', act_level, 1, NULL, NULL },
+	{ KEY_PPAGE, act_page, -1, "PgUp PgDn", "page through layers" },
+	{ KEY_NPAGE, act_page, 1, NULL, NULL },
+	{ KEY_HOME, act_ends, 0, "Home End g G", "first / last layer" },
+	{ 'g', act_ends, 0, NULL, NULL },
+	{ KEY_END, act_ends, 1, NULL, NULL },
+	{ 'G', act_ends, 1, NULL, NULL },
+	{ '\t', act_focus, 1, "Tab S-Tab", "next / previous pane" },
+	{ KEY_BTAB, act_focus, -1, NULL, NULL },
+	{ '+', act_level, 1, "+ -  ] [", "level (budget: value)" },
+	{ '=', act_level, 1, NULL, NULL },
+	{ ']', act_level, 1, NULL, NULL },
+	{ '-', act_level, -1, NULL, NULL },
+	{ '[', act_level, -1, NULL, NULL },
+	{ '>', act_kind, 1, "> <", "perturbation kind" },
+	{ '.', act_kind, 1, NULL, NULL },
+	{ '<', act_kind, -1, NULL, NULL },
+	{ ',', act_kind, -1, NULL, NULL },
+	{ '}', act_step, 1, "} {", "coarser / finer step" },
+	{ '{', act_step, -1, NULL, NULL },
+	{ 'r', act_seed, 1, "r", "next seed" },
+	{ 't', act_trials, 1, "t T", "more / fewer trials" },
+	{ 'T', act_trials, -1, NULL, NULL },
+	{ '\r', act_measure, 0, "Enter", "measure again" },
+	{ '\n', act_measure, 0, NULL, NULL },
+	{ KEY_ENTER, act_measure, 0, NULL, NULL },
+	{ 'c', act_view, VIEW_CURVE, "c", "curve view" },
+	{ 'm', act_view, VIEW_HEATMAP, "m", "heatmap view" },
+	{ 's', act_scan, 0, "s", "start / stop scan" },
+	{ 'S', act_scan_save, 0, "S", "save heatmap csv/json" },
+	{ 'b', act_view, VIEW_BUDGET, "b", "budget builder" },
+	{ 'a', act_budget_apply, 0, "a", "level/point to budget" },
+	{ 'f', act_fill, 0, "f", "fill budget for target" },
+	{ 'i', act_view, VIEW_CRITERIA, "i", "criteria vs measured" },
+	{ 'R', act_rank, 0, "R", "load a safer rank file" },
+	{ 'p', act_view, VIEW_PARETO, "p", "Pareto front view" },
+	{ 'P', act_front, 0, "P", "new front (targets)" },
+	{ 'x', act_budget_clear, 0, "x X", "clear field / layer" },
+	{ KEY_DC, act_budget_clear, 0, NULL, NULL },
+	{ 'X', act_budget_clear, 1, NULL, NULL },
+	{ 'w', act_write, 0, "w", "write budget file" },
+	{ 'o', act_open, 0, "o", "open budget file" },
+	{ 'e', act_export, 0, "e", "export budget weights" },
+	{ '?', act_help, 0, "?", "this help" },
+	{ CTRL('l'), act_redraw, 0, "Ctrl-L", "redraw" },
+	{ 'q', act_quit, 0, "q", "quit" },
+	{ 0, NULL, 0, NULL, NULL },
+};
+
+const struct tui_key_help *tui_keys_help(int *n)
+{
+	static struct tui_key_help help[sizeof table / sizeof table[0] + 1];
+	static int count = -1;
+	if (count < 0) {
+		count = 0;
+		for (const struct tui_key *k = table; k->fn; k++)
+			if (k->keys)
+				help[count++] = (struct tui_key_help){ k->keys, k->what };
+		help[count++] = (struct tui_key_help){ "mouse", "click selects a layer" };
+	}
+	*n = count;
+	return help;
+}
+
+static int mouse(struct tui_view *v)
+{
+	struct tui *t = v->t;
+	MEVENT ev;
+	if (getmouse(&ev) != OK)
+		return 0;
+	if (ev.bstate & BUTTON4_PRESSED) {
+		tui_select_layer(t, t->layer - 1);
+	} else if (ev.bstate & BUTTON5_PRESSED) {
+		tui_select_layer(t, t->layer + 1);
+	} else if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) {
+		int layer = tui_pane_layers_hit(v, t, ev.y, ev.x);
+		if (layer >= 0) {
+			t->focus = PANE_LAYERS;
+			tui_select_layer(t, layer);
+		}
+	}
+	return TUI_REDRAW;
+}
+
+static const struct tui_key *lookup(const struct tui_key *table_, int ch)
+{
+	for (const struct tui_key *k = table_; k && k->fn; k++)
+		if (k->key == ch)
+			return k;
+	return NULL;
+}
+
+int tui_keys_handle(struct tui_view *v, int ch)
+{
+	struct tui *t = v->t;
+	if (tui_status_key(t, ch))
+		return TUI_REDRAW;
+	if (v->show_help && ch != KEY_RESIZE && ch != KEY_MOUSE) {
+		v->show_help = 0;	/* any key closes the overlay */
+		return TUI_REDRAW;
+	}
+	if (ch == KEY_MOUSE)
+		return mouse(v);
+	if (ch == KEY_RESIZE)	/* queued by resizeterm() in tui_term_resize: already done */
+		return TUI_REDRAW;
+	if (ch == ESC)
+		return 0;
+	const struct tui_key *k = lookup(tui_keys_focused(t)->keys, ch);
+	if (k == NULL)
+		k = lookup(table, ch);
+	if (k != NULL)
+		return k->fn(v, k->arg);
+	if (ch >= 32 && ch < 127)
+		tui_msg(t, 0, "no command on '%c' (? lists the keys)", ch);
+	return TUI_REDRAW;
+}

@@ -1,0 +1,119 @@
+/* pane_curve.c - top-1 accuracy against level for the selected layer and
+ * kind: the measured points (filled in as they arrive) joined by lines, the
+ * baseline as a dotted line, the current level as a dotted column. */
+#include "tui/view/panes.h"
+#include "tui/view/draw.h"
+#include "tui/view/canvas.h"
+#include "tui/state/levels.h"
+#include "tui/state/results.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#define YLABEL 4	/* "100" and a space */
+
+struct series {
+	int n;
+	double level[LADDER_MAX], top1[LADDER_MAX];	/* top1 in percent, NAN: not measured */
+	int cursor;	/* ladder index of the current level, -1 if off the ladder */
+	double ymin, ymax, base;
+};
+
+static void series_get(const struct tui *t, struct series *s)
+{
+	enum perturb_kind k = t->kind;
+	s->n = tui_levels_ladder(k, t->step[k], s->level, LADDER_MAX);
+	s->base = 100 * progress_top1(engine_baseline(t->eng));
+	s->cursor = -1;
+	double lo = s->base - 10;
+	for (int i = 0; i < s->n; i++) {
+		struct result_key key = tui_results_key(t->layer, k, s->level[i], t->seed);
+		const struct result *r = tui_results_find(&t->results, &key);
+		s->top1[i] = r ? 100 * tui_results_top1(r) : NAN;
+		if (r && s->top1[i] < lo)
+			lo = s->top1[i];
+		if (tui_levels_same(s->level[i], t->level[k]))
+			s->cursor = i;
+	}
+	s->ymax = fmin(100, ceil((s->base + 0.5) / 5) * 5);
+	s->ymin = fmax(0, floor(lo / 10) * 10);
+	if (!(s->ymax > s->ymin))
+		s->ymin = s->ymax - 10;
+}
+
+static int x_of(const struct tui_canvas *c, const struct series *s, int i)
+{
+	return s->n > 1 ? (int)lround((double)i * (c->pw - 1) / (s->n - 1)) : c->pw / 2;
+}
+
+static int y_of(const struct tui_canvas *c, const struct series *s, double v)
+{
+	double f = (s->ymax - v) / (s->ymax - s->ymin);
+	return (int)lround(fmin(1, fmax(0, f)) * (c->ph - 1));
+}
+
+static void plot(struct tui_canvas *c, const struct series *s)
+{
+	int yb = y_of(c, s, s->base), prev = -1;
+	for (int x = 0; x < c->pw; x += 2)
+		tui_canvas_dot(c, x, yb, CV_BASE);
+	if (s->cursor >= 0)
+		for (int y = 0; y < c->ph; y += 2)
+			tui_canvas_dot(c, x_of(c, s, s->cursor), y, CV_CURSOR);
+	for (int i = 0; i < s->n; i++) {
+		if (isnan(s->top1[i]))
+			continue;
+		if (prev >= 0)
+			tui_canvas_line(c, x_of(c, s, prev), y_of(c, s, s->top1[prev]), x_of(c, s, i), y_of(c, s, s->top1[i]),
+			    CV_LINE);
+		prev = i;
+	}
+	for (int i = 0; i < s->n; i++)
+		if (!isnan(s->top1[i])) {
+			int x = x_of(c, s, i), y = y_of(c, s, s->top1[i]);
+			tui_canvas_dot(c, x, y, CV_POINT);
+			if (c->utf8)	/* a 2x2 blob reads as a point among lines */
+				tui_canvas_dot(c, x + (x % 2 ? -1 : 1), y, CV_POINT);
+		}
+}
+
+static void labels(const struct tui_view *v, const struct tui *t, const struct tui_rect *r, const struct tui_canvas *c, const struct series *s)
+{
+	char a[32], b[32];
+	tui_draw_textf(r, 0, 0, v->attr[R_DIM], "%3.0f", s->ymax);
+	tui_draw_textf(r, c->h - 1, 0, v->attr[R_DIM], "%3.0f", s->ymin);
+	int yb = y_of(c, s, s->base) / (c->utf8 ? 4 : 1);
+	if (yb > 0 && yb < c->h - 1)
+		tui_draw_text(r, yb, 0, v->attr[R_DIM], "base");
+	tui_levels_format(t->kind, s->level[0], a, sizeof a);
+	tui_levels_format(t->kind, s->level[s->n - 1], b, sizeof b);
+	tui_draw_text(r, c->h, YLABEL, v->attr[R_DIM], a);
+	tui_draw_text(r, c->h, r->w - tui_draw_width(b), v->attr[R_DIM], b);
+	if (s->cursor > 0 && s->cursor < s->n - 1) {
+		char cur[32];
+		tui_levels_format(t->kind, s->level[s->cursor], cur, sizeof cur);
+		int x = YLABEL + x_of(c, s, s->cursor) / (c->utf8 ? 2 : 1) - tui_draw_width(cur) / 2;
+		if (x > YLABEL + tui_draw_width(a) && x + tui_draw_width(cur) < r->w - tui_draw_width(b))
+			tui_draw_text(r, c->h, x, v->attr[R_ACCENT], cur);
+	}
+}
+
+static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect *r)
+{
+	if (!t->model->layers[t->layer].has_weights) {
+		tui_draw_textf(r, 0, 0, v->attr[R_DIM], "layer %d has no weights: pick a conv or fc layer", t->layer);
+		return;
+	}
+	struct series s;
+	series_get(t, &s);
+	if (s.n == 0 || r->h < 3 || r->w < YLABEL + 8)
+		return;
+	struct tui_canvas c;
+	tui_canvas_init(&c, r->w - YLABEL, r->h - 1, v->g.utf8);
+	plot(&c, &s);
+	tui_canvas_draw(&c, v, r, 0, YLABEL);
+	labels(v, t, r, &c, &s);
+	tui_canvas_free(&c);
+}
+
+const struct tui_pane tui_pane_curve = { "Curve", draw, NULL, NULL };

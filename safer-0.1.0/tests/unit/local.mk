@@ -1,0 +1,34 @@
+## Unit tests: cmocka programs linked against the real layer libraries.
+## Adding one: write tests/unit/test_NAME.c and add its name to UNIT_TESTS.
+if HAVE_CMOCKA
+UNIT_TESTS = tests/unit/test_idx tests/unit/test_stats tests/unit/test_perturb \
+	tests/unit/test_cfgcheck tests/unit/test_budget tests/unit/test_engine \
+	tests/unit/test_image tests/unit/test_criteria tests/unit/test_allocate \
+	tests/unit/test_tui_state
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+endif
+# Programs without their own _SOURCES/_LDADD (the unit tests) build from
+# NAME.c and link this.
+LDADD = $(LAYER_LIBS) $(SAFER_LIBS) $(CMOCKA_LIBS)
+AM_CFLAGS += $(CMOCKA_CFLAGS)
+
+## Test helper programs (not tests themselves).
+check_PROGRAMS += tests/tools/mkdataset
+tests_tools_mkdataset_SOURCES = tests/tools/mkdataset.c
+tests_tools_mkdataset_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
+
+## The benchmark (make bench): not a test, never run by make check.
+EXTRA_PROGRAMS = tests/bench/bench
+tests_bench_bench_SOURCES = tests/bench/bench.c
+tests_bench_bench_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
+CLEANFILES = tests/bench/bench
+bench: tests/bench/bench$(EXEEXT)
+	$(builddir)/tests/bench/bench $(BENCH_FLAGS) $(srcdir)/cfg/fmnist-plain.cfg $(srcdir)/weights/fmnist-plain.weights \
+		$(srcdir)/cfg/fmnist-resnet.cfg $(srcdir)/weights/fmnist-resnet.weights
+	@if test "$(with_mpi)" = yes; then $(MAKE) $(AM_MAKEFLAGS) bench-mpi; fi
+.PHONY: bench
+
+## valgrind memcheck of the CLI (skipped in the sanitizer build).
+TESTS += tests/memcheck/memcheck.sh
+TESTS_SCRIPTS_DIST += tests/memcheck/memcheck.sh
