@@ -49,6 +49,7 @@ struct worker {
 	pthread_t thread;
 	float *inbuf;		/* batch × largest input, zero-padded tail */
 	float *prob;		/* classes floats */
+	int *top;		/* data->topk class indexes, engine_top_k's list */
 };
 
 struct engine {
@@ -141,23 +142,26 @@ static void softmax_row(const float *x, int n, float *out)
 		out[i] = (float)(out[i] / sum);
 }
 
-static int argmax(const float *x, int n)
+/* Darknet's top_k (src/utils.c), the list `classifier valid` counts hits in:
+ * each class i in turn is carried down the k slots; an empty slot takes it,
+ * and a slot whose holder it strictly beats takes it and hands the holder on
+ * down.  So ties keep the lower class ahead, and a NaN neither displaces
+ * anyone nor is displaced: it stays in the slot it first reached.  Once the
+ * carried value is an empty slot's -1, every later slot is empty too (they
+ * fill in order), so stopping there changes nothing and never reads x[-1]. */
+void engine_top_k(const float *x, int n, int k, int *index)
 {
-	int best = 0;
-	for (int i = 1; i < n; i++)
-		if (x[i] > x[best])
-			best = i;
-	return best;
-}
-
-/* Darknet's top_k picks the k largest; the label is in the top k when fewer
- * than k classes score strictly higher than it (ties favour the label). */
-static int in_topk(const float *x, int n, int label, int k)
-{
-	int higher = 0;
-	for (int i = 0; i < n; i++)
-		higher += x[i] > x[label];
-	return higher < k;
+	for (int j = 0; j < k; j++)
+		index[j] = -1;
+	for (int i = 0; i < n; i++) {
+		int carry = i;
+		for (int j = 0; j < k && carry >= 0; j++)
+			if (index[j] < 0 || x[carry] > x[index[j]]) {
+				int held = index[j];
+				index[j] = carry;
+				carry = held;
+			}
+	}
 }
 
 /* ---- one batch ------------------------------------------------------------------ */
@@ -241,7 +245,12 @@ static void batch_run(struct worker *w, struct job *job, int b, struct batch_cou
 	for (int i = 0; i < m; i++) {
 		const float *row = out + (size_t)i * e->classes;
 		int idx = start + i, label = d->labels[idx];
-		int pred = argmax(row, e->classes);
+		/* Darknet's validate_classifier: top_k over the data's classes,
+		 * top-1 is its first entry, a top-k hit is the label in the list */
+		engine_top_k(row, d->classes, d->topk, w->top);
+		int pred = w->top[0], hit = 0;
+		for (int j = 0; j < d->topk; j++)
+			hit |= w->top[j] == label;
 		int right = label >= 0 && pred == label;
 		const float *p = row;
 		if (!e->out_is_prob) {
@@ -251,7 +260,7 @@ static void batch_run(struct worker *w, struct job *job, int b, struct batch_cou
 		if (label >= 0) {
 			bc->labelled++;
 			bc->correct += right;
-			bc->topk_correct += in_topk(row, e->classes, label, d->topk);
+			bc->topk_correct += hit;
 		}
 		if (job->baseline) {
 			e->base_pred[idx] = pred;
@@ -790,6 +799,7 @@ struct engine *engine_new(const char *cfg_path, const char *weights_path, const 
 			backend_use_blas(w->net);
 		w->inbuf = xmalloc(maxin * (size_t)e->batch * sizeof *w->inbuf);
 		w->prob = xmalloc((size_t)e->classes * sizeof *w->prob);
+		w->top = xmalloc((size_t)data->topk * sizeof *w->top);
 	}
 	for (int i = 0; i < e->nworkers; i++)
 		pthread_create(&e->workers[i].thread, NULL, worker_main, &e->workers[i]);
@@ -826,6 +836,7 @@ void engine_free(struct engine *e)
 			backend_free(e->workers[i].net);
 			free(e->workers[i].inbuf);
 			free(e->workers[i].prob);
+			free(e->workers[i].top);
 		}
 	}
 	/* a job stopped by quit may still hold perturbed weights */
