@@ -70,6 +70,10 @@ struct engine {
 	/* prefix cache: per layer index, that layer's outputs for every image */
 	float **cache;
 	unsigned char *cut_ok;
+	/* per cut layer k (cut_ok[k], k > 0): the earlier outputs a run from k
+	 * reads besides its input (backend_needed_before), as many as there are */
+	int **cut_refs;
+	int *cut_nrefs;
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv_work, cv_done, cv_dispatch;
@@ -221,8 +225,8 @@ static void batch_run(struct worker *w, struct job *job, int b, struct batch_cou
 		memcpy(w->inbuf, src, (size_t)m * insize * sizeof(float));
 		in = w->inbuf;
 	}
-	int refs[64];
-	int nrefs = from > 0 ? backend_needed_before(w->net, from, refs, 64) : 0;
+	const int *refs = from > 0 ? e->cut_refs[from] : NULL;
+	int nrefs = from > 0 ? e->cut_nrefs[from] : 0;
 	for (int r = 0; r < nrefs; r++) {
 		size_t sz = backend_layer_size(w->net, refs[r]);
 		memcpy(backend_layer_output(w->net, refs[r]), e->cache[refs[r]] + (size_t)start * sz,
@@ -678,13 +682,17 @@ static void plan_cache(struct engine *e, size_t budget)
 	int n = e->model->n;
 	e->cache = xcalloc((size_t)n, sizeof *e->cache);
 	e->cut_ok = xcalloc((size_t)n, 1);
+	e->cut_refs = xcalloc((size_t)n, sizeof *e->cut_refs);
+	e->cut_nrefs = xcalloc((size_t)n, sizeof *e->cut_nrefs);
 	e->cut_ok[0] = 1;
 	unsigned char *want = xcalloc((size_t)n, 1);
+	/* a cut at k reads at most the k layers before it, plus its input */
+	int *refs = xmalloc((size_t)n * sizeof *refs + sizeof *refs);
 	size_t used = 0, per_image;
 	for (int k = n - 1; k > 0; k--) {
 		if (!e->model->layers[k].has_weights)
 			continue;
-		int refs[65], nrefs = backend_needed_before(e->master, k, refs, 64);
+		int nbefore = backend_needed_before(e->master, k, refs, k), nrefs = nbefore;
 		refs[nrefs++] = k - 1;
 		per_image = 0;
 		for (int r = 0; r < nrefs; r++)
@@ -697,7 +705,11 @@ static void plan_cache(struct engine *e, size_t budget)
 		e->cut_ok[k] = 1;
 		for (int r = 0; r < nrefs; r++)
 			want[refs[r]] = 1;
+		e->cut_nrefs[k] = nbefore;
+		e->cut_refs[k] = xmalloc((size_t)(nbefore ? nbefore : 1) * sizeof *refs);
+		memcpy(e->cut_refs[k], refs, (size_t)nbefore * sizeof *refs);
 	}
+	free(refs);
 	for (int l = 0; l < n; l++)
 		if (want[l])
 			e->cache[l] = xmalloc(backend_layer_size(e->master, l) * (size_t)e->data->count * sizeof(float));
@@ -861,6 +873,11 @@ void engine_free(struct engine *e)
 	free(e->pristine);
 	free(e->cache);
 	free(e->cut_ok);
+	if (e->model && e->cut_refs)
+		for (int l = 0; l < e->model->n; l++)
+			free(e->cut_refs[l]);
+	free(e->cut_refs);
+	free(e->cut_nrefs);
 	free(e->act_lo);
 	free(e->act_hi);
 	free(e->base_pred);
