@@ -67,8 +67,10 @@ typedef void (*backend_layer_hook)(int layer, float *out, size_t n, void *ctx);
  * training needs.  Returns the network's output buffer (batch × outputs). */
 const float *backend_forward_from(struct backend_net *net, int from, const float *in,
     backend_layer_hook hook, void *hook_ctx);
-/* Layers before `from` whose outputs a run from `from` reads besides from-1;
- * writes up to max indexes, returns the count. */
+/* Layers before `from` whose outputs a run from `from` reads besides from-1
+ * (from-1 too when a [route] or [shortcut] names it), each once; writes up
+ * to max indexes and returns how many it wrote.  There are at most `from`
+ * of them: max = from never truncates. */
 int backend_needed_before(const struct backend_net *net, int from, int *layers, int max);
 
 /* Write the network's weights in Darknet's .weights format (version 0.2.0)

@@ -149,27 +149,29 @@ const float *backend_forward_from(struct backend_net *bn, int from, const float 
 	return bn->dn->output;
 }
 
+/* Adds ref to out[0..*count) unless it is there or not before `from`. */
+static void needed_add(int ref, int from, int *out, int *count, int max)
+{
+	if (ref >= from)
+		return;
+	for (int k = 0; k < *count; k++)
+		if (out[k] == ref)
+			return;
+	if (*count < max)
+		out[(*count)++] = ref;
+}
+
 int backend_needed_before(const struct backend_net *bn, int from, int *out, int max)
 {
 	int count = 0;
 	const network *dn = bn->dn;
 	for (int i = from; i < dn->n; i++) {
 		const layer *l = &dn->layers[i];
-		int refs[64], nrefs = 0;
 		if (l->type == SHORTCUT)
-			refs[nrefs++] = l->index;
-		else if (l->type == ROUTE)
-			for (int j = 0; j < l->n && nrefs < 64; j++)
-				refs[nrefs++] = l->input_layers[j];
-		for (int r = 0; r < nrefs; r++) {
-			int ref = refs[r], seen = 0;
-			if (ref >= from)
-				continue;
-			for (int k = 0; k < count; k++)
-				seen |= out[k] == ref;
-			if (!seen && count < max)
-				out[count++] = ref;
-		}
+			needed_add(l->index, from, out, &count, max);
+		else if (l->type == ROUTE)	/* every input, however many a [route] names */
+			for (int j = 0; j < l->n; j++)
+				needed_add(l->input_layers[j], from, out, &count, max);
 	}
 	return count;
 }

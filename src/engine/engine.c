@@ -49,6 +49,7 @@ struct worker {
 	pthread_t thread;
 	float *inbuf;		/* batch × largest input, zero-padded tail */
 	float *prob;		/* classes floats */
+	int *top;		/* data->topk class indexes, engine_top_k's list */
 };
 
 struct engine {
@@ -69,6 +70,10 @@ struct engine {
 	/* prefix cache: per layer index, that layer's outputs for every image */
 	float **cache;
 	unsigned char *cut_ok;
+	/* per cut layer k (cut_ok[k], k > 0): the earlier outputs a run from k
+	 * reads besides its input (backend_needed_before), as many as there are */
+	int **cut_refs;
+	int *cut_nrefs;
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv_work, cv_done, cv_dispatch;
@@ -141,23 +146,26 @@ static void softmax_row(const float *x, int n, float *out)
 		out[i] = (float)(out[i] / sum);
 }
 
-static int argmax(const float *x, int n)
+/* Darknet's top_k (src/utils.c), the list `classifier valid` counts hits in:
+ * each class i in turn is carried down the k slots; an empty slot takes it,
+ * and a slot whose holder it strictly beats takes it and hands the holder on
+ * down.  So ties keep the lower class ahead, and a NaN neither displaces
+ * anyone nor is displaced: it stays in the slot it first reached.  Once the
+ * carried value is an empty slot's -1, every later slot is empty too (they
+ * fill in order), so stopping there changes nothing and never reads x[-1]. */
+void engine_top_k(const float *x, int n, int k, int *index)
 {
-	int best = 0;
-	for (int i = 1; i < n; i++)
-		if (x[i] > x[best])
-			best = i;
-	return best;
-}
-
-/* Darknet's top_k picks the k largest; the label is in the top k when fewer
- * than k classes score strictly higher than it (ties favour the label). */
-static int in_topk(const float *x, int n, int label, int k)
-{
-	int higher = 0;
-	for (int i = 0; i < n; i++)
-		higher += x[i] > x[label];
-	return higher < k;
+	for (int j = 0; j < k; j++)
+		index[j] = -1;
+	for (int i = 0; i < n; i++) {
+		int carry = i;
+		for (int j = 0; j < k && carry >= 0; j++)
+			if (index[j] < 0 || x[carry] > x[index[j]]) {
+				int held = index[j];
+				index[j] = carry;
+				carry = held;
+			}
+	}
 }
 
 /* ---- one batch ------------------------------------------------------------------ */
@@ -217,8 +225,8 @@ static void batch_run(struct worker *w, struct job *job, int b, struct batch_cou
 		memcpy(w->inbuf, src, (size_t)m * insize * sizeof(float));
 		in = w->inbuf;
 	}
-	int refs[64];
-	int nrefs = from > 0 ? backend_needed_before(w->net, from, refs, 64) : 0;
+	const int *refs = from > 0 ? e->cut_refs[from] : NULL;
+	int nrefs = from > 0 ? e->cut_nrefs[from] : 0;
 	for (int r = 0; r < nrefs; r++) {
 		size_t sz = backend_layer_size(w->net, refs[r]);
 		memcpy(backend_layer_output(w->net, refs[r]), e->cache[refs[r]] + (size_t)start * sz,
@@ -241,7 +249,12 @@ static void batch_run(struct worker *w, struct job *job, int b, struct batch_cou
 	for (int i = 0; i < m; i++) {
 		const float *row = out + (size_t)i * e->classes;
 		int idx = start + i, label = d->labels[idx];
-		int pred = argmax(row, e->classes);
+		/* Darknet's validate_classifier: top_k over the data's classes,
+		 * top-1 is its first entry, a top-k hit is the label in the list */
+		engine_top_k(row, d->classes, d->topk, w->top);
+		int pred = w->top[0], hit = 0;
+		for (int j = 0; j < d->topk; j++)
+			hit |= w->top[j] == label;
 		int right = label >= 0 && pred == label;
 		const float *p = row;
 		if (!e->out_is_prob) {
@@ -251,7 +264,7 @@ static void batch_run(struct worker *w, struct job *job, int b, struct batch_cou
 		if (label >= 0) {
 			bc->labelled++;
 			bc->correct += right;
-			bc->topk_correct += in_topk(row, e->classes, label, d->topk);
+			bc->topk_correct += hit;
 		}
 		if (job->baseline) {
 			e->base_pred[idx] = pred;
@@ -669,13 +682,17 @@ static void plan_cache(struct engine *e, size_t budget)
 	int n = e->model->n;
 	e->cache = xcalloc((size_t)n, sizeof *e->cache);
 	e->cut_ok = xcalloc((size_t)n, 1);
+	e->cut_refs = xcalloc((size_t)n, sizeof *e->cut_refs);
+	e->cut_nrefs = xcalloc((size_t)n, sizeof *e->cut_nrefs);
 	e->cut_ok[0] = 1;
 	unsigned char *want = xcalloc((size_t)n, 1);
+	/* a cut at k reads at most the k layers before it, plus its input */
+	int *refs = xmalloc((size_t)n * sizeof *refs + sizeof *refs);
 	size_t used = 0, per_image;
 	for (int k = n - 1; k > 0; k--) {
 		if (!e->model->layers[k].has_weights)
 			continue;
-		int refs[65], nrefs = backend_needed_before(e->master, k, refs, 64);
+		int nbefore = backend_needed_before(e->master, k, refs, k), nrefs = nbefore;
 		refs[nrefs++] = k - 1;
 		per_image = 0;
 		for (int r = 0; r < nrefs; r++)
@@ -688,7 +705,11 @@ static void plan_cache(struct engine *e, size_t budget)
 		e->cut_ok[k] = 1;
 		for (int r = 0; r < nrefs; r++)
 			want[refs[r]] = 1;
+		e->cut_nrefs[k] = nbefore;
+		e->cut_refs[k] = xmalloc((size_t)(nbefore ? nbefore : 1) * sizeof *refs);
+		memcpy(e->cut_refs[k], refs, (size_t)nbefore * sizeof *refs);
 	}
+	free(refs);
 	for (int l = 0; l < n; l++)
 		if (want[l])
 			e->cache[l] = xmalloc(backend_layer_size(e->master, l) * (size_t)e->data->count * sizeof(float));
@@ -790,6 +811,7 @@ struct engine *engine_new(const char *cfg_path, const char *weights_path, const 
 			backend_use_blas(w->net);
 		w->inbuf = xmalloc(maxin * (size_t)e->batch * sizeof *w->inbuf);
 		w->prob = xmalloc((size_t)e->classes * sizeof *w->prob);
+		w->top = xmalloc((size_t)data->topk * sizeof *w->top);
 	}
 	for (int i = 0; i < e->nworkers; i++)
 		pthread_create(&e->workers[i].thread, NULL, worker_main, &e->workers[i]);
@@ -826,6 +848,7 @@ void engine_free(struct engine *e)
 			backend_free(e->workers[i].net);
 			free(e->workers[i].inbuf);
 			free(e->workers[i].prob);
+			free(e->workers[i].top);
 		}
 	}
 	/* a job stopped by quit may still hold perturbed weights */
@@ -850,6 +873,11 @@ void engine_free(struct engine *e)
 	free(e->pristine);
 	free(e->cache);
 	free(e->cut_ok);
+	if (e->model && e->cut_refs)
+		for (int l = 0; l < e->model->n; l++)
+			free(e->cut_refs[l]);
+	free(e->cut_refs);
+	free(e->cut_nrefs);
 	free(e->act_lo);
 	free(e->act_hi);
 	free(e->base_pred);

@@ -102,6 +102,15 @@ int engine_task_done(const struct engine_task *t);
 int engine_task_wait(struct engine_task *t);
 int engine_task_cancel(struct engine_task *t);
 
+/* The k-entry list Darknet's top_k (src/utils.c) makes of x[0..n-1], which
+ * `darknet classifier valid` counts hits in and which the engine counts the
+ * same way: index[0] is the top-1 class, the label anywhere in index[0..k-1]
+ * is a top-k hit.  Ties keep the lower class first; NaN is never "larger"
+ * nor beaten (a NaN keeps the place it first takes), so all-NaN or
+ * all-equal outputs give 0, 1, ..., k-1.  Entries past n stay
+ * -1 (k > n). */
+void engine_top_k(const float *x, int n, int k, int *index);
+
 /* Derived numbers. */
 double progress_top1(const struct engine_progress *p);
 double progress_topk(const struct engine_progress *p);
