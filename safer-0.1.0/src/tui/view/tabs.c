@@ -1,8 +1,0 @@
-/* tabs.c - the view area's panes in tab order (enum tui_tab). */
-#include "tui/view/tabs.h"
-#include "tui/view/panes.h"
-
-const struct tui_pane *const tui_tabs[VIEW_COUNT] = {
-	[VIEW_CURVE] = &tui_pane_curve, [VIEW_HEATMAP] = &tui_pane_heatmap, [VIEW_BUDGET] = &tui_pane_budget,
-	[VIEW_CRITERIA] = &tui_pane_criteria, [VIEW_PARETO] = &tui_pane_pareto,
-};

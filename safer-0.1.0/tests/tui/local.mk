@@ -1,7 +1,0 @@
-## tui tests (owned by the tui test suite): the real binary driven in tmux.
-## Each script skips (77) without tmux or the Fashion-MNIST test set.
-TUI_TESTS = tests/tui/start.sh tests/tui/measure.sh tests/tui/scan.sh \
-	tests/tui/budget.sh tests/tui/resize.sh tests/tui/ascii.sh tests/tui/signals.sh \
-	tests/tui/stderr.sh tests/tui/latency.sh tests/tui/criteria.sh tests/tui/pareto.sh
-TESTS += $(TUI_TESTS)
-TESTS_SCRIPTS_DIST += $(TUI_TESTS) tests/tui/lib.sh
