@@ -189,6 +189,7 @@ static int csv_row(void *ctx, const char *name, int lineno, char **cells, int n,
 		    f->header.trials, f->header.trials - 1);
 		return -1;
 	}
+	r.line = lineno;
 	push_row(ctx, &r);
 	return 0;
 }

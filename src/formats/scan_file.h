@@ -36,6 +36,7 @@ struct scan_row {
 	double agree, kl;
 	long images;
 	double seconds;
+	int line;		/* where a CSV reader found it (1-based), else 0: for messages */
 };
 
 /* The same (layer, kind, level, trial)? */

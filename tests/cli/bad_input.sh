@@ -55,6 +55,8 @@ budget: level out of range            | budget-out-of-range.budget:6;bits=1     
 budget: duplicate section             | budget-duplicate.budget:8;[layer 0]       | export --budget $D/budget-duplicate.budget -o $O/b.weights
 budget: unknown key                   | budget-unknown-key.budget:7;sparsity      | eval --budget $D/budget-unknown-key.budget --limit 10
 scan: --resume, another model's file  | $X/other-model.csv;another model          | scan -p prune:0.5 --layers 0 --limit 50 -c $C -w $X/other.weights -o $X/other-model.csv --resume
+scan: --resume, a row for layer 99    | $X/layer99.csv:13;layer 99               | scan -p prune:0.5 --layers 0 --limit 50 -o $X/layer99.csv --resume
+scan: --resume, trial 7 of 5          | $X/trial7.csv:13;trial 7                  | scan -p prune:0.5 --layers 0 --limit 50 -o $X/trial7.csv --resume
 EOF
 }
 # Not in the table (they must work, exit 0): a list naming a missing image and
@@ -92,6 +94,8 @@ fi
 cp "$W" "$X/other.weights"	# same size, one float changed: another checksum
 printf '\0\0\x80\x3f' | dd of="$X/other.weights" bs=1 seek=$(($(stat -c %s "$W") - 40)) conv=notrunc 2>/dev/null
 "$SAFER" scan -p prune:0.5 --layers 0 --limit 50 -o "$X/other-model.csv" 2>/dev/null || die "cannot make other-model.csv"
+sed 's/^0,conv,/99,conv,/' "$X/other-model.csv" >"$X/layer99.csv"	# row on line 13
+sed 's/^\(0,conv,prune,0\.5\),0,/\1,7,/' "$X/other-model.csv" >"$X/trial7.csv"	# the header says 5 trials
 
 make_dataset "$T/imgs" 50 png
 labels=$T/imgs/labels.txt
