@@ -8,7 +8,9 @@
 #    one row per layer, and --resume three times adds nothing;
 #  - a model path holding a newline, a backslash, commas and quotes is
 #    written escaped in the CSV header and reads back: --resume and compare
-#    accept the file, the JSON file keeps the same path.
+#    accept the file, the JSON file keeps the same path;
+#  - option values are reported as given (--layers beyond a long) and refused
+#    where they would give wrong numbers.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -82,5 +84,11 @@ check_eq "JSON: --resume reads it, the path is kept as it is" "0 $ODD/m.cfg" "$R
 sed 's|^# cfg: .*|# cfg: C:\\models\\a.cfg|' "$T/odd.csv" >"$T/old.csv"
 run "$SAFER" compare --scan "$T/old.csv" --rank "$T/odd-r.csv" --json
 check_eq "an unknown escape is read literally" "0" "$RC"
+
+# ---- option values, reported as given (#13 item 13) ----------------------------------------
+expect_fail_2 "--layers beyond a long: the digits as given" "--layers;layer 99999999999999999999 does not" \
+	"$SAFER" scan "${LIMIT[@]}" -p prune:0.5 --layers 99999999999999999999 -o "$T/big.csv"
+expect_fail_2 "--layers range beyond a long" "--layers;layer 99999999999999999999 does not" \
+	"$SAFER" scan "${LIMIT[@]}" -p prune:0.5 --layers 0-99999999999999999999 -o "$T/big.csv"
 
 finish
