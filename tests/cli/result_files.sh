@@ -90,5 +90,7 @@ expect_fail_2 "--layers beyond a long: the digits as given" "--layers;layer 9999
 	"$SAFER" scan "${LIMIT[@]}" -p prune:0.5 --layers 99999999999999999999 -o "$T/big.csv"
 expect_fail_2 "--layers range beyond a long" "--layers;layer 99999999999999999999 does not" \
 	"$SAFER" scan "${LIMIT[@]}" -p prune:0.5 --layers 0-99999999999999999999 -o "$T/big.csv"
+expect_fail_2 "budget --target bits=32: refused with the range, not capped at 16" "--target bits;'32';2..16" \
+	"$SAFER" budget "${LIMIT[@]}" --target bits=32 -C magnitude -o "$T/b32.budget"
 
 finish
