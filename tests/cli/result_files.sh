@@ -92,5 +92,11 @@ expect_fail_2 "--layers range beyond a long" "--layers;layer 9999999999999999999
 	"$SAFER" scan "${LIMIT[@]}" -p prune:0.5 --layers 0-99999999999999999999 -o "$T/big.csv"
 expect_fail_2 "budget --target bits=32: refused with the range, not capped at 16" "--target bits;'32';2..16" \
 	"$SAFER" budget "${LIMIT[@]}" --target bits=32 -C magnitude -o "$T/b32.budget"
+expect_fail_2 "rank -S 5 --grad-batch 32: refused (no whole batch: every score would be NaN)" \
+	"--samples 5 is smaller than --grad-batch 32" \
+	"$SAFER" rank "${LIMIT[@]}" -S 5 --grad-batch 32 -C grad -o "$T/r5.csv"
+run "$SAFER" rank "${LIMIT[@]}" -S 5 -C grad -o "$T/r5.csv"
+check_eq "rank -S 5 (default batch): finite grad scores" "0 6" \
+	"$RC $(grep -cE '^[0-9]+,[a-z]+,[0-9.e+-]+,[0-9]+$' "$T/r5.csv")"
 
 finish
