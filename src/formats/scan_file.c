@@ -174,7 +174,7 @@ static int csv_row(void *ctx, const char *name, int lineno, char **cells, int n,
 {
 	struct scan_row r;
 	if (n != NCOLUMNS) {
-		*cause = xasprintf("%s:%d: expected %d fields, found %d", name, lineno, NCOLUMNS, n > NCOLUMNS ? n - 1 : n);
+		*cause = xasprintf("%s:%d: expected %d fields, found %d", name, lineno, NCOLUMNS, n);
 		return -1;
 	}
 	memset(&r, 0, sizeof r);
