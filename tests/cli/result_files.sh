@@ -99,4 +99,11 @@ run "$SAFER" rank "${LIMIT[@]}" -S 5 -C grad -o "$T/r5.csv"
 check_eq "rank -S 5 (default batch): finite grad scores" "0 6" \
 	"$RC $(grep -cE '^[0-9]+,[a-z]+,[0-9.e+-]+,[0-9]+$' "$T/r5.csv")"
 
+# ---- a .data key given twice: the first one counts, as in Darknet's option_find ----------------
+make_dataset "$T/dimgs" 20 png
+printf 'valid=%s\nlabels=%s\nvalid=%s\n' "$T/dimgs/valid.list" "$T/dimgs/labels.txt" "$T/none.list" >"$T/dup-key.data"
+run "$SAFER" eval -d "$T/dup-key.data" --json
+check_eq "duplicated valid=: the first is used (20 images), the second (missing) ignored" "0 20" \
+	"$RC $(jq -r .images "$T/out" 2>&1)"
+
 finish
