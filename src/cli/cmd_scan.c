@@ -11,6 +11,7 @@
 #include "core/util.h"
 
 #include <limits.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,17 +42,27 @@ static int parse_layers(const char *text, const struct model *m, unsigned char *
 	const char *p = text;
 	while (*p) {
 		char *end;
+		errno = 0;
 		long a = strtol(p, &end, 10), b = a;
 		if (end == p || a < 0)
 			goto bad;
+		const char *big = errno == ERANGE ? p : NULL;	/* beyond a long: no layer */
 		if (*end == '-') {
 			const char *q = end + 1;
+			errno = 0;
 			b = strtol(q, &end, 10);
 			if (end == q || b < a)
 				goto bad;
+			if (big == NULL && errno == ERANGE)
+				big = q;
 		}
 		if (*end != ',' && *end != '\0')
 			goto bad;
+		if (big) {	/* the digits as given, not LONG_MAX */
+			*cause = xasprintf("--layers: layer %.*s does not exist (the network has layers 0..%d)",
+			    (int)strspn(big, "0123456789"), big, m->n - 1);
+			return -1;
+		}
 		for (long l = a; l <= b; l++) {
 			if (l >= m->n) {
 				*cause = xasprintf("--layers: layer %ld does not exist (the network has layers 0..%d)", l, m->n - 1);

@@ -49,7 +49,7 @@ static int parse_value(enum alloc_target_kind k, const char *s, double *out)
 	double v;
 	if (parse_double(s, &v) != 0 || !isfinite(v))
 		return -1;
-	if ((k == TARGET_BITS && (v < BITS_MIN || v > 32)) || (k == TARGET_SPARSITY && (v <= 0 || v >= 1)) ||
+	if ((k == TARGET_BITS && (v < BITS_MIN || v > BITS_MAX)) || (k == TARGET_SPARSITY && (v <= 0 || v >= 1)) ||
 	    (k == TARGET_DROP && (v < 0 || v > 100)))
 		return -1;
 	*out = v;
@@ -58,7 +58,8 @@ static int parse_value(enum alloc_target_kind k, const char *s, double *out)
 
 int alloc_target_parse(const char *text, struct alloc_target *out, char **cause)
 {
-	static const char *const hint[] = { "2..32", "a fraction in (0, 1)", "bytes with B, KB, MB, KiB or MiB",
+	/* bits: the allocator's range; a wider target would be capped silently */
+	static const char *const hint[] = { "2..16 bits", "a fraction in (0, 1)", "bytes with B, KB, MB, KiB or MiB",
 	    "points from 0 to 100" };
 	const char *eq = strchr(text, '=');
 	size_t klen = eq ? (size_t)(eq - text) : strlen(text);

@@ -453,6 +453,15 @@ int criteria_compute(const char *cfg, const char *weights, const struct dataset 
 		if (need_grad && check_labels(d, n, cause) != 0)
 			return -1;
 	}
+	/* whole batches only: a batch larger than the images leaves no pass,
+	 * and every gradient score would be 0/0 */
+	if (need_grad && batch > n) {
+		if (o->samples <= d->count)
+			*cause = xasprintf("--samples %d is smaller than --grad-batch %d", o->samples, batch);
+		else
+			*cause = xasprintf("%s: %d images to use, fewer than --grad-batch %d", d->source, n, batch);
+		return -1;
+	}
 	int ng = need_grad ? n / batch * batch : 0;	/* whole batches only */
 	struct backend_net *net = backend_load(cfg, weights, need_grad ? batch : 1, cause);
 	if (net == NULL)

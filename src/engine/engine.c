@@ -931,5 +931,6 @@ double progress_agree(const struct engine_progress *p)
 
 double progress_kl(const struct engine_progress *p)
 {
-	return p->done ? p->kl_sum / p->done : NAN;
+	double kl = p->done ? p->kl_sum / p->done : NAN;
+	return kl < 0 ? 0 : kl;	/* KL >= 0: a negative mean is rounding (-1.4e-08); NaN stays */
 }

@@ -26,6 +26,24 @@ static void make_header(const struct scan_opts *so, struct engine *e, const stru
 	h->baseline_top1 = progress_top1(engine_baseline(e));
 }
 
+/* A row of the file --resume continues names a layer this model has. */
+static int check_resume_rows(const struct scan_file *f, const struct model *m, char **cause)
+{
+	for (int i = 0; i < f->n; i++) {
+		const struct scan_row *r = &f->rows[i];
+		if (r->layer < m->n)
+			continue;
+		if (r->line > 0)
+			*cause = xasprintf("%s:%d: layer %d, but the model has %d layers (0 to %d)", f->path, r->line,
+			    r->layer, m->n, m->n - 1);
+		else
+			*cause = xasprintf("%s: row %d: layer %d, but the model has %d layers (0 to %d)", f->path, i + 1,
+			    r->layer, m->n, m->n - 1);
+		return -1;
+	}
+	return 0;
+}
+
 /* --resume must continue the same experiment, not mix two. */
 static int check_resume(const char *path, const struct scan_header *old, const struct scan_header *now, char **cause)
 {
@@ -116,7 +134,8 @@ int scan_state_open(struct scan_state *s, char **cause)
 	if (so->resume && exists) {
 		if (scan_file_read(so->output, &s->out, cause) != 0)
 			return -1;
-		if (check_resume(so->output, &s->out.header, &s->h, cause) != 0) {
+		if (check_resume(so->output, &s->out.header, &s->h, cause) != 0 ||
+		    check_resume_rows(&s->out, engine_model(s->e), cause) != 0) {
 			scan_file_free(&s->out);
 			return -1;
 		}

@@ -98,7 +98,9 @@ int data_file_parse(const char *name, const char *text, struct data_file *out, c
 
 const char *data_file_get(const struct data_file *df, const char *key)
 {
-	for (int i = df->n - 1; i >= 0; i--)	/* last one wins */
+	/* the first one wins, as in Darknet: read_data_cfg appends each line to
+	 * the list (list_insert) and option_find returns the first match */
+	for (int i = 0; i < df->n; i++)
 		if (strcmp(df->keys[i], key) == 0)
 			return df->values[i];
 	return NULL;

@@ -59,6 +59,7 @@ struct data_file {
 	char **keys, **values;	/* owned */
 };
 int data_file_parse(const char *name, const char *text, struct data_file *out, char **cause);
+/* The value of the first `key` line (as Darknet's option_find), or NULL. */
 const char *data_file_get(const struct data_file *df, const char *key);
 void data_file_free(struct data_file *df);
 

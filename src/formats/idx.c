@@ -65,7 +65,11 @@ int idx_parse_labels(const unsigned char *buf, size_t len, struct idx_labels *ou
 	if (check_header(buf, len, 8, IDX_MAGIC_LABELS, "label", cause) != 0)
 		return -1;
 	uint32_t n = be32(buf + 4);
-	if (n == 0 || (uint64_t)n != len - 8) {
+	if (n == 0) {	/* not "0 labels but file holds 0" */
+		*cause = xasprintf("header says 0 labels: no labels to read%s", len > 8 ? " (the rest is ignored)" : "");
+		return -1;
+	}
+	if ((uint64_t)n != len - 8) {
 		*cause = xasprintf("header says %u labels but file holds %zu", n, len - 8);
 		return -1;
 	}

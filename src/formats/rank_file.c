@@ -226,8 +226,7 @@ static int csv_row(void *ctx, const char *name, int lineno, char **f, int n, cha
 	long layer;
 	double vals[2 * CRIT_COUNT];
 	if (n != 2 + 2 * r->ncols) {
-		*cause = xasprintf("%s:%d: expected %d fields, found %d", name, lineno, 2 + 2 * r->ncols,
-		    n > MAX_CELLS ? n - 1 : n);
+		*cause = xasprintf("%s:%d: expected %d fields, found %d", name, lineno, 2 + 2 * r->ncols, n);
 		return -1;
 	}
 	if (parse_long(f[0], 0, 1 << 24, &layer) != 0 || strlen(f[1]) == 0 || strlen(f[1]) >= 16) {

@@ -128,6 +128,11 @@ static void dump(FILE *out, const void *f, int json)
 		write_csv(out, f);
 }
 
+void scan_file_dump(FILE *out, const struct scan_file *f)
+{
+	dump(out, f, f->json);
+}
+
 int scan_file_save(const struct scan_file *f, char **cause)
 {
 	return table_save(f->path, NULL, f->json, dump, f, cause);
@@ -169,7 +174,7 @@ static int csv_row(void *ctx, const char *name, int lineno, char **cells, int n,
 {
 	struct scan_row r;
 	if (n != NCOLUMNS) {
-		*cause = xasprintf("%s:%d: expected %d fields, found %d", name, lineno, NCOLUMNS, n > NCOLUMNS ? n - 1 : n);
+		*cause = xasprintf("%s:%d: expected %d fields, found %d", name, lineno, NCOLUMNS, n);
 		return -1;
 	}
 	memset(&r, 0, sizeof r);
@@ -178,6 +183,13 @@ static int csv_row(void *ctx, const char *name, int lineno, char **cells, int n,
 		*cause = xasprintf("%s:%d: bad value '%s' in column %s", name, lineno, cells[bad], row_fields[bad].key);
 		return -1;
 	}
+	const struct scan_file *f = ctx;
+	if (f->header.trials > 0 && r.trial >= f->header.trials) {
+		*cause = xasprintf("%s:%d: trial %d, but the header says %d trials (0 to %d)", name, lineno, r.trial,
+		    f->header.trials, f->header.trials - 1);
+		return -1;
+	}
+	r.line = lineno;
 	push_row(ctx, &r);
 	return 0;
 }
@@ -220,6 +232,24 @@ out:
 	return rc;
 }
 
+/* Every scan has trials (>= 1), and each row's trial is one of them: a file
+ * without it would be written back with "trials: 0", which no reader takes.
+ * CSV rows were checked as they were read when the header came first. */
+static int check_trials(const char *name, const struct scan_file *f, char **cause)
+{
+	if (f->header.trials < 1) {
+		*cause = xasprintf("%s: no 'trials' in the header", name);
+		return -1;
+	}
+	for (int i = 0; i < f->n; i++)
+		if (f->rows[i].trial >= f->header.trials) {
+			*cause = xasprintf("%s: row %d: trial %d, but the header says %d trials (0 to %d)", name, i + 1,
+			    f->rows[i].trial, f->header.trials, f->header.trials - 1);
+			return -1;
+		}
+	return 0;
+}
+
 int scan_file_parse(const char *name, const char *text, size_t len, int json, struct scan_file *out, char **cause)
 {
 	memset(out, 0, sizeof *out);
@@ -227,6 +257,8 @@ int scan_file_parse(const char *name, const char *text, size_t len, int json, st
 	out->json = json;
 	int rc = json ? parse_json(name, text, len, out, cause) : parse_csv(name, text, len, out, cause);
 	table_fill(header_fields, &out->header);	/* callers compare without NULL checks */
+	if (rc == 0)
+		rc = check_trials(name, out, cause);
 	if (rc != 0)
 		scan_file_free(out);
 	return rc;

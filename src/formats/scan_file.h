@@ -36,6 +36,7 @@ struct scan_row {
 	double agree, kl;
 	long images;
 	double seconds;
+	int line;		/* where a CSV reader found it (1-based), else 0: for messages */
 };
 
 /* The same (layer, kind, level, trial)? */
@@ -57,6 +58,8 @@ void scan_file_init(struct scan_file *f, const char *path, const struct scan_hea
  * finish out of order (MPI). */
 int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause);
 int scan_file_save(const struct scan_file *f, char **cause);	/* the same */
+/* The bytes scan_file_save writes (CSV or JSON by f->json), to a stream. */
+void scan_file_dump(FILE *out, const struct scan_file *f);
 /* Reads a CSV or JSON scan file. "FILE[:LINE]: problem" on error. */
 int scan_file_read(const char *path, struct scan_file *out, char **cause);
 /* Parses from memory (for fuzzing); json chosen by the caller. */

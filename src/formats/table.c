@@ -282,13 +282,17 @@ static int header_set(const struct table_field *fields, void *obj, const char *k
 }
 
 /* Splits a CSV line in place at commas (no quoting: safer never writes any);
- * returns the cell count, max + 1 when there are more. */
+ * returns the cell count, the real one even when only the first max cells
+ * are stored (more than max: the line is refused, and says how many). */
 static int split(char *line, char **cells, int max)
 {
 	int n = 0;
 	for (char *p = line;; p++) {
-		if (n == max)
-			return max + 1;
+		if (n == max) {	/* too many: only counted, for the message */
+			for (p = strchr(p, ','); p; p = strchr(p + 1, ','))
+				n++;
+			return n + 1;
+		}
 		cells[n++] = p;
 		p = strchr(p, ',');
 		if (p == NULL)

@@ -99,7 +99,9 @@ int table_csv_is_columns(const struct table_field *fields, char **cells, int n);
 int table_csv_get(const struct table_field *fields, char **cells, void *obj);
 
 /* A CSV table: '#' lines set header fields, the first other line is the
- * column line, the rest are rows.  The callbacks return 0, or -1 with *cause. */
+ * column line, the rest are rows.  The callbacks get the line's real cell
+ * count n, of which cells holds the first max_cells (n > max_cells: too
+ * many); they return 0, or -1 with *cause. */
 struct table_csv_reader {
 	const char *what;	/* "scan", "rank": the kind of file, in messages */
 	const struct table_field *header;

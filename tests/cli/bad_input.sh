@@ -49,12 +49,17 @@ idx: images with a wrong magic        | $X/magic.idx;magic                      
 idx: image count inconsistent w/ size | $X/count.idx;10000                        | eval --idx $X/count.idx $X/labels.idx
 idx: labels with a wrong magic        | $X/lmagic.idx;magic                       | eval --idx $X/images.idx $X/lmagic.idx
 idx: 100 images, 99 labels            | $X/labels99.idx                           | eval --idx $X/images.idx $X/labels99.idx
+idx: header says 0 labels, holds 0    | $X/labels0.idx;0 labels: no labels        | eval --idx $X/images.idx $X/labels0.idx
 budget: unknown layer                 | budget-unknown-layer.budget:5;42          | export --budget $D/budget-unknown-layer.budget -o $O/b.weights
 budget: layer of the wrong kind       | budget-maxpool.budget:5;maxpool           | eval --budget $D/budget-maxpool.budget --limit 10
 budget: level out of range            | budget-out-of-range.budget:6;bits=1       | eval --budget $D/budget-out-of-range.budget --limit 10
 budget: duplicate section             | budget-duplicate.budget:8;[layer 0]       | export --budget $D/budget-duplicate.budget -o $O/b.weights
 budget: unknown key                   | budget-unknown-key.budget:7;sparsity      | eval --budget $D/budget-unknown-key.budget --limit 10
 scan: --resume, another model's file  | $X/other-model.csv;another model          | scan -p prune:0.5 --layers 0 --limit 50 -c $C -w $X/other.weights -o $X/other-model.csv --resume
+scan: --resume, a row for layer 99    | $X/layer99.csv:13;layer 99               | scan -p prune:0.5 --layers 0 --limit 50 -o $X/layer99.csv --resume
+scan: --resume, trial 7 of 5          | $X/trial7.csv:13;trial 7                  | scan -p prune:0.5 --layers 0 --limit 50 -o $X/trial7.csv --resume
+scan: a 16-field row                  | $X/wide.csv:13;found 16                   | scan -p prune:0.5 --layers 0 --limit 50 -o $X/wide.csv --resume
+rank: a 64-field row                  | $X/wide-rank.csv:19;found 64              | compare --scan $X/other-model.csv --rank $X/wide-rank.csv
 EOF
 }
 # Not in the table (they must work, exit 0): a list naming a missing image and
@@ -92,6 +97,12 @@ fi
 cp "$W" "$X/other.weights"	# same size, one float changed: another checksum
 printf '\0\0\x80\x3f' | dd of="$X/other.weights" bs=1 seek=$(($(stat -c %s "$W") - 40)) conv=notrunc 2>/dev/null
 "$SAFER" scan -p prune:0.5 --layers 0 --limit 50 -o "$X/other-model.csv" 2>/dev/null || die "cannot make other-model.csv"
+sed 's/^0,conv,/99,conv,/' "$X/other-model.csv" >"$X/layer99.csv"	# row on line 13
+sed 's/^\(0,conv,prune,0\.5\),0,/\1,7,/' "$X/other-model.csv" >"$X/trial7.csv"	# the header says 5 trials
+sed 's/^0,conv,.*/&,1,2,3/' "$X/other-model.csv" >"$X/wide.csv"
+"$SAFER" rank --limit 50 -C magnitude,l2 -o "$X/rank.csv" 2>/dev/null || die "cannot make rank.csv"
+# 8 fields and 56 more on line 19: more than any rank file's columns
+sed "s/^0,conv,.*/&$(printf ',1%.0s' $(seq 56))/" "$X/rank.csv" >"$X/wide-rank.csv"
 
 make_dataset "$T/imgs" 50 png
 labels=$T/imgs/labels.txt
@@ -108,6 +119,7 @@ perl -e 'print pack("N4", 0x803, 100, 28, 28)' | dd of="$X/images.idx" conv=notr
 cp "$X/images.idx" "$X/magic.idx"
 perl -e 'print pack("N", 0x804)' | dd of="$X/magic.idx" conv=notrunc 2>/dev/null
 { perl -e 'print pack("N2", 0x801, 100)'; gunzip -c "$FM_LABELS" | head -c 108 | tail -c 100; } >"$X/labels.idx"
+perl -e 'print pack("N2", 0x801, 0)' >"$X/labels0.idx"
 cp "$X/labels.idx" "$X/lmagic.idx"
 perl -e 'print pack("N", 0x805)' | dd of="$X/lmagic.idx" conv=notrunc 2>/dev/null
 { perl -e 'print pack("N2", 0x801, 99)'; gunzip -c "$FM_LABELS" | head -c 107 | tail -c 99; } >"$X/labels99.idx"

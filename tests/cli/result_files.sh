@@ -8,7 +8,9 @@
 #    one row per layer, and --resume three times adds nothing;
 #  - a model path holding a newline, a backslash, commas and quotes is
 #    written escaped in the CSV header and reads back: --resume and compare
-#    accept the file, the JSON file keeps the same path.
+#    accept the file, the JSON file keeps the same path;
+#  - option values are reported as given (--layers beyond a long) and refused
+#    where they would give wrong numbers.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -82,5 +84,26 @@ check_eq "JSON: --resume reads it, the path is kept as it is" "0 $ODD/m.cfg" "$R
 sed 's|^# cfg: .*|# cfg: C:\\models\\a.cfg|' "$T/odd.csv" >"$T/old.csv"
 run "$SAFER" compare --scan "$T/old.csv" --rank "$T/odd-r.csv" --json
 check_eq "an unknown escape is read literally" "0" "$RC"
+
+# ---- option values, reported as given (#13 item 13) ----------------------------------------
+expect_fail_2 "--layers beyond a long: the digits as given" "--layers;layer 99999999999999999999 does not" \
+	"$SAFER" scan "${LIMIT[@]}" -p prune:0.5 --layers 99999999999999999999 -o "$T/big.csv"
+expect_fail_2 "--layers range beyond a long" "--layers;layer 99999999999999999999 does not" \
+	"$SAFER" scan "${LIMIT[@]}" -p prune:0.5 --layers 0-99999999999999999999 -o "$T/big.csv"
+expect_fail_2 "budget --target bits=32: refused with the range, not capped at 16" "--target bits;'32';2..16" \
+	"$SAFER" budget "${LIMIT[@]}" --target bits=32 -C magnitude -o "$T/b32.budget"
+expect_fail_2 "rank -S 5 --grad-batch 32: refused (no whole batch: every score would be NaN)" \
+	"--samples 5 is smaller than --grad-batch 32" \
+	"$SAFER" rank "${LIMIT[@]}" -S 5 --grad-batch 32 -C grad -o "$T/r5.csv"
+run "$SAFER" rank "${LIMIT[@]}" -S 5 -C grad -o "$T/r5.csv"
+check_eq "rank -S 5 (default batch): finite grad scores" "0 6" \
+	"$RC $(grep -cE '^[0-9]+,[a-z]+,[0-9.e+-]+,[0-9]+$' "$T/r5.csv")"
+
+# ---- a .data key given twice: the first one counts, as in Darknet's option_find ----------------
+make_dataset "$T/dimgs" 20 png
+printf 'valid=%s\nlabels=%s\nvalid=%s\n' "$T/dimgs/valid.list" "$T/dimgs/labels.txt" "$T/none.list" >"$T/dup-key.data"
+run "$SAFER" eval -d "$T/dup-key.data" --json
+check_eq "duplicated valid=: the first is used (20 images), the second (missing) ignored" "0 20" \
+	"$RC $(jq -r .images "$T/out" 2>&1)"
 
 finish

@@ -18,7 +18,7 @@ static void fuzz_data_file(const char *text)
 	}
 	FUZZ_CHECK(cause == NULL && df.n >= 0);
 	for (int i = 0; i < df.n; i++) {
-		/* keys are stripped and non-empty; the last duplicate wins */
+		/* keys are stripped and non-empty; the first duplicate wins */
 		FUZZ_CHECK(df.keys[i][0] != '\0' && strpbrk(df.keys[i], " \t\n=") == NULL);
 		const char *v = data_file_get(&df, df.keys[i]);
 		FUZZ_CHECK(v != NULL);

@@ -358,9 +358,23 @@ static void test_restore_soak(void **state)
 	}
 }
 
+/* KL(p || q) >= 0: a mean made negative by rounding is reported as 0 (#13). */
+static void test_progress_kl_not_negative(void **state)
+{
+	(void)state;
+	struct engine_progress p = { .done = 1, .kl_sum = -1.4e-08 };
+	assert_true(progress_kl(&p) == 0);
+	p.kl_sum = 0.25;
+	p.done = 2;
+	assert_true(progress_kl(&p) == 0.125);
+	p.done = 0;	/* nothing measured: no number */
+	assert_true(isnan(progress_kl(&p)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_progress_kl_not_negative),
 		cmocka_unit_test(test_blas_matches_stock),
 		cmocka_unit_test(test_kernels_match_stock_on_shapes),
 		cmocka_unit_test(test_prefix_bit_identical),
