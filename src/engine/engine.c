@@ -54,6 +54,7 @@ struct worker {
 
 struct engine {
 	const struct dataset *data;
+	char *weights_name;	/* owned: the weights file (or the cfg), for messages */
 	struct backend_net *master;
 	const struct model *model;
 	int nworkers, batch, nbatches, classes, out_is_prob;
@@ -366,6 +367,10 @@ static int job_apply(struct engine *e, struct job *j, char **cause)
 	for (int i = 0; i < j->nitems; i++) {
 		struct job_item *it = &j->items[i];
 		if (perturb_apply(&it->p, master_tensor(e, it->layer), &j->undo[i], cause) != 0) {
+			char *why = *cause;	/* say which file and layer the weights are in */
+			*cause = xasprintf("%s: layer %d (%s): %s", e->weights_name, it->layer,
+			    e->model->layers[it->layer].kind_name, why);
+			free(why);
 			while (--i >= 0)
 				perturb_restore(master_tensor(e, j->items[i].layer), &j->undo[i]);
 			return -1;
@@ -753,6 +758,7 @@ struct engine *engine_new(const char *cfg_path, const char *weights_path, const 
 {
 	struct engine *e = xcalloc(1, sizeof *e);
 	e->data = data;
+	e->weights_name = xstrdup(weights_path ? weights_path : cfg_path);
 	e->batch = cfg->batch > 0 ? cfg->batch : DEFAULT_BATCH;
 	e->nworkers = cfg->threads > 0 ? cfg->threads : online_cpus();
 	pthread_mutex_init(&e->mu, NULL);
@@ -892,6 +898,7 @@ void engine_free(struct engine *e)
 	pthread_cond_destroy(&e->cv_work);
 	pthread_cond_destroy(&e->cv_done);
 	pthread_cond_destroy(&e->cv_dispatch);
+	free(e->weights_name);
 	free(e);
 }
 

@@ -30,8 +30,13 @@ int export_budget(const char *cfg, const char *weights, const struct budget *b, 
 			goto out;
 		}
 		struct weight_tensor t = m->layers[items[i].layer].wt;
-		if (perturb_apply(&items[i].p, &t, &undo[i], cause) != 0)
+		if (perturb_apply(&items[i].p, &t, &undo[i], cause) != 0) {
+			char *why = *cause;	/* say which file and layer the weights are in */
+			*cause = xasprintf("%s: layer %d (%s): %s", weights ? weights : cfg, items[i].layer,
+			    m->layers[items[i].layer].kind_name, why);
+			free(why);
 			goto out;
+		}
 		perturb_undo_free(&undo[i]);	/* the result is what we keep */
 		res->applied++;
 	}

@@ -55,6 +55,7 @@ budget: layer of the wrong kind       | budget-maxpool.budget:5;maxpool         
 budget: level out of range            | budget-out-of-range.budget:6;bits=1       | eval --budget $D/budget-out-of-range.budget --limit 10
 budget: duplicate section             | budget-duplicate.budget:8;[layer 0]       | export --budget $D/budget-duplicate.budget -o $O/b.weights
 budget: unknown key                   | budget-unknown-key.budget:7;sparsity      | eval --budget $D/budget-unknown-key.budget --limit 10
+weights: a NaN where quant needs finite | $X/nan.weights;layer 0 (conv);NaN    | scan -p quant:4 --layers 0 --limit 10 -c $C -w $X/nan.weights -o $O/nan.csv
 scan: --resume, another model's file  | $X/other-model.csv;another model          | scan -p prune:0.5 --layers 0 --limit 50 -c $C -w $X/other.weights -o $X/other-model.csv --resume
 scan: --resume, a row for layer 99    | $X/layer99.csv:13;layer 99               | scan -p prune:0.5 --layers 0 --limit 50 -o $X/layer99.csv --resume
 scan: --resume, trial 7 of 5          | $X/trial7.csv:13;trial 7                  | scan -p prune:0.5 --layers 0 --limit 50 -o $X/trial7.csv --resume
@@ -94,6 +95,8 @@ else	# not trained yet: the plain weights cut to the size fmnist-resnet's would 
 	resnet_bytes=$(($("$SAFER" info -c "$R" --json | jq .total_params) * 4 + 20))
 	head -c "$resnet_bytes" "$W" >"$X/resnet.weights"
 fi
+cp "$W" "$X/nan.weights"	# one weight of layer 0 is a NaN
+printf '\0\0\xc0\x7f' | dd of="$X/nan.weights" bs=1 seek=400 conv=notrunc 2>/dev/null
 cp "$W" "$X/other.weights"	# same size, one float changed: another checksum
 printf '\0\0\x80\x3f' | dd of="$X/other.weights" bs=1 seek=$(($(stat -c %s "$W") - 40)) conv=notrunc 2>/dev/null
 "$SAFER" scan -p prune:0.5 --layers 0 --limit 50 -o "$X/other-model.csv" 2>/dev/null || die "cannot make other-model.csv"
