@@ -59,6 +59,8 @@ weights: a NaN where quant needs finite | $X/nan.weights;layer 0 (conv);NaN    |
 scan: --resume, another model's file  | $X/other-model.csv;another model          | scan -p prune:0.5 --layers 0 --limit 50 -c $C -w $X/other.weights -o $X/other-model.csv --resume
 scan: --resume, a row for layer 99    | $X/layer99.csv:13;layer 99               | scan -p prune:0.5 --layers 0 --limit 50 -o $X/layer99.csv --resume
 scan: --resume, trial 7 of 5          | $X/trial7.csv:13;trial 7                  | scan -p prune:0.5 --layers 0 --limit 50 -o $X/trial7.csv --resume
+scan: --resume, top1 = 1.5            | $X/top1.csv:13;1.5                        | scan -p prune:0.5 --layers 0 --limit 50 -o $X/top1.csv --resume
+scan: --resume, top1 = inf            | $X/inf.csv:13;inf                         | scan -p prune:0.5 --layers 0 --limit 50 -o $X/inf.csv --resume
 scan: a 16-field row                  | $X/wide.csv:13;found 16                   | scan -p prune:0.5 --layers 0 --limit 50 -o $X/wide.csv --resume
 rank: a 64-field row                  | $X/wide-rank.csv:19;found 64              | compare --scan $X/other-model.csv --rank $X/wide-rank.csv
 EOF
@@ -103,6 +105,8 @@ printf '\0\0\x80\x3f' | dd of="$X/other.weights" bs=1 seek=$(($(stat -c %s "$W")
 sed 's/^0,conv,/99,conv,/' "$X/other-model.csv" >"$X/layer99.csv"	# row on line 13
 sed 's/^\(0,conv,prune,0\.5\),0,/\1,7,/' "$X/other-model.csv" >"$X/trial7.csv"	# the header says 5 trials
 sed 's/^0,conv,.*/&,1,2,3/' "$X/other-model.csv" >"$X/wide.csv"
+sed 's/^\(0,conv,prune,0\.5,0\),[^,]*,/\1,1.5,/' "$X/other-model.csv" >"$X/top1.csv"	# top-1 is a fraction
+sed 's/^\(0,conv,prune,0\.5,0\),[^,]*,/\1,inf,/' "$X/other-model.csv" >"$X/inf.csv"
 "$SAFER" rank --limit 50 -C magnitude,l2 -o "$X/rank.csv" 2>/dev/null || die "cannot make rank.csv"
 # 8 fields and 56 more on line 19: more than any rank file's columns
 sed "s/^0,conv,.*/&$(printf ',1%.0s' $(seq 56))/" "$X/rank.csv" >"$X/wide-rank.csv"
