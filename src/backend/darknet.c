@@ -7,19 +7,24 @@
 #include "formats/cfgcheck.h"
 #include "formats/weights_check.h"
 
+#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* A worker thread's stack and malloc arena reserve this much address space. */
 #define THREAD_RESERVE (72.0 * 1024 * 1024)
+/* OpenBLAS maps a buffer this large per thread of its own, and retries a
+ * refused mmap forever (its threads are joined at fork and at exit, which
+ * then hang): the first load makes sure they fit. */
+#define OPENBLAS_BUFFER (128.0 * 1024 * 1024)
 
 /* Exits 1 ("safer: out of memory: ...") unless a network of est bytes fits
  * in what is left; a clone is for a worker thread. */
 static void reserve_network(double est, const char *cfg_path, int batch, int clone)
 {
-	char *what = xasprintf("%s %s at batch %d", clone ? "another copy of" : "the network of",
-	    cfg_path, batch);
-	mem_reserve(est + (clone ? THREAD_RESERVE : 0), what);
+	char *what = xasprintf("%s %s at batch %d%s", clone ? "another copy of" : "the network of",
+	    cfg_path, batch, clone ? " for a worker thread" : " with OpenBLAS's buffers");
+	mem_reserve(est + (clone ? THREAD_RESERVE : OPENBLAS_BUFFER * openblas_get_num_threads()), what);
 	free(what);
 }
 

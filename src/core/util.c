@@ -17,6 +17,7 @@
 
 /* The first thread out of memory reports and exits; any other one waits for
  * that exit instead of running exit() concurrently (which is not MT-safe). */
+static void oom_exit(const char *msg) __attribute__((noreturn));
 static void oom_exit(const char *msg)
 {
 	static atomic_flag once = ATOMIC_FLAG_INIT;
@@ -31,7 +32,9 @@ static void oom_exit(const char *msg)
 			break;
 		off += (size_t)w;
 	}
-	exit(EXIT_FAILURE_RUNTIME);
+	/* _exit: exit()'s destructors join OpenBLAS's threads, which may be
+	 * retrying a failed mmap forever under the same limit */
+	_exit(EXIT_FAILURE_RUNTIME);
 }
 
 static void oom(size_t n)
@@ -127,6 +130,13 @@ void mem_reserve(double bytes, const char *what)
 	human_bytes(have, sizeof have, room);
 	snprintf(msg, sizeof msg, "safer: out of memory: %s needs about %s, %s available (%s)\n",
 	    what, need, have, limit);
+	oom_exit(msg);
+}
+
+void mem_exhausted(const char *what)
+{
+	char msg[1024];
+	snprintf(msg, sizeof msg, "safer: out of memory: %s\n", what);
 	oom_exit(msg);
 }
 

@@ -29,6 +29,9 @@ double mem_headroom(const char **limit);
  * callocs): when `bytes` exceed mem_headroom(), prints "safer: out of memory:
  * WHAT needs about X, Y available (LIMIT)" and exits 1, as xmalloc does. */
 void mem_reserve(double bytes, const char *what);
+/* Prints "safer: out of memory: WHAT" and exits 1, for a failure seen after
+ * the fact (a child process that ran out). */
+void mem_exhausted(const char *what) __attribute__((noreturn));
 
 /* Opens a file for reading only if it is a regular file: a FIFO, a device or
  * a directory is refused with "PATH: not a regular file" without blocking
