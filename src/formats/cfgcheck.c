@@ -859,13 +859,6 @@ static int layer_account(struct chk *k, const struct sec *s, struct out *o)
 		return fail(k, s->line, "%s brings the estimated memory at "
 		    "batch %lld to %.1f GiB (limit 8 GiB)", s->type, k->batch,
 		    est / (1024.0 * 1024 * 1024));
-	/* What safer itself runs: the cfg at the engine's batch with the fast
-	 * kernels, whose im2col covers the whole batch. */
-	est = est_bytes(k, CFGCHECK_RUN_BATCH);
-	if (est > MAX_EST_BYTES)
-		return fail(k, s->line, "%s brings the estimated memory of a "
-		    "network run at batch %d to %.1f GiB (limit 8 GiB)",
-		    s->type, CFGCHECK_RUN_BATCH, est / (1024.0 * 1024 * 1024));
 	k->total_weights += o->nweights;
 	return 0;
 }

@@ -56,11 +56,6 @@ struct cfg_info {
 	double est_fixed, est_image;
 };
 
-/* The batch whose estimate cfgcheck also refuses above 8 GiB: the engine's
- * default (engine.c DEFAULT_BATCH), so that a cfg `info` accepts is one
- * `eval` can run. */
-#define CFGCHECK_RUN_BATCH 32
-
 /* Checks cfg text (len bytes, need not be NUL-terminated); name is used only
  * in messages.  Pure: no I/O, no global state, safe on arbitrary bytes.
  * On success fills *out (if out is not NULL) and returns 0; on failure
