@@ -7,15 +7,36 @@
 #include "formats/cfgcheck.h"
 #include "formats/weights_check.h"
 
+#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A worker thread's stack and malloc arena reserve this much address space. */
+#define THREAD_RESERVE (72.0 * 1024 * 1024)
+/* OpenBLAS maps a buffer this large per thread of its own, and retries a
+ * refused mmap forever (its threads are joined at fork and at exit, which
+ * then hang): the first load makes sure they fit. */
+#define OPENBLAS_BUFFER (128.0 * 1024 * 1024)
+
+/* Exits 1 ("safer: out of memory: ...") unless a network of est bytes fits
+ * in what is left; a clone is for a worker thread. */
+static void reserve_network(double est, const char *cfg_path, int batch, int clone)
+{
+	char *what = xasprintf("%s %s at batch %d%s", clone ? "another copy of" : "the network of",
+	    cfg_path, batch, clone ? " for a worker thread" : " with OpenBLAS's buffers");
+	mem_reserve(est + (clone ? THREAD_RESERVE : OPENBLAS_BUFFER * openblas_get_num_threads()), what);
+	free(what);
+}
 
 struct backend_net *backend_load(const char *cfg_path, const char *weights_path, int batch, char **cause)
 {
 	struct cfg_info info;
 	if (cfgcheck_file(cfg_path, &info, cause) != 0)
 		return NULL;
+	/* Darknet's callocs are unchecked: a parse that runs out crashes */
+	double est = cfg_info_est_bytes(&info, batch);
 	cfg_info_free(&info);
+	reserve_network(est, cfg_path, batch, 0);
 	size_t len;
 	char *text = file_read_all(cfg_path, 16u << 20, &len, cause);
 	if (text == NULL)
@@ -23,6 +44,7 @@ struct backend_net *backend_load(const char *cfg_path, const char *weights_path,
 	struct backend_net *bn = xcalloc(1, sizeof *bn);
 	bn->cfg_path = xstrdup(cfg_path);
 	bn->cfg_text = cfgcheck_with_batch(text, len, batch);
+	bn->est_bytes = est;
 	free(text);
 	bn->dn = backend_parse(bn->cfg_text, cfg_path, 1, cause);
 	if (bn->dn == NULL)
@@ -61,6 +83,8 @@ struct backend_net *backend_clone_shared(const struct backend_net *owner, char *
 	struct backend_net *bn = xcalloc(1, sizeof *bn);
 	bn->cfg_path = xstrdup(owner->cfg_path);
 	bn->cfg_text = xstrdup(owner->cfg_text);
+	bn->est_bytes = owner->est_bytes;
+	reserve_network(bn->est_bytes, bn->cfg_path, owner->dn->batch, 1);
 	bn->dn = backend_parse(bn->cfg_text, bn->cfg_path, 0, cause);
 	if (bn->dn == NULL) {
 		backend_free(bn);

@@ -13,6 +13,8 @@ struct backend_net {
 	char *cfg_text;		/* the cfg rewritten with our batch, for clones */
 	struct model model;
 	float *blas_ws;		/* workspace of the fast kernels, when in use */
+	double est_bytes;	/* cfg_info_est_bytes at our batch: checked
+				 * against the memory left before each parse */
 	/* A clone's own weight arrays, put back before free_network. */
 	float **own;
 };

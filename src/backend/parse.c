@@ -52,6 +52,45 @@ void backend_parse_free(network *dn)
 	free_network(dn);
 }
 
+/* The trial child's verdict pipe, for its crash handlers. */
+static int trial_fd = -1;
+
+/* Darknet does not check its callocs: one that fails leaves errno ENOMEM
+ * (the child starts with 0) and the next write through NULL crashes, or
+ * malloc_error() exit()s.  Either way the verdict is 'M', out of memory. */
+static void trial_on_crash(int sig)
+{
+	(void)sig;
+	char v = errno == ENOMEM ? 'M' : 'C';
+	if (write(trial_fd, &v, 1) != 1)
+		_exit(4);
+	_exit(5);
+}
+
+static void trial_at_exit(void)
+{
+	char v = errno == ENOMEM ? 'M' : 'X';
+	if (v == 'M' && write(trial_fd, &v, 1) != 1)
+		_exit(4);
+}
+
+static void trial_child_guard(int fd)
+{
+	static char stack[64 * 1024];
+	stack_t ss = { .ss_sp = stack, .ss_size = sizeof stack };
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = trial_on_crash;
+	sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	trial_fd = fd;
+	sigaltstack(&ss, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	atexit(trial_at_exit);	/* this process only: registered after the fork */
+	errno = 0;
+}
+
 static int trial_parse(const char *tmp_path, const char *cfg_path, char **cause)
 {
 	int fds[2];
@@ -77,6 +116,7 @@ static int trial_parse(const char *tmp_path, const char *cfg_path, char **cause)
 			dup2(log_fd, 2);
 		}
 		alarm(120);
+		trial_child_guard(fds[1]);
 		network *n = parse_network_cfg((char *)tmp_path);
 		char ok = n ? 'K' : 'X';
 		if (n)
@@ -98,6 +138,11 @@ static int trial_parse(const char *tmp_path, const char *cfg_path, char **cause)
 	/* the byte is the verdict: a memory checker may alter the child's exit status */
 	if (got == 'K')
 		return 0;
+	/* SIGKILL: most likely the kernel's OOM killer */
+	if (got == 'M' || (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)) {
+		char *what = xasprintf("Darknet ran out parsing %s", cfg_path);
+		mem_exhausted(what);
+	}
 	if (WIFSIGNALED(status))
 		*cause = xasprintf("%s: Darknet crashed parsing this cfg (signal %d)", cfg_path, WTERMSIG(status));
 	else

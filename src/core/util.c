@@ -1,20 +1,143 @@
 /* util.c - see util.h */
 #include "core/util.h"
+#include "core/exit_status.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+/* The first thread out of memory reports and exits; any other one waits for
+ * that exit instead of running exit() concurrently (which is not MT-safe). */
+static void oom_exit(const char *msg) __attribute__((noreturn));
+static void oom_exit(const char *msg)
+{
+	static atomic_flag once = ATOMIC_FLAG_INIT;
+	if (atomic_flag_test_and_set(&once))
+		for (;;)
+			pause();
+	/* write(2): stdio may itself need memory */
+	size_t len = strlen(msg), off = 0;
+	while (off < len) {
+		ssize_t w = write(STDERR_FILENO, msg + off, len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	/* _exit: exit()'s destructors join OpenBLAS's threads, which may be
+	 * retrying a failed mmap forever under the same limit */
+	_exit(EXIT_FAILURE_RUNTIME);
+}
+
 static void oom(size_t n)
 {
-	fprintf(stderr, "safer: out of memory (%zu bytes)\n", n);
-	abort();
+	char msg[96];
+	if (n == SIZE_MAX)
+		snprintf(msg, sizeof msg, "safer: out of memory allocating more than %zu bytes\n", n);
+	else
+		snprintf(msg, sizeof msg, "safer: out of memory allocating %zu bytes\n", n);
+	oom_exit(msg);
+}
+
+/* "12.3 MiB" / "4.5 GiB" */
+static void human_bytes(char *buf, size_t size, double b)
+{
+	if (b >= 1024.0 * 1024 * 1024)
+		snprintf(buf, size, "%.1f GiB", b / (1024.0 * 1024 * 1024));
+	else
+		snprintf(buf, size, "%.1f MiB", b / (1024.0 * 1024));
+}
+
+/* The first number after `key` in a /proc or /sys text file, or -1. */
+static double file_number(const char *path, const char *key)
+{
+	FILE *f = fopen(path, "re");
+	if (f == NULL)
+		return -1;
+	char line[256];
+	double v = -1;
+	size_t klen = key ? strlen(key) : 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (key != NULL && strncmp(line, key, klen) != 0)
+			continue;
+		char *end;
+		double x = strtod(line + klen, &end);
+		if (end != line + klen)
+			v = x;
+		break;
+	}
+	fclose(f);
+	return v;
+}
+
+static void headroom_min(double *best, const char **limit, double v, const char *name)
+{
+	if (v < 0)
+		v = 0;
+	if (v < *best) {
+		*best = v;
+		*limit = name;
+	}
+}
+
+double mem_headroom(const char **limit)
+{
+	double best = HUGE_VAL, page = (double)sysconf(_SC_PAGESIZE);
+	const char *which = NULL;
+	/* statm: total program size, resident, shared, text, lib, data+stack (pages) */
+	unsigned long long vm = 0, data = 0, skip;
+	FILE *f = fopen("/proc/self/statm", "re");
+	if (f != NULL) {
+		if (fscanf(f, "%llu %llu %llu %llu %llu %llu", &vm, &skip, &skip, &skip, &skip, &data) != 6)
+			vm = data = 0;
+		fclose(f);
+	}
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		headroom_min(&best, &which, (double)rl.rlim_cur - (double)vm * page, "ulimit -v");
+	if (getrlimit(RLIMIT_DATA, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		headroom_min(&best, &which, (double)rl.rlim_cur - (double)data * page, "ulimit -d");
+	double avail = file_number("/proc/meminfo", "MemAvailable:");
+	double swap = file_number("/proc/meminfo", "SwapFree:");
+	if (avail >= 0)
+		headroom_min(&best, &which, (avail + (swap > 0 ? swap : 0)) * 1024, "available memory");
+	/* cgroup v2, seen from inside its namespace ("max" reads as no number) */
+	double max = file_number("/sys/fs/cgroup/memory.max", NULL);
+	double cur = file_number("/sys/fs/cgroup/memory.current", NULL);
+	if (max > 0 && cur >= 0)
+		headroom_min(&best, &which, max - cur, "cgroup memory.max");
+	if (limit != NULL)
+		*limit = which;
+	return best;
+}
+
+void mem_reserve(double bytes, const char *what)
+{
+	const char *limit;
+	double room = mem_headroom(&limit);
+	if (bytes <= room)
+		return;
+	char need[32], have[32], msg[1024];
+	human_bytes(need, sizeof need, bytes);
+	human_bytes(have, sizeof have, room);
+	snprintf(msg, sizeof msg, "safer: out of memory: %s needs about %s, %s available (%s)\n",
+	    what, need, have, limit);
+	oom_exit(msg);
+}
+
+void mem_exhausted(const char *what)
+{
+	char msg[1024];
+	snprintf(msg, sizeof msg, "safer: out of memory: %s\n", what);
+	oom_exit(msg);
 }
 
 void *xmalloc(size_t n)
@@ -29,7 +152,7 @@ void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (p == NULL)
-		oom(n * size);
+		oom(size != 0 && n > SIZE_MAX / size ? SIZE_MAX : n * size);
 	return p;
 }
 

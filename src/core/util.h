@@ -15,6 +15,23 @@ void *xcalloc(size_t n, size_t size);
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* On failure these print "safer: out of memory allocating N bytes" and exit 1
+ * (EXIT_FAILURE_RUNTIME); a second thread failing meanwhile waits for that exit. */
+
+/* Bytes this process can still obtain: the least of what RLIMIT_AS and
+ * RLIMIT_DATA leave above its current mappings, MemAvailable + SwapFree, and
+ * its cgroup's memory.max - memory.current.  *limit (may be NULL) names the
+ * binding one ("ulimit -v", "ulimit -d", "available memory", "cgroup
+ * memory.max").  HUGE_VAL when nothing is known. */
+double mem_headroom(const char **limit);
+
+/* For memory that cannot be checked as it is allocated (Darknet's unchecked
+ * callocs): when `bytes` exceed mem_headroom(), prints "safer: out of memory:
+ * WHAT needs about X, Y available (LIMIT)" and exits 1, as xmalloc does. */
+void mem_reserve(double bytes, const char *what);
+/* Prints "safer: out of memory: WHAT" and exits 1, for a failure seen after
+ * the fact (a child process that ran out). */
+void mem_exhausted(const char *what) __attribute__((noreturn));
 
 /* Opens a file for reading only if it is a regular file: a FIFO, a device or
  * a directory is refused with "PATH: not a regular file" without blocking

@@ -116,6 +116,10 @@ struct chk {
 	int nlayers;
 	double floats;		/* estimated floats allocated so far */
 	double workspace;	/* largest conv workspace, bytes */
+	/* The same, split for cfg_info_est_bytes at any batch: */
+	double fixed_floats;	/* weights and their updates, any batch */
+	double image_floats;	/* buffers of outputs, per image */
+	double fast_ws;		/* largest fast-kernel im2col buffer per image, bytes */
 	long long total_weights;
 };
 
@@ -487,7 +491,9 @@ static int net_input(struct chk *k, const struct sec *s,
 	info->w = given ? (int)w : 1;
 	info->h = given ? (int)h : 1;
 	info->c = given ? (int)c : (int)inputs;
+	/* parse_network_cfg: net->input and net->truth */
 	k->floats += 2.0 * (double)inputs * (double)k->batch;
+	k->image_floats += 2.0 * (double)inputs;
 	return 0;
 }
 
@@ -573,8 +579,14 @@ static int layer_conv(struct chk *k, const struct sec *s, struct out *o)
 	if (ws > MAX_ELEMS)
 		return too_big(k, s, opt_line(k, s, "size"), "convolution "
 		    "workspace values", ws);
+	/* Darknet's one workspace, per image (get_workspace_size) */
 	if (4.0 * (double)ws > k->workspace)
 		k->workspace = 4.0 * (double)ws;
+	/* backend_use_blas's, per image of the batch (kernels.c conv_workspace:
+	 * the whole batch is unfolded at once, plus one product's output) */
+	double fws = 4.0 * ((double)ws + (double)(n / groups) * (double)(o->w * o->h));
+	if (fws > k->fast_ws)
+		k->fast_ws = fws;
 	o->nweights = n + (bn ? 3 * n : 0) + w;
 	o->params = (double)w * (k->adam ? 4 : 2);
 	o->bufs = bn ? 4 : 2;
@@ -815,6 +827,13 @@ static int layer_parse(struct chk *k, const struct sec *s, enum kind kd,
 	return -1;
 }
 
+/* Bytes of one network at `batch`, as cfg_info_est_bytes. */
+static double est_bytes(const struct chk *k, double batch)
+{
+	return 4.0 * (k->fixed_floats + batch * k->image_floats) +
+	    k->workspace + batch * k->fast_ws;
+}
+
 /* Limits every layer must meet, then the running memory estimate. */
 static int layer_account(struct chk *k, const struct sec *s, struct out *o)
 {
@@ -833,6 +852,8 @@ static int layer_account(struct chk *k, const struct sec *s, struct out *o)
 		    sat_mul(o->outputs, k->batch));
 	k->floats += o->params + o->bufs * (double)o->outputs *
 	    (double)k->batch;
+	k->fixed_floats += o->params;
+	k->image_floats += o->bufs * (double)o->outputs;
 	est = 4.0 * k->floats + k->workspace;
 	if (est > MAX_EST_BYTES)
 		return fail(k, s->line, "%s brings the estimated memory at "
@@ -948,6 +969,8 @@ static int cfg_check(struct chk *k, const char *text, size_t len,
 	info->nlayers = k->nlayers;
 	info->total_weights = k->total_weights;
 	info->est_bytes = 4.0 * k->floats + k->workspace;
+	info->est_fixed = 4.0 * k->fixed_floats + k->workspace;
+	info->est_image = 4.0 * k->image_floats + k->fast_ws;
 	return 0;
 }
 
@@ -994,6 +1017,11 @@ int cfgcheck_file(const char *path, struct cfg_info *out, char **cause)
 	r = cfgcheck_text(path, text, len, out, cause);
 	free(text);
 	return r;
+}
+
+double cfg_info_est_bytes(const struct cfg_info *info, int batch)
+{
+	return info->est_fixed + (double)(batch > 0 ? batch : 1) * info->est_image;
 }
 
 void cfg_info_free(struct cfg_info *info)

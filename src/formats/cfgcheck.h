@@ -49,6 +49,11 @@ struct cfg_info {
 					 * of a matching .weights file */
 	double est_bytes;	/* rough memory Darknet needs for this cfg at
 				 * batch/subdivisions, refused above 8 GiB */
+	/* One network as safer runs it (cfg_info_est_bytes): est_fixed bytes
+	 * whatever the batch (weights, weight updates, Darknet's workspace),
+	 * est_image bytes per image of the batch (outputs, deltas and the like,
+	 * the fast kernels' im2col buffer). */
+	double est_fixed, est_image;
 };
 
 /* Checks cfg text (len bytes, need not be NUL-terminated); name is used only
@@ -61,6 +66,14 @@ int cfgcheck_text(const char *name, const char *text, size_t len,
 /* Reads path (at most CFGCHECK_MAX_FILE bytes, regular files only), refuses
  * an empty file ("FILE: empty file") and then runs cfgcheck_text. */
 int cfgcheck_file(const char *path, struct cfg_info *out, char **cause);
+
+/* Bytes one network of this cfg needs when parsed at `batch` and run with
+ * the fast kernels: Darknet's own allocations layer by layer (weights and
+ * updates, outputs, deltas, batch norm copies, Darknet's workspace of
+ * out_h*out_w*size*size*c/groups floats) plus backend_use_blas's im2col
+ * buffer for the whole batch.  An estimate: within a few percent of what
+ * the allocator hands out (see tests/cli/memory.sh). */
+double cfg_info_est_bytes(const struct cfg_info *info, int batch);
 
 /* Frees out->layers and zeroes *out; safe on a zeroed or failed result. */
 void cfg_info_free(struct cfg_info *out);

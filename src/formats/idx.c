@@ -79,8 +79,45 @@ int idx_parse_labels(const unsigned char *buf, size_t len, struct idx_labels *ou
 	return 0;
 }
 
-/* Reads the whole file through zlib, which passes uncompressed files through unchanged. */
-static unsigned char *read_maybe_gz(const char *path, size_t *len, char **cause)
+/* Reads exactly n bytes (fewer only at the end of the data); -1 on a zlib error. */
+static long long gz_read_full(gzFile gz, unsigned char *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		unsigned chunk = n - got > (1u << 30) ? 1u << 30 : (unsigned)(n - got);
+		int r = gzread(gz, buf + got, chunk);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (long long)got;
+}
+
+/* Bytes after the header that an IDX header implies, -1 when the header is
+ * not one parse would accept (parse then says why), -2 above IDX_MAX_BYTES. */
+static long long implied_body(const unsigned char *head, size_t len, int images)
+{
+	size_t hsize = images ? 16 : 8;
+	if (len < hsize || be32(head) != (images ? IDX_MAGIC_IMAGES : IDX_MAGIC_LABELS))
+		return -1;
+	uint64_t n = be32(head + 4);
+	if (!images)
+		return n == 0 ? -1 : (long long)n;
+	uint64_t r = be32(head + 8), c = be32(head + 12);
+	if (n == 0 || r == 0 || c == 0 || r > 4096 || c > 4096 || n > (1u << 30))
+		return -1;
+	return n * r * c > IDX_MAX_BYTES ? -2 : (long long)(n * r * c);
+}
+
+/* Reads the file through zlib (which passes uncompressed files through
+ * unchanged): the header first, then exactly the bytes it implies and one
+ * more to see that nothing follows, so a lying header or a gzip bomb costs
+ * no more than the header's own size.  The buffer handed to the parser is
+ * what was read; its length tells the parser a file is short or has
+ * trailing data. */
+static unsigned char *read_maybe_gz(const char *path, int images, size_t *len, char **cause)
 {
 	int fd = file_open_regular(path, cause);
 	if (fd < 0)
@@ -91,39 +128,53 @@ static unsigned char *read_maybe_gz(const char *path, size_t *len, char **cause)
 		close(fd);
 		return NULL;
 	}
-	size_t cap = 1 << 20, n = 0;
-	unsigned char *buf = xmalloc(cap);
-	for (;;) {
-		if (n == cap) {
-			if (cap >= IDX_MAX_BYTES) {
-				*cause = xasprintf("%s: larger than %zu bytes uncompressed", path, IDX_MAX_BYTES);
-				goto fail;
-			}
-			cap *= 2;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		int got = gzread(gz, buf + n, (unsigned)(cap - n));
-		if (got < 0) {
-			int zerr;
-			const char *msg = gzerror(gz, &zerr);
-			*cause = xasprintf("%s: corrupt compressed data (%s)", path, msg);
-			goto fail;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
+	unsigned char head[16];
+	size_t hsize = images ? 16 : 8;
+	long long got = gz_read_full(gz, head, hsize), body = -1, more = 0;
+	unsigned char *buf = NULL;
+	if (got < 0)
+		goto corrupt;
+	body = implied_body(head, (size_t)got, images);
+	if (body == -2) {
+		*cause = xasprintf("%s: header says %u images of %ux%u, more than %zu bytes", path,
+		    be32(head + 4), be32(head + 8), be32(head + 12), IDX_MAX_BYTES);
+		gzclose_r(gz);
+		return NULL;
 	}
-	/* zlib reports a truncated gzip stream only through gzclose_r / gzerror. */
-	int zerr = Z_OK;
-	gzerror(gz, &zerr);
-	if (gzclose_r(gz) != Z_OK || (zerr != Z_OK && zerr != Z_STREAM_END)) {
-		*cause = xasprintf("%s: truncated or corrupt compressed data", path);
+	if (body < 0) {		/* the parser explains the header */
+		buf = xmalloc((size_t)got);
+		memcpy(buf, head, (size_t)got);
+		*len = (size_t)got;
+		gzclose_r(gz);
+		return buf;
+	}
+	buf = xmalloc(hsize + (size_t)body + 1);
+	memcpy(buf, head, hsize);
+	more = gz_read_full(gz, buf + hsize, (size_t)body + 1);
+	if (more < 0)
+		goto corrupt;
+	if (more <= body) {
+		/* zlib reports a truncated gzip stream only through gzclose_r / gzerror */
+		int zerr = Z_OK;
+		gzerror(gz, &zerr);
+		if (gzclose_r(gz) != Z_OK || (zerr != Z_OK && zerr != Z_STREAM_END)) {
+			*cause = xasprintf("%s: truncated or corrupt compressed data", path);
+			free(buf);
+			return NULL;
+		}
+	} else {
+		/* not read further: that is where a gzip bomb would be inflated */
+		*cause = xasprintf("%s: data after the %lld bytes its header implies", path,
+		    (long long)hsize + body);
+		gzclose_r(gz);
 		free(buf);
 		return NULL;
 	}
-	*len = n;
+	*len = hsize + (size_t)more;
 	return buf;
-fail:
+corrupt:;
+	int zerr;
+	*cause = xasprintf("%s: corrupt compressed data (%s)", path, gzerror(gz, &zerr));
 	gzclose_r(gz);
 	free(buf);
 	return NULL;
@@ -133,7 +184,7 @@ fail:
 static int load(const char *path, struct idx_images *images, struct idx_labels *labels, char **cause)
 {
 	size_t len;
-	unsigned char *buf = read_maybe_gz(path, &len, cause);
+	unsigned char *buf = read_maybe_gz(path, images != NULL, &len, cause);
 	if (buf == NULL)
 		return -1;
 	int rc = images ? idx_parse_images(buf, len, images, cause) : idx_parse_labels(buf, len, labels, cause);

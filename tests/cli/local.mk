@@ -6,7 +6,12 @@ CLI_TESTS = tests/cli/eval_darknet.sh tests/cli/decode_formats.sh \
 	tests/cli/export_roundtrip.sh tests/cli/scan_outputs.sh tests/cli/scan_resume.sh \
 	tests/cli/kill_during_write.sh tests/cli/bad_input.sh tests/cli/info_cfgs.sh \
 	tests/cli/help_man.sh tests/cli/info_budget.sh tests/cli/files_guard.sh \
-	tests/cli/rank_nonfinite.sh tests/cli/write_errors.sh tests/cli/result_files.sh tests/cli/topk_darknet.sh tests/cli/cache_many_refs.sh
+	tests/cli/rank_nonfinite.sh \
+	tests/cli/write_errors.sh \
+	tests/cli/result_files.sh \
+	tests/cli/topk_darknet.sh \
+	tests/cli/cache_many_refs.sh \
+	tests/cli/memory.sh
 TESTS += $(CLI_TESTS)
 TESTS_SCRIPTS_DIST += $(CLI_TESTS) tests/cli/lib.sh
 
