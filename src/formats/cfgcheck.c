@@ -827,13 +827,6 @@ static int layer_parse(struct chk *k, const struct sec *s, enum kind kd,
 	return -1;
 }
 
-/* Bytes of one network at `batch`, as cfg_info_est_bytes. */
-static double est_bytes(const struct chk *k, double batch)
-{
-	return 4.0 * (k->fixed_floats + batch * k->image_floats) +
-	    k->workspace + batch * k->fast_ws;
-}
-
 /* Limits every layer must meet, then the running memory estimate. */
 static int layer_account(struct chk *k, const struct sec *s, struct out *o)
 {
