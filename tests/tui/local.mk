@@ -3,6 +3,6 @@
 TUI_TESTS = tests/tui/start.sh tests/tui/measure.sh tests/tui/scan.sh \
 	tests/tui/budget.sh tests/tui/resize.sh tests/tui/ascii.sh tests/tui/signals.sh \
 	tests/tui/stderr.sh tests/tui/latency.sh tests/tui/criteria.sh tests/tui/pareto.sh \
-	tests/tui/nan_weights.sh
+	tests/tui/nan_weights.sh tests/tui/session_fifo.sh
 TESTS += $(TUI_TESTS)
 TESTS_SCRIPTS_DIST += $(TUI_TESTS) tests/tui/lib.sh
