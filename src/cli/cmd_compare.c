@@ -252,8 +252,8 @@ static json_t *to_json(const struct comparison *c)
 		json_array_append_new(summary, json_pack("{s:s, s:o, s:o, s:o, s:i}", "criterion",
 		    criterion_name(t->cols[j]), "mean_spearman", table_json_real(c->mean_rho[j]), "mean_kendall",
 		    table_json_real(c->mean_tau[j]), "mean_topk_fraction", table_json_real(c->mean_top[j]), "levels", c->nrho[j]));
-	return json_pack("{s:s, s:s, s:s, s:i, s:o, s:o, s:s}", "scan", c->scan->path, "rank_cfg",
-	    c->rank->header.cfg, "weights_checksum", c->rank->header.weights_checksum, "k", c->k, "rows", rows,
+	return json_pack("{s:o, s:o, s:s, s:i, s:o, s:o, s:s}", "scan", table_json_string(c->scan->path), "rank_cfg",
+	    table_json_string(c->rank->header.cfg), "weights_checksum", c->rank->header.weights_checksum, "k", c->k, "rows", rows,
 	    "summary", summary, "reading", c->reading);
 }
 

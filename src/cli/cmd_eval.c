@@ -55,8 +55,8 @@ static json_t *interval(int defined, double lo, double hi)
 static void print_json(const struct setup_opts *o, const struct dataset *d, const struct eval_report *r, int threads)
 {
 	int lab = r->labelled > 0;	/* unlabeled: accuracies and drops are null */
-	json_t *root = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:I, s:I, s:i, s:f, s:f, s:i}",
-	    "cfg", o->cfg, "weights", o->weights, "data", d->source,
+	json_t *root = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:I, s:I, s:i, s:f, s:f, s:i}",
+	    "cfg", table_json_string(o->cfg), "weights", table_json_string(o->weights), "data", table_json_string(d->source),
 	    "top1", table_json_real(r->top1), "ci95", interval(lab, r->lo, r->hi), "topk", table_json_real(r->topk),
 	    "topk_ci95", interval(lab, r->klo, r->khi),
 	    "k", r->k, "images", (json_int_t)r->images, "labelled", (json_int_t)r->labelled,

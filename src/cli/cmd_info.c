@@ -2,6 +2,7 @@
 #include "backend/backend.h"
 #include "core/budget.h"
 #include "cli/cmd.h"
+#include "formats/table.h"
 #include "core/format.h"
 #include "cli/options.h"
 #include "core/util.h"
@@ -48,8 +49,8 @@ static void print_json(const char *cfg, const char *weights, const struct model 
 		}
 		json_array_append_new(layers, row);
 	}
-	json_t *root = json_pack("{s:s, s:s?, s:o, s:o, s:I, s:I, s:I, s:i}",
-	    "cfg", cfg, "weights", weights, "input", shape_json(m->input), "layers", layers,
+	json_t *root = json_pack("{s:o, s:o?, s:o, s:o, s:I, s:I, s:I, s:i}",
+	    "cfg", table_json_string(cfg), "weights", weights ? table_json_string(weights) : NULL, "input", shape_json(m->input), "layers", layers,
 	    "total_params", (json_int_t)m->total_params, "total_macs", (json_int_t)m->total_macs,
 	    "weight_bytes", (json_int_t)m->weight_bytes, "weight_layers", model_weight_layers(m));
 	if (b) {

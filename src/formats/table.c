@@ -85,8 +85,9 @@ static void print_value(FILE *out, const struct table_field *f, const void *obj)
 }
 
 /* A header value on its one line: C escapes for the backslash and every
- * control byte (a newline in a path would end the line), the rest as is. */
-static void print_escaped(FILE *out, const char *s)
+ * control byte (a newline in a path would end the line), the rest as is;
+ * with ascii, bytes above 0x7f are escaped too. */
+static void print_escaped_bytes(FILE *out, const char *s, int ascii)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		switch (*p) {
@@ -95,11 +96,16 @@ static void print_escaped(FILE *out, const char *s)
 		case '\r': fputs("\\r", out); break;
 		case '\t': fputs("\\t", out); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (*p < 0x20 || *p == 0x7f || (ascii && *p > 0x7f))
 				fprintf(out, "\\x%02x", *p);
 			else
 				fputc(*p, out);
 		}
+}
+
+static void print_escaped(FILE *out, const char *s)
+{
+	print_escaped_bytes(out, s, 0);
 }
 
 /* print_escaped undone in place: "\\", "\\n", "\\r", "\\t", "\\xHH"; any
@@ -169,6 +175,26 @@ json_t *table_json_real(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* JSON holds UTF-8 only: any other byte string (a Latin-1 path) is written as
+ * {"escaped": "..."} in print_escaped's form, which the readers undo, so
+ * every path round-trips. */
+json_t *table_json_string(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j != NULL)
+		return j;
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&buf, &n);
+	if (m == NULL)
+		return json_string("");
+	print_escaped_bytes(m, s, 1);
+	fclose(m);
+	j = json_pack("{s:s}", "escaped", buf);
+	free(buf);
+	return j;
+}
+
 static json_t *json_value(const struct table_field *f, const void *obj)
 {
 	const char *s;
@@ -176,9 +202,9 @@ static json_t *json_value(const struct table_field *f, const void *obj)
 	switch (f->type) {
 	case TABLE_STR:
 		s = *CMEMBER(obj, f, char *const);
-		return json_string(s ? s : "");
+		return table_json_string(s ? s : "");
 	case TABLE_CHARS:
-		return json_string(CMEMBER(obj, f, char));
+		return table_json_string(CMEMBER(obj, f, char));
 	case TABLE_INT:
 		return json_integer(*CMEMBER(obj, f, int));
 	case TABLE_LONG:
@@ -403,6 +429,17 @@ json_t *table_json_load(const char *name, const char *text, size_t len, char **c
 	return root;
 }
 
+/* json_str's {"escaped": "..."} back to its bytes (allocated), else NULL. */
+static char *json_unescaped(json_t *v)
+{
+	json_t *e = json_is_object(v) ? json_object_get(v, "escaped") : NULL;
+	if (!json_is_string(e))
+		return NULL;
+	char *raw = xstrdup(json_string_value(e));
+	unescape(raw);
+	return raw;
+}
+
 /* A string member as it is, a number as its text, anything else NULL. */
 static const char *json_text(json_t *v, char *buf, size_t size)
 {
@@ -430,8 +467,11 @@ int table_json_header(const char *name, json_t *h, const struct table_field *fie
 			*MEMBER(obj, f, double) = NAN;	/* what the writer writes for NaN */
 			continue;
 		}
-		const char *s = json_text(v, buf, sizeof buf);
-		if (s == NULL || header_set(fields, obj, key, s) != 0) {
+		char *raw = json_unescaped(v);
+		const char *s = raw ? raw : json_text(v, buf, sizeof buf);
+		int bad = s == NULL || header_set(fields, obj, key, s) != 0;
+		free(raw);
+		if (bad) {
 			*cause = xasprintf("%s: bad value for header '%s'", name, key);
 			return -1;
 		}
@@ -481,6 +521,12 @@ static int json_field(const struct table_field *f, json_t *o, void *obj)
 	case TABLE_STR:
 	case TABLE_CHARS:
 	case TABLE_NAME:
+		if (json_is_object(v)) {
+			char *raw = json_unescaped(v);
+			int rc = raw ? parse_value(f, obj, raw) : -1;
+			free(raw);
+			return rc;
+		}
 		return json_is_string(v) ? parse_value(f, obj, json_string_value(v)) : -1;
 	}
 	return -1;

@@ -83,6 +83,9 @@ void table_csv_row(FILE *out, const struct table_field *fields, const void *obj)
 json_t *table_json_object(const struct table_field *fields, const void *obj);
 /* A JSON number, or null for NaN and infinities (JSON numbers are finite). */
 json_t *table_json_real(double v);
+/* A JSON string, or {"escaped": "..."} (C escapes, ASCII only) for bytes that
+ * are not UTF-8, which jansson cannot hold: a Latin-1 path still round-trips. */
+json_t *table_json_string(const char *s);
 /* Writes root (indent 1, keys in order) and a newline, then releases it. */
 void table_json_dump(FILE *out, json_t *root);
 /* Writes path atomically through dump(out, obj, json); refuses to overwrite

@@ -85,6 +85,25 @@ sed 's|^# cfg: .*|# cfg: C:\\models\\a.cfg|' "$T/odd.csv" >"$T/old.csv"
 run "$SAFER" compare --scan "$T/old.csv" --rank "$T/odd-r.csv" --json
 check_eq "an unknown escape is read literally" "0" "$RC"
 
+# a path that is not UTF-8 (Latin-1): JSON cannot hold it as a string, so it is
+# written {"escaped": ...} and read back as the same bytes
+LAT=$T/$'caf\xe9'
+mkdir -p "$LAT"
+cp "$PLAIN_CFG" "$LAT/m.cfg"
+cp "$PLAIN_WEIGHTS" "$LAT/m.weights"
+M=(-c "$LAT/m.cfg" -w "$LAT/m.weights")
+run "$SAFER" scan "${LIMIT[@]}" "${M[@]}" -p prune:0.5 --layers 0 -o "$T/lat.json"
+run "$SAFER" scan "${LIMIT[@]}" "${M[@]}" -p prune:0.5 --layers 0,2 -o "$T/lat.json" --resume
+check_eq "Latin-1 path, JSON scan: --resume reads it (2 rows)" "0 2" "$RC $(jq '.rows | length' "$T/lat.json")"
+check_eq "... the path is written escaped" "$T/caf\\xe9/m.cfg" "$(jq -r .header.cfg.escaped "$T/lat.json")"
+run "$SAFER" rank "${LIMIT[@]}" "${M[@]}" -C magnitude -o "$T/lat-r.json"
+run "$SAFER" compare --scan "$T/lat.json" --rank "$T/lat-r.json" --json
+check_eq "... compare reads both and prints JSON naming the rank's cfg" "0 $T/caf\\xe9/m.cfg" \
+	"$RC $(jq -r .rank_cfg.escaped "$T/out" 2>/dev/null)"
+run "$SAFER" eval "${LIMIT[@]}" "${M[@]}" --json
+check_eq "... eval --json prints it" "0 $T/caf\\xe9/m.cfg" "$RC $(jq -r .cfg.escaped "$T/out" 2>/dev/null)"
+M=(-c "$ODD/m.cfg" -w "$ODD/m.weights")
+
 # ---- option values, reported as given (#13 item 13) ----------------------------------------
 expect_fail_2 "--layers beyond a long: the digits as given" "--layers;layer 99999999999999999999 does not" \
 	"$SAFER" scan "${LIMIT[@]}" -p prune:0.5 --layers 99999999999999999999 -o "$T/big.csv"
