@@ -168,6 +168,16 @@ static void to_input(dataset_resize_fn resize, const float *chw, int w, int h, s
 	free(crop);
 }
 
+/* The input tensor is the one large allocation here: checked against what
+ * the process may still obtain first, so that running out names the data. */
+static void reserve_tensor(const char *source, int n, const struct dataset *d)
+{
+	char what[512];
+	snprintf(what, sizeof what, "%s: %d images of %dx%dx%d floats", source, n,
+	    d->shape.w, d->shape.h, d->shape.c);
+	mem_reserve((double)n * (double)d->image_size * sizeof(float), what);
+}
+
 static void finish(struct dataset *d)
 {
 	uint64_t h = hash_fnv1a(d->x, (size_t)d->count * d->image_size * sizeof(float), HASH_FNV1A_INIT);
@@ -353,6 +363,7 @@ int dataset_load_data(const char *data_path, struct shape net_in, const struct d
 			d->labels[i] = -1;
 	else if (labels_check(list, paths, npaths, d, cause) != 0)
 		goto out;
+	reserve_tensor(list, npaths, d);
 	d->x = xmalloc((size_t)npaths * d->image_size * sizeof *d->x);
 	if (decode_all(paths, npaths, list, opt, d, cause) != 0)
 		goto out;
@@ -424,6 +435,7 @@ int dataset_load_idx(const char *images_path, const char *labels_path, const cha
 			goto out;
 		}
 	}
+	reserve_tensor(images_path, n, d);
 	d->x = xmalloc((size_t)n * d->image_size * sizeof *d->x);
 	size_t plane = (size_t)im.rows * im.cols;
 	float *chw = xmalloc(plane * 3 * sizeof *chw);

@@ -27,6 +27,8 @@ if [ "${SANITIZED:-no}" = yes ]; then
 else
 	# the data set does not fit (the images' floats)
 	oom_case "eval, 10000 images in 400 MB" 400000 "$SAFER" eval --limit 10000
+	check "... the message names the data set and its size" \
+		grep -q 'out of memory: .*t10k-images.*10000 images of 28x28x1 floats needs about' "$T/err"
 	# the network does not fit (checked before Darknet parses it)
 	oom_case "eval, 100 images in 400 MB" 400000 "$SAFER" eval --limit 100
 	oom_case "scan in 400 MB" 400000 "$SAFER" scan --limit 100 -p prune:0.5 --layers 0 -o "$T/s.csv"
