@@ -61,11 +61,15 @@ run "${DUP[@]}"
 check_eq "the table on stdout: one row per cell" 6 "$(grep -cE '^ +[0-9]+ conv +[a-z]+ +[0-9.e-]+ +[0-9]+ ' "$T/out")"
 
 # ---- odd characters in a path --------------------------------------------------------------
+# model_in DIR: the bundled model copied into DIR, named by M
+model_in() {
+	mkdir -p "$1"
+	cp "$PLAIN_CFG" "$1/m.cfg"
+	cp "$PLAIN_WEIGHTS" "$1/m.weights"
+	M=(-c "$1/m.cfg" -w "$1/m.weights")
+}
 ODD=$T/$'odd\nline\\back,comma"quote\ttab\x01ctl'
-mkdir -p "$ODD"
-cp "$PLAIN_CFG" "$ODD/m.cfg"
-cp "$PLAIN_WEIGHTS" "$ODD/m.weights"
-M=(-c "$ODD/m.cfg" -w "$ODD/m.weights")
+model_in "$ODD"
 run "$SAFER" scan "${LIMIT[@]}" "${M[@]}" -p prune:0.5 --layers 0 -o "$T/odd.csv"
 check_eq "scan of a model whose path holds a newline, backslash, comma, quote, tab" 0 "$RC"
 check "... the CSV stays well formed (the header is one line per key)" csv_wellformed "$T/odd.csv"
@@ -88,10 +92,7 @@ check_eq "an unknown escape is read literally" "0" "$RC"
 # a path that is not UTF-8 (Latin-1): JSON cannot hold it as a string, so it is
 # written {"escaped": ...} and read back as the same bytes
 LAT=$T/$'caf\xe9'
-mkdir -p "$LAT"
-cp "$PLAIN_CFG" "$LAT/m.cfg"
-cp "$PLAIN_WEIGHTS" "$LAT/m.weights"
-M=(-c "$LAT/m.cfg" -w "$LAT/m.weights")
+model_in "$LAT"
 run "$SAFER" scan "${LIMIT[@]}" "${M[@]}" -p prune:0.5 --layers 0 -o "$T/lat.json"
 run "$SAFER" scan "${LIMIT[@]}" "${M[@]}" -p prune:0.5 --layers 0,2 -o "$T/lat.json" --resume
 check_eq "Latin-1 path, JSON scan: --resume reads it (2 rows)" "0 2" "$RC $(jq '.rows | length' "$T/lat.json")"
