@@ -11,6 +11,7 @@
 #include "formats/rank_file.h"
 #include "formats/scan_file.h"
 #include "formats/table.h"
+#include "core/inputs.h"
 #include "core/util.h"
 
 #include <jansson.h>
@@ -147,6 +148,7 @@ static int same_weights(const char *path, const char *hex, const struct model *m
 static int source_from_scan(const struct budget_opts *bo, const struct model *m, struct source *src, char **cause)
 {
 	struct scan_file s;
+	inputs_note(bo->from);	/* -o may not name it */
 	int rc = scan_file_read(bo->from, &s, cause);
 	if (rc == 0)
 		rc = same_weights(bo->from, s.header.weights_checksum, m, cause);
@@ -179,6 +181,7 @@ static int source_from_criterion(const struct budget_opts *bo, const struct mode
 	memset(&rf, 0, sizeof rf);
 	int rc;
 	if (bo->rank) {
+		inputs_note(bo->rank);
 		rc = rank_file_read(bo->rank, &rf, cause);
 		if (rc == 0)
 			rc = same_weights(bo->rank, rf.header.weights_checksum, m, cause);
@@ -303,11 +306,8 @@ static void print_json(const struct budget_opts *bo, struct engine *e, const str
 
 static int write_budget(const struct budget_opts *bo, const struct budget *b, const struct model *m, char **cause)
 {
-	const struct setup_opts *co = bo->common;
-	const char *inputs[] = { co->cfg, co->weights, bo->from ? bo->from : "", bo->rank ? bo->rank : "",
-	    co->data ? co->data : "", NULL };
 	struct atomic_file a;
-	int rc = atomic_open(&a, bo->output, inputs, cause);
+	int rc = atomic_open(&a, bo->output, cause);
 	if (rc != 0)
 		return rc;
 	if (budget_write(a.f, b, m) != 0) {

@@ -7,6 +7,7 @@
 #include "formats/rank_file.h"
 #include "formats/scan_file.h"
 #include "formats/table.h"
+#include "core/inputs.h"
 #include "core/util.h"
 
 #include <jansson.h>
@@ -287,7 +288,7 @@ static int check_match(const char *scan_path, const struct scan_file *s, const c
 	return 0;
 }
 
-static int emit(const struct comparison *c, const char *output, int json, const char *const *inputs)
+static int emit(const struct comparison *c, const char *output, int json)
 {
 	char *cause = NULL;
 	if (output == NULL) {
@@ -302,7 +303,7 @@ static int emit(const struct comparison *c, const char *output, int json, const 
 		return EXIT_OK;
 	}
 	struct atomic_file a;
-	int rc = atomic_open(&a, output, inputs, &cause);
+	int rc = atomic_open(&a, output, &cause);
 	if (rc != 0)
 		return cmd_fail_status(rc, cause);
 	if (table_is_json(output)) {
@@ -367,6 +368,8 @@ static int cmd_compare_exec(void *state, struct setup_opts *unused)
 		fprintf(stderr, "safer: compare: give --scan SCAN and --rank RANK\n");
 		return EXIT_BAD_INPUT;
 	}
+	inputs_note(s->scan_path);	/* -o may name neither */
+	inputs_note(s->rank_path);
 	if (scan_file_read(s->scan_path, &s->scan, &cause) != 0)
 		return cmd_fail(cause);
 	if (rank_file_read(s->rank_path, &s->rank, &cause) != 0 ||
@@ -377,8 +380,7 @@ static int cmd_compare_exec(void *state, struct setup_opts *unused)
 	s->c = (struct comparison){ .scan = &s->scan, .rank = &s->rank, .k = (int)s->k };
 	compare_groups(&s->c);
 	summarise(&s->c);
-	const char *inputs[] = { s->scan_path, s->rank_path, NULL };
-	return emit(&s->c, s->output, s->json, inputs);
+	return emit(&s->c, s->output, s->json);
 }
 
 static void cmd_compare_free(void *state)

@@ -55,7 +55,7 @@ static int cmd_export_exec(void *state, struct setup_opts *o)
 	if (setup_opts_finish(o, &cause) != 0)
 		return cmd_fail(cause);
 	inputs_note(s->budget_path);
-	if (atomic_check_target(s->out, NULL, &cause) != 0)
+	if (atomic_check_target(s->out, &cause) != 0)
 		return cmd_fail(cause);
 	/* the budget is checked against the model before anything is written */
 	s->net = backend_load(o->cfg, o->weights, 1, &cause);

@@ -110,8 +110,7 @@ static int rank_run(struct cmd_rank *s, struct setup_opts *co)
 	h->hvp_eps = copt->hvp_eps;
 	h->seed = copt->seed;
 	if (s->output) {
-		const char *inputs[] = { co->cfg, co->weights, co->data, co->idx_images, co->idx_labels, NULL };
-		int wr = rank_file_write(s->output, &s->rf, inputs, &cause);
+		int wr = rank_file_write(s->output, &s->rf, &cause);
 		if (wr != 0)
 			return cmd_fail_status(wr, cause);
 		fprintf(stderr, "safer: %d layers x %d criteria in %s (%.1f s)\n", s->rf.table.n, s->rf.table.ncols,

@@ -40,9 +40,8 @@ int export_budget(const char *cfg, const char *weights, const struct budget *b, 
 		perturb_undo_free(&undo[i]);	/* the result is what we keep */
 		res->applied++;
 	}
-	const char *inputs[] = { cfg, weights, NULL };
 	struct atomic_file a;
-	if ((rc = atomic_open(&a, out_path, inputs, cause)) != 0)
+	if ((rc = atomic_open(&a, out_path, cause)) != 0)
 		goto out;
 	if (backend_write_weights(net, a.f, cause) != 0) {
 		rc = EXIT_FAILURE_RUNTIME;

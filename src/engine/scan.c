@@ -127,7 +127,7 @@ int scan_state_open(struct scan_state *s, char **cause)
 	if (!so->output)
 		return 0;
 	/* before any row is measured, not at the first save */
-	if (atomic_check_target(so->output, NULL, cause) != 0)
+	if (atomic_check_target(so->output, cause) != 0)
 		return -1;
 	struct stat st;
 	int exists = stat(so->output, &st) == 0;

@@ -94,9 +94,9 @@ static void dump(FILE *out, const void *f, int json)
 	rank_file_dump(out, f, json);
 }
 
-int rank_file_write(const char *path, const struct rank_file *f, const char *const *inputs, char **cause)
+int rank_file_write(const char *path, const struct rank_file *f, char **cause)
 {
-	return table_save(path, inputs, table_is_json(path), dump, f, cause);
+	return table_save(path, table_is_json(path), dump, f, cause);
 }
 
 static void print_rank(FILE *out, double r)

@@ -34,10 +34,9 @@ struct rank_file {
 	struct criteria_table table;	/* owned */
 };
 
-/* Writes CSV or JSON (by the extension of path) atomically; refuses to
- * overwrite any of `inputs` (NULL-terminated, may be NULL).  0, or with
- * *cause the exit status of core/atomic.h (2: refused, 1: write failed). */
-int rank_file_write(const char *path, const struct rank_file *f, const char *const *inputs, char **cause);
+/* Writes CSV or JSON (by the extension of path) atomically; refuses what
+ * atomic_open refuses.  0, or with *cause the exit status of core/atomic.h (2: refused, 1: write failed). */
+int rank_file_write(const char *path, const struct rank_file *f, char **cause);
 /* "FILE[:LINE]: problem" on error. */
 int rank_file_read(const char *path, struct rank_file *out, char **cause);
 int rank_file_parse(const char *name, const char *text, size_t len, int json, struct rank_file *out,

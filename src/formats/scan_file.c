@@ -135,7 +135,7 @@ void scan_file_dump(FILE *out, const struct scan_file *f)
 
 int scan_file_save(const struct scan_file *f, char **cause)
 {
-	return table_save(f->path, NULL, f->json, dump, f, cause);
+	return table_save(f->path, f->json, dump, f, cause);
 }
 
 int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause)

@@ -235,11 +235,11 @@ void table_json_dump(FILE *out, json_t *root)
 	json_decref(root);
 }
 
-int table_save(const char *path, const char *const *inputs, int json,
+int table_save(const char *path, int json,
     void (*dump)(FILE *out, const void *obj, int json), const void *obj, char **cause)
 {
 	struct atomic_file a;
-	int rc = atomic_open(&a, path, inputs, cause);
+	int rc = atomic_open(&a, path, cause);
 	if (rc != 0)
 		return rc;
 	dump(a.f, obj, json);

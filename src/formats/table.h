@@ -88,10 +88,10 @@ json_t *table_json_real(double v);
 json_t *table_json_string(const char *s);
 /* Writes root (indent 1, keys in order) and a newline, then releases it. */
 void table_json_dump(FILE *out, json_t *root);
-/* Writes path atomically through dump(out, obj, json); refuses to overwrite
- * any of `inputs` (NULL-terminated, may be NULL).  0, or with *cause the exit
+/* Writes path atomically through dump(out, obj, json); refuses what atomic_open
+ * refuses (an input of this run, a non-regular file).  0, or with *cause the exit
  * status core/atomic.h gives (2: refused, 1: the write failed). */
-int table_save(const char *path, const char *const *inputs, int json,
+int table_save(const char *path, int json,
     void (*dump)(FILE *out, const void *obj, int json), const void *obj, char **cause);
 
 /* ---- reading ---- */

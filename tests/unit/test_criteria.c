@@ -303,7 +303,7 @@ static void round_trip(const char *suffix)
 	char *cause = NULL, path[64];
 	snprintf(path, sizeof path, "/tmp/safer-rank-%d%s", (int)getpid(), suffix);
 	fill_rank(&a);
-	if (rank_file_write(path, &a, NULL, &cause) != 0)
+	if (rank_file_write(path, &a, &cause) != 0)
 		fail_msg("%s", cause);
 	if (rank_file_read(path, &b, &cause) != 0)
 		fail_msg("%s", cause);

@@ -19,10 +19,9 @@ char *tui_budget_file_default_path(const struct tui *t, const char *suffix)
 
 int tui_budget_file_write(struct tui *t, const char *path, char **cause)
 {
-	const char *inputs[] = { t->opts->cfg, t->opts->weights, NULL };
 	struct atomic_file a;
 	budget_compact(&t->budget.b);
-	if (atomic_open(&a, path, inputs, cause) != 0)
+	if (atomic_open(&a, path, cause) != 0)
 		return -1;
 	if (budget_write(a.f, &t->budget.b, t->model) != 0) {
 		*cause = xasprintf("%s: write failed", path);

@@ -55,7 +55,7 @@ int tui_session_save(struct tui *t, char **cause)
 	}
 	struct atomic_file a;
 	int rc = -1;
-	if (make_parents(path, cause) == 0 && atomic_open(&a, path, NULL, cause) == 0) {
+	if (make_parents(path, cause) == 0 && atomic_open(&a, path, cause) == 0) {
 		if (budget_write(a.f, &t->budget.b, t->model) != 0) {
 			*cause = xasprintf("%s: write failed", path);
 			atomic_abort(&a);
