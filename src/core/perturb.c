@@ -751,3 +751,14 @@ void perturb_undo_free(struct perturb_undo *undo)
 	free(undo->rolling_mean);
 	memset(undo, 0, sizeof *undo);
 }
+
+int perturb_apply_layer(const struct perturb *p, const struct model *m, int layer, const char *file,
+    struct weight_tensor *t, struct perturb_undo *undo, char **cause)
+{
+	if (perturb_apply(p, t, undo, cause) == 0)
+		return 0;
+	char *why = *cause;
+	*cause = xasprintf("%s: layer %d (%s): %s", file, layer, m->layers[layer].kind_name, why);
+	free(why);
+	return -1;
+}

@@ -84,6 +84,10 @@ void perturb_grid_free(struct perturb_grid *g);
  * leave the weights untouched (the engine quantizes outputs).  -1 with *cause
  * if the spec does not fit the layer. */
 int perturb_apply(const struct perturb *p, struct weight_tensor *t, struct perturb_undo *undo, char **cause);
+/* perturb_apply on layer `layer` of m, whose weights come from `file`: the
+ * message says where ("FILE: layer N (kind): problem"). */
+int perturb_apply_layer(const struct perturb *p, const struct model *m, int layer, const char *file,
+    struct weight_tensor *t, struct perturb_undo *undo, char **cause);
 void perturb_restore(struct weight_tensor *t, struct perturb_undo *undo);
 void perturb_undo_free(struct perturb_undo *undo);
 

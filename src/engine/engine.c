@@ -366,11 +366,8 @@ static int job_apply(struct engine *e, struct job *j, char **cause)
 {
 	for (int i = 0; i < j->nitems; i++) {
 		struct job_item *it = &j->items[i];
-		if (perturb_apply(&it->p, master_tensor(e, it->layer), &j->undo[i], cause) != 0) {
-			char *why = *cause;	/* say which file and layer the weights are in */
-			*cause = xasprintf("%s: layer %d (%s): %s", e->weights_name, it->layer,
-			    e->model->layers[it->layer].kind_name, why);
-			free(why);
+		if (perturb_apply_layer(&it->p, e->model, it->layer, e->weights_name, master_tensor(e, it->layer),
+		    &j->undo[i], cause) != 0) {
 			while (--i >= 0)
 				perturb_restore(master_tensor(e, j->items[i].layer), &j->undo[i]);
 			return -1;

@@ -30,11 +30,7 @@ int export_budget(const char *cfg, const char *weights, const struct budget *b, 
 			goto out;
 		}
 		struct weight_tensor t = m->layers[items[i].layer].wt;
-		if (perturb_apply(&items[i].p, &t, &undo[i], cause) != 0) {
-			char *why = *cause;	/* say which file and layer the weights are in */
-			*cause = xasprintf("%s: layer %d (%s): %s", weights ? weights : cfg, items[i].layer,
-			    m->layers[items[i].layer].kind_name, why);
-			free(why);
+		if (perturb_apply_layer(&items[i].p, m, items[i].layer, weights ? weights : cfg, &t, &undo[i], cause) != 0) {
 			goto out;
 		}
 		perturb_undo_free(&undo[i]);	/* the result is what we keep */

@@ -696,6 +696,32 @@ static void test_bitpos(void **state)
 	tensor_free(&t);
 }
 
+/* A failure names the weights file, the layer and its kind before the reason;
+ * the tensor is left as it was. */
+static void test_apply_layer_message(void **state)
+{
+	(void)state;
+	struct weight_tensor t = tensor_new(2, 8, 1, 0);
+	tensor_randomize(&t, 5);
+	float *orig = floats_copy(t.weights, t.nweights);
+	struct layer_desc layers[4] = { { .kind_name = "conv" } };
+	layers[3].kind_name = "connected";
+	struct model m = { .n = 4, .layers = layers };
+	struct perturb p = spec(PERTURB_PRUNE, 0.5, 1);
+	struct perturb_undo u = { 0 };
+	char *cause = NULL;
+	assert_int_equal(perturb_apply_layer(&p, &m, 3, "w.weights", &t, &u, &cause), 0);
+	assert_int_equal(perturb_apply_layer(&p, &m, 3, "w.weights", &t, &u, &cause), -1);
+	assert_non_null(cause);
+	assert_string_equal(cause, "w.weights: layer 3 (connected): "
+	    "a perturbation is already applied to this layer (restore it first)");
+	free(cause);
+	perturb_restore(&t, &u);
+	assert_memory_equal(t.weights, orig, t.nweights * sizeof(float));
+	free(orig);
+	tensor_free(&t);
+}
+
 static void test_stuck(void **state)
 {
 	(void)state;
@@ -1153,6 +1179,7 @@ int main(void)
 		cmocka_unit_test(test_bitflip_int8),
 		cmocka_unit_test(test_bitpos),
 		cmocka_unit_test(test_stuck),
+		cmocka_unit_test(test_apply_layer_message),
 		cmocka_unit_test(test_noise),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_restore_exact),
