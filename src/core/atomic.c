@@ -7,10 +7,51 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Temporaries not yet committed or aborted: the out-of-memory exit removes
+ * them (util_on_fatal), so a run that dies leaves no .tmp- file behind. */
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct atomic_file *open_list;
+static pthread_once_t hook_once = PTHREAD_ONCE_INIT;
+
+static void unlink_open_on_fatal(void)
+{
+	if (pthread_mutex_trylock(&open_lock) != 0)
+		return;	/* the dying thread may hold it: better a stray file than a hang */
+	for (struct atomic_file *a = open_list; a != NULL; a = a->next_open)
+		unlink(a->tmp);
+	pthread_mutex_unlock(&open_lock);
+}
+
+static void hook_install(void)
+{
+	util_on_fatal(unlink_open_on_fatal);
+}
+
+static void open_add(struct atomic_file *a)
+{
+	pthread_once(&hook_once, hook_install);
+	pthread_mutex_lock(&open_lock);
+	a->next_open = open_list;
+	open_list = a;
+	pthread_mutex_unlock(&open_lock);
+}
+
+static void open_remove(struct atomic_file *a)
+{
+	pthread_mutex_lock(&open_lock);
+	for (struct atomic_file **p = &open_list; *p != NULL; p = &(*p)->next_open)
+		if (*p == a) {
+			*p = a->next_open;
+			break;
+		}
+	pthread_mutex_unlock(&open_lock);
+}
 
 int atomic_check_target(const char *path, char **cause)
 {
@@ -60,6 +101,7 @@ int atomic_open(struct atomic_file *a, const char *path, char **cause)
 		memset(a, 0, sizeof *a);
 		return path_fault(err) ? EXIT_BAD_INPUT : EXIT_FAILURE_RUNTIME;
 	}
+	open_add(a);
 	fchmod(fd, 0644);
 	a->f = fdopen(fd, "w");
 	if (a->f == NULL) {
@@ -90,6 +132,7 @@ int atomic_commit(struct atomic_file *a, char **cause)
 		atomic_abort(a);
 		return EXIT_FAILURE_RUNTIME;
 	}
+	open_remove(a);
 	free(a->tmp);
 	free(a->path);
 	memset(a, 0, sizeof *a);
@@ -98,6 +141,7 @@ int atomic_commit(struct atomic_file *a, char **cause)
 
 void atomic_abort(struct atomic_file *a)
 {
+	open_remove(a);
 	if (a->f)
 		fclose(a->f);
 	if (a->tmp)

@@ -9,6 +9,7 @@ struct atomic_file {
 	char *path;	/* owned: final name */
 	char *tmp;	/* owned: temporary name */
 	FILE *f;
+	struct atomic_file *next_open;	/* the open temporaries, for the fatal exit */
 };
 
 /* Every function here returns 0, or an exit status (core/exit_status.h)

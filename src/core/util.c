@@ -15,6 +15,16 @@
 #include <time.h>
 #include <unistd.h>
 
+static void (*_Atomic fatal_hooks[4])(void);
+static atomic_int fatal_nhooks;
+
+void util_on_fatal(void (*hook)(void))
+{
+	int i = atomic_fetch_add(&fatal_nhooks, 1);
+	if (i < 4)
+		fatal_hooks[i] = hook;
+}
+
 /* The first thread out of memory reports and exits; any other one waits for
  * that exit instead of running exit() concurrently (which is not MT-safe). */
 static void oom_exit(const char *msg) __attribute__((noreturn));
@@ -24,6 +34,10 @@ static void oom_exit(const char *msg)
 	if (atomic_flag_test_and_set(&once))
 		for (;;)
 			pause();
+	int n = atomic_load(&fatal_nhooks);
+	for (int i = (n < 4 ? n : 4) - 1; i >= 0; i--)
+		if (fatal_hooks[i] != NULL)
+			fatal_hooks[i]();
 	/* write(2): stdio may itself need memory */
 	size_t len = strlen(msg), off = 0;
 	while (off < len) {

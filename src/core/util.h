@@ -18,6 +18,12 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* On failure these print "safer: out of memory allocating N bytes" and exit 1
  * (EXIT_FAILURE_RUNTIME); a second thread failing meanwhile waits for that exit. */
 
+/* Registers a hook that the out-of-memory exit (xmalloc and friends,
+ * mem_reserve, mem_exhausted) runs, newest first, before it reports and ends
+ * the process: undo what must not outlive it, such as terminal modes and
+ * temporary files.  A hook must not allocate.  At most 4; more are ignored. */
+void util_on_fatal(void (*hook)(void));
+
 /* Bytes this process can still obtain: the least of what RLIMIT_AS and
  * RLIMIT_DATA leave above its current mappings, MemAvailable + SwapFree, and
  * its cgroup's memory.max - memory.current.  *limit (may be NULL) names the

@@ -199,6 +199,15 @@ static void glyphs(struct tui_view *v)
 
 /* ---- curses ----------------------------------------------------------------- */
 
+/* Out of memory while curses runs: give the terminal back and let the
+ * message reach the real stderr (util_on_fatal; nothing here allocates). */
+static void term_fatal(void)
+{
+	if (term.scr != NULL)
+		endwin();
+	capture_end();
+}
+
 int tui_term_start(struct tui_view *v, char **cause)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -222,6 +231,11 @@ int tui_term_start(struct tui_view *v, char **cause)
 		return -1;
 	}
 	set_term(term.scr);
+	static int hooked;
+	if (!hooked) {
+		util_on_fatal(term_fatal);
+		hooked = 1;
+	}
 	cbreak();
 	noecho();
 	nonl();
