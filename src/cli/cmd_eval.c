@@ -48,11 +48,13 @@ static void report_fill(const struct engine_progress *p, int k, struct eval_repo
 	r->infer_seconds = p->infer_seconds;
 }
 
-/* Where the time went: decoding at load (wall clock), then in the pass
- * decoding again and inference, summed over the worker threads. */
+/* Where the time went: decoding at load (wall clock and CPU), then in the
+ * pass decoding again and inference (CPU seconds summed over the workers:
+ * comparable whatever else the machine runs). */
 static void time_json(json_t *root, const struct dataset *d, const struct eval_report *r)
 {
 	json_object_set_new(root, "load_seconds", json_real(d->load_seconds));
+	json_object_set_new(root, "load_cpu_seconds", json_real(d->load_cpu_seconds));
 	json_object_set_new(root, "decode_seconds", json_real(r->decode_seconds));
 	json_object_set_new(root, "infer_seconds", json_real(r->infer_seconds));
 	json_object_set_new(root, "cached_images", json_integer(dataset_cached(d)));
@@ -126,9 +128,9 @@ static void print_text(const struct setup_opts *o, const struct dataset *d, cons
 	printf("speed   %.0f images/s (%.3f s, %d thread%s)\n", r->seconds > 0 ? r->images / r->seconds : 0,
 	    r->seconds, threads, threads == 1 ? "" : "s");
 	if (o->verbose)
-		printf("time    load %.3f s (decoding %d images, %d kept in memory); pass: decode %.3f s, "
-		    "inference %.3f s (thread-seconds)\n", d->load_seconds, d->count + d->skipped, dataset_cached(d),
-		    r->decode_seconds, r->infer_seconds);
+		printf("time    load %.3f s, %.3f CPU s (decoding %d images, %d kept in memory); "
+		    "pass: decode %.3f CPU s, inference %.3f CPU s\n", d->load_seconds, d->load_cpu_seconds,
+		    d->count + d->skipped, dataset_cached(d), r->decode_seconds, r->infer_seconds);
 	if (r->budget)
 		print_budget(r);
 }

@@ -224,12 +224,12 @@ static const float *batch_input(struct worker *w, int from, int start, int m, st
 	const struct dataset *d = e->data;
 	size_t insize = backend_layer_size(w->net, from - 1);
 	if (from == 0 && start + m > dataset_cached(d)) {
-		double t0 = now_seconds();
+		double t0 = thread_cpu_seconds();
 		if (dataset_fetch(d, start, m, w->inbuf, cause) != 0)
 			return NULL;
 		if (m < e->batch)	/* a short last batch: pad with zeros */
 			memset(w->inbuf + (size_t)m * insize, 0, (size_t)(e->batch - m) * insize * sizeof(float));
-		bc->decode_seconds = now_seconds() - t0;
+		bc->decode_seconds = thread_cpu_seconds() - t0;
 		return w->inbuf;
 	}
 	const float *src = from == 0 ? d->x + (size_t)start * insize : e->cache[from - 1] + (size_t)start * insize;
@@ -250,7 +250,7 @@ static int batch_run(struct worker *w, struct job *job, int b, struct batch_coun
 	const float *in = batch_input(w, from, start, m, bc, cause);
 	if (in == NULL)
 		return -1;
-	double t0 = now_seconds();
+	double t0 = thread_cpu_seconds();
 	const int *refs = from > 0 ? e->cut_refs[from] : NULL;
 	int nrefs = from > 0 ? e->cut_nrefs[from] : 0;
 	for (int r = 0; r < nrefs; r++) {
@@ -308,7 +308,7 @@ static int batch_run(struct worker *w, struct job *job, int b, struct batch_coun
 				kl += q[k] * (log((double)q[k]) - log(fmax((double)p[k], 1e-30)));
 		bc->kl += kl;
 	}
-	bc->infer_seconds = now_seconds() - t0;
+	bc->infer_seconds = thread_cpu_seconds() - t0;
 	return 0;
 }
 

@@ -47,8 +47,8 @@ struct engine_progress {
 	long n10, n01;		/* baseline right->wrong, wrong->right */
 	long agree;		/* same top-1 as the unperturbed network */
 	double kl_sum;		/* sum over images of KL(baseline || perturbed) */
-	double decode_seconds;	/* summed over workers: decoding images again (past --data-mb) */
-	double infer_seconds;	/* summed over workers: forward passes and counting */
+	double decode_seconds;	/* CPU seconds of the workers decoding images again (past --data-mb) */
+	double infer_seconds;	/* CPU seconds of the workers in forward passes and counting */
 	double seconds;		/* since the job started */
 	double first_seconds;	/* time to the first batch's estimate */
 	int finished;		/* all images, or adaptive stop */

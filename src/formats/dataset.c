@@ -327,6 +327,7 @@ struct chunk {
 	int *ok;
 	char **why;
 	uint64_t *hash;
+	double *cpu;		/* CPU seconds of each decode */
 	int base, n;		/* first candidate, images (0: nothing to commit) */
 };
 
@@ -347,6 +348,7 @@ static void loader_commit(struct loader *L, struct chunk *b)
 	struct dataset *d = L->d;
 	size_t sz = d->image_size;
 	for (int j = 0; j < b->n; j++) {
+		d->load_cpu_seconds += b->cpu[j];
 		if (!b->ok[j]) {	/* a bad image costs one sample, not the run */
 			if (d->skipped++ == 0)
 				d->first_skip = b->why[j];
@@ -377,23 +379,25 @@ static void loader_task(void *ctx, int i)
 	struct chunk *b = &L->buf[L->cur];
 	int j = i - 1;
 	float *x = b->x + (size_t)j * L->d->image_size;
+	double t0 = thread_cpu_seconds();
 	b->why[j] = NULL;
 	b->ok[j] = source_decode(L->s, b->base + j, x, &b->why[j]) == 0;
 	if (b->ok[j])
 		b->hash[j] = dataset_image_hash(x, L->d->image_size);
+	b->cpu[j] = thread_cpu_seconds() - t0;
 }
 
-#define CHUNK_PER_THREAD 8
-#define CHUNK_BYTES ((double)(64 << 20))
+/* Images per chunk: as many as 16 MiB of floats hold (two chunks live at
+ * once), at most 1024, at least one per thread. */
+#define CHUNK_BYTES ((double)(16 << 20))
+#define CHUNK_MAX 1024
 
 static int chunk_images(const struct dataset_options *opt, size_t image_size)
 {
 	int threads = opt->parallel == NULL ? 1 : opt->threads > 0 ? opt->threads : 8;
-	int n = threads * CHUNK_PER_THREAD;
-	double most = CHUNK_BYTES / ((double)image_size * sizeof(float));
-	if (n > most)
-		n = most > threads ? (int)most : threads;
-	return n > 0 ? n : 1;
+	double fit = floor(CHUNK_BYTES / ((double)image_size * sizeof(float)));
+	int n = fit < CHUNK_MAX ? (int)fit : CHUNK_MAX;
+	return n > threads ? n : threads;
 }
 
 static void run_tasks(const struct dataset_options *opt, int ntasks, struct loader *L)
@@ -429,6 +433,7 @@ static void load_images(struct dataset *d, struct dataset_source *s, const int *
 		b->ok = xmalloc((size_t)chunk * sizeof *b->ok);
 		b->why = xmalloc((size_t)chunk * sizeof *b->why);
 		b->hash = xmalloc((size_t)chunk * sizeof *b->hash);
+		b->cpu = xmalloc((size_t)chunk * sizeof *b->cpu);
 	}
 	for (int base = 0, shown = 0; base < n || L.buf[L.cur ^ 1].n > 0; base += chunk) {
 		struct chunk *b = &L.buf[L.cur];
@@ -446,6 +451,7 @@ static void load_images(struct dataset *d, struct dataset_source *s, const int *
 		free(L.buf[k].ok);
 		free(L.buf[k].why);
 		free(L.buf[k].hash);
+		free(L.buf[k].cpu);
 	}
 	d->checksum = hash_fnv1a(d->labels, (size_t)d->count * sizeof(int), L.sum);
 	d->cached = d->count < L.cap ? d->count : L.cap;

@@ -34,6 +34,7 @@ struct dataset {
 	char *source;		/* owned: what this is, for reports */
 	uint64_t checksum;	/* over every image's floats and the labels: identifies the data in result files */
 	double load_seconds;	/* wall-clock time decoding at load */
+	double load_cpu_seconds;	/* CPU seconds of the threads decoding at load */
 	struct dataset_source *src;	/* owned: how to decode images again (NULL: all are in x) */
 };
 
