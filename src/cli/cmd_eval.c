@@ -25,6 +25,7 @@ COMMON_HELP;
 
 struct eval_report {
 	double top1, lo, hi, topk, klo, khi, seconds;
+	double decode_seconds, infer_seconds;	/* summed over workers */
 	long images, labelled;
 	int k;
 	/* with a budget */
@@ -43,6 +44,20 @@ static void report_fill(const struct engine_progress *p, int k, struct eval_repo
 	stats_wilson(p->topk_correct, p->labelled, &r->klo, &r->khi);
 	r->k = k;
 	r->seconds = p->seconds;
+	r->decode_seconds = p->decode_seconds;
+	r->infer_seconds = p->infer_seconds;
+}
+
+/* Where the time went: decoding at load (wall clock and CPU), then in the
+ * pass decoding again and inference (CPU seconds summed over the workers:
+ * comparable whatever else the machine runs). */
+static void time_json(json_t *root, const struct dataset *d, const struct eval_report *r)
+{
+	json_object_set_new(root, "load_seconds", json_real(d->load_seconds));
+	json_object_set_new(root, "load_cpu_seconds", json_real(d->load_cpu_seconds));
+	json_object_set_new(root, "decode_seconds", json_real(r->decode_seconds));
+	json_object_set_new(root, "infer_seconds", json_real(r->infer_seconds));
+	json_object_set_new(root, "cached_images", json_integer(dataset_cached(d)));
 }
 
 /* [lo, hi], or null where nothing was measured (unlabeled data: json_pack
@@ -62,6 +77,7 @@ static void print_json(const struct setup_opts *o, const struct dataset *d, cons
 	    "k", r->k, "images", (json_int_t)r->images, "labelled", (json_int_t)r->labelled,
 	    "skipped", d->skipped, "seconds", r->seconds,
 	    "images_per_s", r->seconds > 0 ? r->images / r->seconds : 0.0, "threads", threads);
+	time_json(root, d, r);
 	if (r->budget) {
 		json_object_set_new(root, "baseline_top1", table_json_real(r->base_top1));
 		json_object_set_new(root, "drop", table_json_real(r->drop));
@@ -111,6 +127,10 @@ static void print_text(const struct setup_opts *o, const struct dataset *d, cons
 	}
 	printf("speed   %.0f images/s (%.3f s, %d thread%s)\n", r->seconds > 0 ? r->images / r->seconds : 0,
 	    r->seconds, threads, threads == 1 ? "" : "s");
+	if (o->verbose)
+		printf("time    load %.3f s, %.3f CPU s (decoding %d images, %d kept in memory); "
+		    "pass: decode %.3f CPU s, inference %.3f CPU s\n", d->load_seconds, d->load_cpu_seconds,
+		    d->count + d->skipped, dataset_cached(d), r->decode_seconds, r->infer_seconds);
 	if (r->budget)
 		print_budget(r);
 }

@@ -47,6 +47,7 @@ const struct options_spec options_common[] = {
 	{ "threads", 't', OPTIONS_VALUE },
 	{ "batch", OPTIONS_BATCH, OPTIONS_VALUE },
 	{ "cache-mb", OPTIONS_CACHE_MB, OPTIONS_VALUE },
+	{ "data-mb", OPTIONS_DATA_MB, OPTIONS_VALUE },
 	{ "unlabeled", OPTIONS_UNLABELED, OPTIONS_FLAG },
 	{ "verbose", 'v', OPTIONS_FLAG },
 	{ "json", 'j', OPTIONS_FLAG },
@@ -86,6 +87,10 @@ int options_handle_common(struct setup_opts *o, int code, const char *arg, int a
 		return 1;
 	case OPTIONS_CACHE_MB:
 		if (parse_count("cache-mb", arg, 0, 1L << 30, &o->cache_mb) != 0)
+			return -1;
+		return 1;
+	case OPTIONS_DATA_MB:
+		if (parse_real("data-mb", arg, 0, 1 << 30, &o->data_mb) != 0)
 			return -1;
 		return 1;
 	case OPTIONS_UNLABELED: o->unlabeled = 1; return 1;

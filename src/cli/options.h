@@ -24,6 +24,7 @@ enum options_code {
 	OPTIONS_NAMES,
 	OPTIONS_BATCH,
 	OPTIONS_CACHE_MB,
+	OPTIONS_DATA_MB,
 	OPTIONS_UNLABELED,
 	OPTIONS_OWN
 };
@@ -43,6 +44,8 @@ extern const struct options_spec options_common[];
 "  -t, --threads N       worker threads (default: one per CPU)\n" \
 "      --batch N         images per forward pass (default 32)\n" \
 "      --cache-mb N      activation cache bound in MiB (default 1024)\n" \
+"      --data-mb N       decoded images kept in memory, MiB (default: a quarter of\n" \
+"                        free memory, at most 2048); the rest are decoded each pass\n" \
 "  -v, --verbose         show Darknet's own messages\n" \
 "  -j, --json            machine-readable output\n"
 

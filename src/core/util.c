@@ -282,6 +282,14 @@ double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+double thread_cpu_seconds(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return now_seconds();
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 int parse_double(const char *s, double *out)
 {
 	char *end;

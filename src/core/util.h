@@ -69,5 +69,8 @@ float *xdup_floats(const float *x, size_t n);
 
 /* Monotonic clock in seconds. */
 double now_seconds(void);
+/* CPU time of the calling thread: what a step costs whatever else runs on
+ * the machine (timings on a shared machine). */
+double thread_cpu_seconds(void);
 
 #endif

@@ -2,6 +2,7 @@
 #include "engine/criteria.h"
 #include "backend/backend.h"
 #include "engine/engine.h"
+#include "engine/parallel.h"
 #include "core/rng.h"
 #include "core/stats.h"
 #include "core/util.h"
@@ -379,11 +380,65 @@ static int second_order(struct gpass *g, const struct criteria_opts *o, struct c
 	return rc;
 }
 
+/* The first n images, decoded in parallel blocks when they are not all in
+ * memory: gradients run over them many times (probes, steps), so they are
+ * held for the pass; --samples bounds them. */
+#define FETCH_BLOCK 8
+
+struct fetch_ctx {
+	const struct dataset *d;
+	int n;
+	float *out;
+	char **why;		/* per block */
+};
+
+static void fetch_block(void *vctx, int blk)
+{
+	struct fetch_ctx *c = vctx;
+	int start = blk * FETCH_BLOCK, m = c->n - start < FETCH_BLOCK ? c->n - start : FETCH_BLOCK;
+	if (dataset_fetch(c->d, start, m, c->out + (size_t)start * c->d->image_size, &c->why[blk]) != 0)
+		return;
+	c->why[blk] = NULL;
+}
+
+static const float *first_images(const struct dataset *d, int n, int threads, float **owned, char **cause)
+{
+	*owned = NULL;
+	if (n <= dataset_cached(d))
+		return d->x;
+	char what[512];
+	snprintf(what, sizeof what, "%s: %d images for gradients", d->source, n);
+	mem_reserve((double)n * d->image_size * sizeof(float), what);
+	int nblk = (n + FETCH_BLOCK - 1) / FETCH_BLOCK;
+	struct fetch_ctx c = { d, n, xmalloc((size_t)n * d->image_size * sizeof(float)),
+	    xcalloc((size_t)nblk, sizeof(char *)) };
+	parallel_run(threads, nblk, fetch_block, &c);
+	int bad = -1;
+	for (int b = 0; b < nblk; b++)
+		if (c.why[b] != NULL) {
+			if (bad < 0)
+				*cause = c.why[b];
+			else
+				free(c.why[b]);
+			bad = b;
+		}
+	free(c.why);
+	if (bad >= 0) {
+		free(c.out);
+		return NULL;
+	}
+	return *owned = c.out;
+}
+
 static int gradient_scores(struct backend_net *net, const struct dataset *d, int n, int batch,
     const struct criteria_opts *o, struct criteria_table *t, char **cause)
 {
+	float *owned;
+	const float *x = first_images(d, n, o->threads, &owned, cause);
+	if (x == NULL)
+		return -1;
 	struct gpass g;
-	gpass_init(&g, net, d->x, d->labels, n);
+	gpass_init(&g, net, x, d->labels, n);
 	g.interrupt = o->interrupt;
 	int rc = 0;
 	if (o->mask & ((1u << CRIT_GRAD) | (1u << CRIT_TAYLOR) | (1u << CRIT_FISHER)))
@@ -391,6 +446,7 @@ static int gradient_scores(struct backend_net *net, const struct dataset *d, int
 	if (rc == 0)
 		rc = second_order(&g, o, t, cause);
 	gpass_free(&g);
+	free(owned);
 	return rc;
 }
 
@@ -401,6 +457,8 @@ static int quick_scores(const char *cfg, const char *weights, const struct datas
 {
 	struct dataset view = *d;
 	view.count = n;
+	if (view.cached > n)
+		view.cached = n;
 	struct engine_config ec = { .threads = o->threads, .cache_mb = 256 };
 	struct engine *e = engine_new(cfg, weights, &view, &ec, cause);
 	if (e == NULL)

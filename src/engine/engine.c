@@ -210,22 +210,47 @@ static void layer_hook(int layer, float *out, size_t n, void *vctx)
 struct batch_counts {
 	long correct, topk_correct, labelled, n10, n01, agree;
 	double kl;
+	double decode_seconds, infer_seconds;
 };
 
-static void batch_run(struct worker *w, struct job *job, int b, struct batch_counts *bc)
+/* The batch's input: from the prefix cache, the cached images or, past
+ * those, decoded again here into the worker's own buffer (workers decode
+ * in parallel, each its own batch).  NULL with *cause when an image
+ * changed since it was loaded. */
+static const float *batch_input(struct worker *w, int from, int start, int m, struct batch_counts *bc,
+    char **cause)
+{
+	struct engine *e = w->e;
+	const struct dataset *d = e->data;
+	size_t insize = backend_layer_size(w->net, from - 1);
+	if (from == 0 && start + m > dataset_cached(d)) {
+		double t0 = thread_cpu_seconds();
+		if (dataset_fetch(d, start, m, w->inbuf, cause) != 0)
+			return NULL;
+		if (m < e->batch)	/* a short last batch: pad with zeros */
+			memset(w->inbuf + (size_t)m * insize, 0, (size_t)(e->batch - m) * insize * sizeof(float));
+		bc->decode_seconds = thread_cpu_seconds() - t0;
+		return w->inbuf;
+	}
+	const float *src = from == 0 ? d->x + (size_t)start * insize : e->cache[from - 1] + (size_t)start * insize;
+	if (m == e->batch)
+		return src;
+	memset(w->inbuf, 0, (size_t)e->batch * insize * sizeof(float));
+	memcpy(w->inbuf, src, (size_t)m * insize * sizeof(float));
+	return w->inbuf;
+}
+
+static int batch_run(struct worker *w, struct job *job, int b, struct batch_counts *bc, char **cause)
 {
 	struct engine *e = w->e;
 	const struct dataset *d = e->data;
 	int start = b * e->batch, m = d->count - start < e->batch ? d->count - start : e->batch;
 	int from = job->from;
-	size_t insize = backend_layer_size(w->net, from - 1);
-	const float *src = from == 0 ? d->x + (size_t)start * insize : e->cache[from - 1] + (size_t)start * insize;
-	const float *in = src;
-	if (m < e->batch) {	/* a short last batch: pad with zeros */
-		memset(w->inbuf, 0, (size_t)e->batch * insize * sizeof(float));
-		memcpy(w->inbuf, src, (size_t)m * insize * sizeof(float));
-		in = w->inbuf;
-	}
+	memset(bc, 0, sizeof *bc);
+	const float *in = batch_input(w, from, start, m, bc, cause);
+	if (in == NULL)
+		return -1;
+	double t0 = thread_cpu_seconds();
 	const int *refs = from > 0 ? e->cut_refs[from] : NULL;
 	int nrefs = from > 0 ? e->cut_nrefs[from] : 0;
 	for (int r = 0; r < nrefs; r++) {
@@ -246,7 +271,6 @@ static void batch_run(struct worker *w, struct job *job, int b, struct batch_cou
 				memcpy(e->cache[l] + (size_t)start * sz, backend_layer_output(w->net, l),
 				    (size_t)m * sz * sizeof(float));
 			}
-	memset(bc, 0, sizeof *bc);
 	for (int i = 0; i < m; i++) {
 		const float *row = out + (size_t)i * e->classes;
 		int idx = start + i, label = d->labels[idx];
@@ -284,6 +308,8 @@ static void batch_run(struct worker *w, struct job *job, int b, struct batch_cou
 				kl += q[k] * (log((double)q[k]) - log(fmax((double)p[k], 1e-30)));
 		bc->kl += kl;
 	}
+	bc->infer_seconds = thread_cpu_seconds() - t0;
+	return 0;
 }
 
 /* ---- workers and dispatcher -------------------------------------------------------- */
@@ -321,9 +347,25 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&e->mu);
 
 		struct batch_counts bc;
-		batch_run(w, j, b, &bc);
+		char *cause = NULL;
+		int failed = batch_run(w, j, b, &bc, &cause) != 0;
 
 		pthread_mutex_lock(&e->mu);
+		if (failed) {	/* the job ends with the first error; its counts stay partial */
+			if (j->prog.error == NULL)
+				j->prog.error = cause;
+			else
+				free(cause);
+			j->stop = 1;
+			j->inflight--;
+			if (!j->baseline)
+				snapshot(e, j);
+			pthread_cond_broadcast(&e->cv_done);
+			pthread_mutex_unlock(&e->mu);
+			post_wake(e);
+			pthread_mutex_lock(&e->mu);
+			continue;
+		}
 		int m = e->data->count - b * e->batch < e->batch ? e->data->count - b * e->batch : e->batch;
 		struct engine_progress *p = &j->prog;
 		p->done += m;
@@ -334,6 +376,8 @@ static void *worker_main(void *arg)
 		p->n01 += bc.n01;
 		p->agree += bc.agree;
 		p->kl_sum += bc.kl;
+		p->decode_seconds += bc.decode_seconds;
+		p->infer_seconds += bc.infer_seconds;
 		j->batch_kl[b] = bc.kl;
 		p->seconds = now_seconds() - j->t0;
 		if (p->first_seconds == 0)
@@ -740,8 +784,13 @@ static int run_baseline(struct engine *e, char **cause)
 		pthread_cond_wait(&e->cv_done, &e->mu);
 	e->baseline = j->prog;
 	e->baseline.error = NULL;
+	int rc = 0;
+	if (j->prog.error) {
+		*cause = xstrdup(j->prog.error);
+		rc = -1;
+	}
 	pthread_mutex_unlock(&e->mu);
-	return 0;
+	return rc;
 }
 
 static int online_cpus(void)

@@ -1,5 +1,7 @@
-/* engine.h - worker threads that evaluate (perturbed) networks on the in-memory
- * data set, with prefix caching and streaming paired estimates.
+/* engine.h - worker threads that evaluate (perturbed) networks on the data
+ * set, with prefix caching and streaming paired estimates.  Images that the
+ * data set does not keep in memory are decoded again by the worker that
+ * runs their batch (dataset_fetch).
  *
  * Ownership and threads: the engine owns the master network (whose weights are
  * shared by every worker's network instance), the workers, a dispatcher thread,
@@ -45,6 +47,8 @@ struct engine_progress {
 	long n10, n01;		/* baseline right->wrong, wrong->right */
 	long agree;		/* same top-1 as the unperturbed network */
 	double kl_sum;		/* sum over images of KL(baseline || perturbed) */
+	double decode_seconds;	/* CPU seconds of the workers decoding images again (past --data-mb) */
+	double infer_seconds;	/* CPU seconds of the workers in forward passes and counting */
 	double seconds;		/* since the job started */
 	double first_seconds;	/* time to the first batch's estimate */
 	int finished;		/* all images, or adaptive stop */

@@ -1,5 +1,6 @@
 /* setup.c - see setup.h */
 #include "engine/setup.h"
+#include "engine/parallel.h"
 #include "core/inputs.h"
 #include "backend/backend.h"
 #include "formats/cfgcheck.h"
@@ -44,6 +45,7 @@ void setup_opts_init(struct setup_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->cache_mb = 1024;
+	o->data_mb = -1;
 	o->weights_required = 1;
 }
 
@@ -87,9 +89,23 @@ int setup_opts_finish(struct setup_opts *o, char **cause)
 	return 0;
 }
 
+double setup_data_bytes(const struct setup_opts *o)
+{
+	if (o->data_mb == 0)
+		return 1;	/* fewer bytes than any image: none kept */
+	if (o->data_mb > 0)
+		return o->data_mb * 1048576.0;
+	const char *limit;
+	double room = mem_headroom(&limit) / 4, most = SETUP_DATA_MB_MAX * 1048576.0;
+	return room < most ? room : most;
+}
+
 int setup_load_data(const struct setup_opts *o, struct shape in, struct dataset *d, char **cause)
 {
-	struct dataset_options dopt = { .resize = backend_resize_crop, .limit = o->limit, .unlabeled = o->unlabeled };
+	struct dataset_options dopt = {
+		.resize = backend_resize_crop, .limit = o->limit, .unlabeled = o->unlabeled,
+		.cache_bytes = setup_data_bytes(o), .parallel = parallel_run, .threads = o->threads,
+	};
 	int rc = o->data
 	    ? dataset_load_data(o->data, in, &dopt, d, cause)
 	    : dataset_load_idx(o->idx_images, o->unlabeled ? NULL : o->idx_labels, o->names, in, &dopt, d, cause);

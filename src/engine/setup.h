@@ -14,6 +14,7 @@ struct setup_opts {
 	const char *names;
 	int limit, threads, batch, unlabeled, verbose, json;
 	long cache_mb;
+	double data_mb;		/* --data-mb: decoded images kept in memory (MiB); < 0: the default */
 	int weights_required;
 	char *owned[8];		/* defaults filled in by setup_opts_finish */
 	int nowned;
@@ -24,6 +25,12 @@ void setup_opts_init(struct setup_opts *o);
  * required file is missing. */
 int setup_opts_finish(struct setup_opts *o, char **cause);
 void setup_opts_free(struct setup_opts *o);
+
+/* The bytes of decoded images kept in memory: --data-mb, or by default a
+ * quarter of what the process may still obtain (mem_headroom), at most
+ * SETUP_DATA_MB_MAX MiB.  --data-mb 0 keeps none. */
+#define SETUP_DATA_MB_MAX 2048
+double setup_data_bytes(const struct setup_opts *o);
 
 /* Loads the data set for the network input shape of `cfg`.  Prints a warning
  * line for skipped images. */

@@ -1,9 +1,16 @@
-/* dataset.h - an evaluation set decoded once into the network's input tensor.
+/* dataset.h - an evaluation set as the network's input tensor, in bounded memory.
  *
  * Sources: Darknet .data files (classes, valid, labels|names, top) with their
  * list of image paths, or MNIST-format IDX files (--idx IMAGES LABELS).  Images
  * go through Darknet's `classifier valid` pipeline (3 channels, resize_min,
- * centre crop) so that predictions agree image for image. */
+ * centre crop) so that predictions agree image for image.
+ *
+ * Loading decodes every image once (in parallel when the caller supplies a
+ * runner): to skip the unreadable ones, to compute the checksum and a hash of
+ * each image.  The first `cached` images stay in memory (up to
+ * opt->cache_bytes); the others are decoded again by dataset_fetch, which
+ * any number of threads may call at once, and which fails with "FILE:
+ * changed since it was loaded" when an image no longer gives the same floats. */
 #ifndef SAFER_DATASET_H
 #define SAFER_DATASET_H
 
@@ -16,7 +23,8 @@ struct dataset {
 	int count;		/* images held */
 	struct shape shape;	/* per image: the network's input shape */
 	size_t image_size;	/* w*h*c floats */
-	float *x;		/* owned: count × image_size, the network input tensor */
+	float *x;		/* owned: cached × image_size, the first images' input tensor */
+	int cached;		/* images held in x (the first ones); the rest: dataset_fetch */
 	int *labels;		/* owned: count entries, -1 when unlabeled */
 	int classes;
 	char **names;		/* owned: classes label names */
@@ -24,7 +32,10 @@ struct dataset {
 	int skipped;		/* images that could not be decoded */
 	char *first_skip;	/* owned: message for the first skipped image, or NULL */
 	char *source;		/* owned: what this is, for reports */
-	uint64_t checksum;	/* over x and labels: identifies the data in result files */
+	uint64_t checksum;	/* over every image's floats and the labels: identifies the data in result files */
+	double load_seconds;	/* wall-clock time decoding at load */
+	double load_cpu_seconds;	/* CPU seconds of the threads decoding at load */
+	struct dataset_source *src;	/* owned: how to decode images again (NULL: all are in x) */
 };
 
 /* Darknet's `classifier valid` resize: resize_min to the network width, then a
@@ -37,6 +48,11 @@ struct dataset_options {
 	dataset_resize_fn resize;	/* required */
 	int limit;		/* keep at most this many images (0: all) */
 	int unlabeled;		/* labels not needed (label-free measures only) */
+	double cache_bytes;	/* decoded images kept in memory up to this; <= 0: all of them */
+	/* runs task(ctx, 0..ntasks-1) on `threads` threads and returns when all
+	 * are done (the engine's parallel_run); NULL: one after the other */
+	void (*parallel)(int threads, int ntasks, void (*task)(void *ctx, int i), void *ctx);
+	int threads;		/* for parallel; 0: its default */
 	void (*progress)(int done, int total, void *ctx);
 	void *progress_ctx;
 };
@@ -51,6 +67,23 @@ int dataset_load_idx(const char *images_path, const char *labels_path, const cha
     struct shape net_in, const struct dataset_options *opt, struct dataset *out, char **cause);
 
 void dataset_free(struct dataset *d);
+
+/* Images start..start+m-1 (within count) as input floats into out (m ×
+ * image_size): copied from x when cached, decoded again otherwise.
+ * Thread-safe: it reads d and changes nothing.  -1 with *cause
+ * "FILE: changed since it was loaded" when an image no longer decodes to
+ * the floats it gave at load. */
+int dataset_fetch(const struct dataset *d, int start, int m, float *out, char **cause);
+/* The same, without copying when all m images are cached: returns a pointer
+ * into x, or buf after filling it; NULL with *cause. */
+const float *dataset_inputs(const struct dataset *d, int start, int m, float *buf, char **cause);
+/* The images held in memory: d->cached, or count for a data set built by hand. */
+int dataset_cached(const struct dataset *d);
+/* How many of n images of image_size floats a bound of cache_bytes keeps
+ * in memory: those that fit whole; all n when cache_bytes <= 0. */
+int dataset_cache_images(double cache_bytes, int n, size_t image_size);
+/* The 64-bit hash of one image's floats that dataset_fetch compares. */
+uint64_t dataset_image_hash(const float *x, size_t n);
 
 /* The .data key=value reader, exposed for tests and fuzzing.  Returns the
  * value of `key` (allocated) or NULL if absent; -1 on a malformed file. */
