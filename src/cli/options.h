@@ -43,7 +43,7 @@ extern const struct options_spec options_common[];
 "  -t, --threads N       worker threads (default: one per CPU)\n" \
 "      --batch N         images per forward pass (default 32)\n" \
 "      --cache-mb N      activation cache bound in MiB (default 1024)\n" \
-"  -v, --verbose         show Darknet's own messages\n" \
+"  -v, --verbose         show Darknet's own messages and the cfg keys it ignores\n" \
 "  -j, --json            machine-readable output\n"
 
 /* Handles one getopt_long result of the common set; --idx takes its second
