@@ -66,7 +66,7 @@ static void cfg_notes(struct setup_opts *o)
 	char *cause = NULL;
 	int shown = 0;
 
-	if (cfgcheck_file(o->cfg, &info, &cause) != 0) {
+	if (cfgcheck_file_at(o->cfg, 1, &info, &cause) != 0) {
 		free(cause);
 		return;
 	}
@@ -129,7 +129,7 @@ int setup_load_data(const struct setup_opts *o, struct shape in, struct dataset 
 struct engine *setup_load_engine(const struct setup_opts *o, struct dataset *d, char **cause)
 {
 	struct cfg_info info;
-	if (cfgcheck_file(o->cfg, &info, cause) != 0)
+	if (cfgcheck_file_at(o->cfg, 1, &info, cause) != 0)
 		return NULL;
 	struct shape in = { info.w, info.h, info.c };
 	cfg_info_free(&info);

@@ -122,6 +122,7 @@ struct chk {
 	struct cfg_note *notes;	/* what Darknet ignores, fork warnings */
 	int nnotes, capnotes, ignored, warnings;
 	struct cfg_fork_ctx fctx;	/* the layer's stride= and size= */
+	long long at_batch;	/* > 0: check as parsed at this batch */
 
 	long long batch;	/* Darknet's net->batch: batch/subdivisions*time_steps */
 	int adam;
@@ -599,11 +600,12 @@ static int net_batch(struct chk *k, const struct sec *s,
 	    opt_int(k, s, "subdivisions", 1, 1, MAX_DIM, &sub) != 0 ||
 	    opt_int(k, s, "time_steps", 1, 1, MAX_DIM, &steps) != 0)
 		return -1;
-	/* net->batch /= subdivs: an empty mini-batch allocates nothing. */
-	if (batch < sub)
+	/* net->batch /= subdivs: an empty mini-batch allocates nothing
+	 * (cfgcheck_with_batch makes it batch=B, subdivisions=1). */
+	if (batch < sub && k->at_batch <= 0)
 		return fail(k, opt_line(k, s, "subdivisions"), "[net] batch=%lld "
 		    "is smaller than subdivisions=%lld", batch, sub);
-	k->batch = batch / sub * steps;
+	k->batch = (k->at_batch > 0 ? k->at_batch : batch / sub) * steps;
 	if (k->batch > MAX_DIM)
 		return fail(k, opt_line(k, s, "time_steps"), "[net] batch "
 		    "%lld × time_steps=%lld is too large (limit %lld)",
@@ -1189,13 +1191,14 @@ static int cfg_check(struct chk *k, const char *text, size_t len,
 	return 0;
 }
 
-int cfgcheck_text(const char *name, const char *text, size_t len,
-    struct cfg_info *out, char **cause)
+int cfgcheck_text_at(const char *name, const char *text, size_t len,
+    int batch, struct cfg_info *out, char **cause)
 {
 	struct chk k = { 0 };
 	struct cfg_info info = { 0 };
 	int r;
 
+	k.at_batch = batch;
 	k.name = name != NULL ? name : "(cfg)";
 	k.cause = cause;
 	if (out != NULL)
@@ -1215,7 +1218,14 @@ int cfgcheck_text(const char *name, const char *text, size_t len,
 	return 0;
 }
 
-int cfgcheck_file(const char *path, struct cfg_info *out, char **cause)
+int cfgcheck_text(const char *name, const char *text, size_t len,
+    struct cfg_info *out, char **cause)
+{
+	return cfgcheck_text_at(name, text, len, 0, out, cause);
+}
+
+int cfgcheck_file_at(const char *path, int batch, struct cfg_info *out,
+    char **cause)
 {
 	size_t len;
 	char *text;
@@ -1231,9 +1241,14 @@ int cfgcheck_file(const char *path, struct cfg_info *out, char **cause)
 		*cause = xasprintf("%s: empty file", path);
 		return -1;
 	}
-	r = cfgcheck_text(path, text, len, out, cause);
+	r = cfgcheck_text_at(path, text, len, batch, out, cause);
 	free(text);
 	return r;
+}
+
+int cfgcheck_file(const char *path, struct cfg_info *out, char **cause)
+{
+	return cfgcheck_file_at(path, 0, out, cause);
 }
 
 double cfg_info_est_bytes(const struct cfg_info *info, int batch)

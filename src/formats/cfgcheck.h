@@ -94,6 +94,15 @@ int cfgcheck_text(const char *name, const char *text, size_t len,
  * an empty file ("FILE: empty file") and then runs cfgcheck_text. */
 int cfgcheck_file(const char *path, struct cfg_info *out, char **cause);
 
+/* The same for the network Darknet gets from cfgcheck_with_batch(text,
+ * batch) when batch > 0: the size limits apply at that batch instead of the
+ * one written in the file (a training batch of 128 need not fit when safer
+ * runs it at 1); messages keep the file's lines.  batch <= 0: as written. */
+int cfgcheck_text_at(const char *name, const char *text, size_t len,
+    int batch, struct cfg_info *out, char **cause);
+int cfgcheck_file_at(const char *path, int batch, struct cfg_info *out,
+    char **cause);
+
 /* Bytes one network of this cfg needs when parsed at `batch` and run with
  * the fast kernels: Darknet's own allocations layer by layer (weights and
  * updates, outputs, deltas, batch norm copies, Darknet's workspace of

@@ -110,6 +110,14 @@ static int fires(const struct cfg_fork *f, const char *val,
 	return 0;
 }
 
+/* The layers safer supports whose parse_* reads activation=. */
+static int reads_activation(const char *section)
+{
+	return strcmp(section, "convolutional") == 0 ||
+	    strcmp(section, "connected") == 0 ||
+	    strcmp(section, "shortcut") == 0;
+}
+
 const struct cfg_fork *cfg_fork_find(const char *section, const char *key,
     const char *val, const struct cfg_fork_ctx *ctx)
 {
@@ -117,8 +125,8 @@ const struct cfg_fork *cfg_fork_find(const char *section, const char *key,
 		return NULL;
 	for (size_t i = 0; i < cfg_nforks; i++) {
 		const struct cfg_fork *f = &cfg_forks[i];
-		if (strcmp(f->key, key) != 0 || (strcmp(f->section, "*") != 0 &&
-		    strcmp(f->section, section) != 0))
+		if (strcmp(f->key, key) != 0 || (strcmp(f->section, "*") == 0 ?
+		    !reads_activation(section) : strcmp(f->section, section) != 0))
 			continue;
 		if (fires(f, val, ctx))
 			return f;

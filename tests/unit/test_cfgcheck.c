@@ -895,6 +895,13 @@ static void test_fork_table(void **state)
 	/* a later duplicate is ignored by both forks */
 	pass_note(NET "[conv]\nactivation=leaky\nactivation=mish\n" TAIL,
 	    CFG_NOTE_IGNORED, "[conv] activation= repeats line 7");
+	/* activation= where no layer reads it is just ignored */
+	pass_note(NET "activation=mish\n[conv]\n" TAIL, CFG_NOTE_IGNORED,
+	    "t.cfg:6: [net] activation=mish is not a key Darknet reads here");
+	pass_note(NET "[conv]\n[max]\nactivation=mish\n" TAIL,
+	    CFG_NOTE_IGNORED, "[max] activation=mish is not a key Darknet");
+	pass_note(NET "[conv]\n[shortcut]\nfrom=-1\nactivation=swish\n" TAIL,
+	    CFG_NOTE_WARNING, "[shortcut] activation=swish is honoured");
 	/* dilation with size=1: that fork uses 1 too */
 	pass_note(NET "[conv]\nsize=1\ndilation=2\n" TAIL, CFG_NOTE_IGNORED,
 	    "[conv] dilation=2 is not a key Darknet reads here");
