@@ -31,7 +31,7 @@ static void reserve_network(double est, const char *cfg_path, int batch, int clo
 struct backend_net *backend_load(const char *cfg_path, const char *weights_path, int batch, char **cause)
 {
 	struct cfg_info info;
-	if (cfgcheck_file(cfg_path, &info, cause) != 0)
+	if (cfgcheck_file_at(cfg_path, batch, &info, cause) != 0)
 		return NULL;
 	/* Darknet's callocs are unchecked: a parse that runs out crashes */
 	double est = cfg_info_est_bytes(&info, batch);

@@ -13,7 +13,9 @@
 
 static const char info_help[] =
 "One row per layer: index, kind, input and output shape, parameters,\n"
-"multiply-accumulates per image and activation; then the totals.\n"
+"multiply-accumulates per image and activation; then the totals, and how\n"
+"many keys of the cfg Darknet ignores (--verbose lists them) and how many\n"
+"warnings it drew (keys another Darknet fork honours, unknown names).\n"
 "Weights are optional: without them the figures come from the cfg alone.\n"
 "With --budget, each row shows its budget setting and the totals add the\n"
 "budget's storage size, compression ratio, MACs and bit operations.\n\n"
@@ -33,8 +35,9 @@ static json_t *cost_json(const struct budget_cost *c)
 	    "avg_bits", c->avg_bits, "sparsity", c->sparsity);
 }
 
-static void print_json(const char *cfg, const char *weights, const struct model *m, const struct budget *b)
+static void print_json(const struct setup_opts *o, const struct model *m, const struct budget *b)
 {
+	const char *cfg = o->cfg, *weights = o->weights;
 	json_t *layers = json_array();
 	for (int i = 0; i < m->n; i++) {
 		const struct layer_desc *l = &m->layers[i];
@@ -53,6 +56,8 @@ static void print_json(const char *cfg, const char *weights, const struct model 
 	    "cfg", table_json_string(cfg), "weights", weights ? table_json_string(weights) : NULL, "input", shape_json(m->input), "layers", layers,
 	    "total_params", (json_int_t)m->total_params, "total_macs", (json_int_t)m->total_macs,
 	    "weight_bytes", (json_int_t)m->weight_bytes, "weight_layers", model_weight_layers(m));
+	json_object_set_new(root, "cfg_ignored", json_integer(o->cfg_ignored));
+	json_object_set_new(root, "cfg_warnings", json_integer(o->cfg_warnings));
 	if (b) {
 		struct budget_cost c;
 		budget_cost(b, m, &c);
@@ -63,8 +68,9 @@ static void print_json(const char *cfg, const char *weights, const struct model 
 	json_decref(root);
 }
 
-static void print_table(const char *cfg, const char *weights, const struct model *m, const struct budget *b)
+static void print_table(const struct setup_opts *o, const struct model *m, const struct budget *b)
 {
+	const char *cfg = o->cfg, *weights = o->weights;
 	char a[32], bb[32], c[32], d[32];
 	printf("%s%s%s\n", cfg, weights ? " with " : "", weights ? weights : "");
 	printf(b ? "%5s  %-10s %-12s %-12s %12s %14s  %-10s%s\n" : "%5s  %-10s %-12s %-12s %12s %14s  %s%s\n",
@@ -85,6 +91,10 @@ static void print_table(const char *cfg, const char *weights, const struct model
 	printf("total: %s parameters in %d weight layers, %s MACs per image, %s of float32 weights\n",
 	    fmt_thousands(m->total_params, a, sizeof a), model_weight_layers(m),
 	    fmt_thousands(m->total_macs, bb, sizeof bb), fmt_bytes((double)m->weight_bytes, c, sizeof c));
+	printf("cfg: %d key%s or line%s Darknet ignores%s, %d warning%s\n", o->cfg_ignored,
+	    o->cfg_ignored == 1 ? "" : "s", o->cfg_ignored == 1 ? "" : "s",
+	    o->cfg_ignored > 0 && !o->verbose ? " (--verbose lists them)" : "",
+	    o->cfg_warnings, o->cfg_warnings == 1 ? "" : "s");
 	if (b) {
 		struct budget_cost k;
 		char fb[32];
@@ -130,9 +140,9 @@ static int cmd_info_exec(void *state, struct setup_opts *o)
 	if (b && budget_load(s->budget_path, backend_model(s->net), &s->budget, &cause) != 0)
 		return cmd_fail(cause);
 	if (o->json)
-		print_json(o->cfg, o->weights, backend_model(s->net), b);
+		print_json(o, backend_model(s->net), b);
 	else
-		print_table(o->cfg, o->weights, backend_model(s->net), b);
+		print_table(o, backend_model(s->net), b);
 	return EXIT_OK;
 }
 

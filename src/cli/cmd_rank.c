@@ -53,7 +53,7 @@ static void show_progress(const char *what, int done, int total, void *ctx)
 static int load_data(struct setup_opts *o, int samples, struct dataset *d, char **cause)
 {
 	struct cfg_info info;
-	if (cfgcheck_file(o->cfg, &info, cause) != 0)
+	if (cfgcheck_file_at(o->cfg, 1, &info, cause) != 0)
 		return -1;
 	struct shape in = { info.w, info.h, info.c };
 	cfg_info_free(&info);

@@ -46,7 +46,7 @@ extern const struct options_spec options_common[];
 "      --cache-mb N      activation cache bound in MiB (default 1024)\n" \
 "      --data-mb N       decoded images kept in memory, MiB (default: a quarter of\n" \
 "                        free memory, at most 2048); the rest are decoded each pass\n" \
-"  -v, --verbose         show Darknet's own messages\n" \
+"  -v, --verbose         show Darknet's own messages and the cfg keys it ignores\n" \
 "  -j, --json            machine-readable output\n"
 
 /* Handles one getopt_long result of the common set; --idx takes its second

@@ -61,6 +61,32 @@ void setup_opts_free(struct setup_opts *o)
 	o->nowned = 0;
 }
 
+/* What Darknet will make of the cfg, said once per run. */
+static void cfg_notes(struct setup_opts *o)
+{
+	struct cfg_info info;
+	char *cause = NULL;
+	int shown = 0;
+
+	if (cfgcheck_file_at(o->cfg, 1, &info, &cause) != 0) {
+		free(cause);
+		return;
+	}
+	for (int i = 0; i < info.nnotes; i++) {
+		if (info.notes[i].kind != CFG_NOTE_WARNING && !o->verbose)
+			continue;
+		fprintf(stderr, "safer: %s\n", info.notes[i].msg);
+		shown++;
+	}
+	if (info.ignored + info.warnings > info.nnotes &&
+	    (o->verbose || shown < info.warnings))
+		fprintf(stderr, "safer: %s: %d more notes not shown\n", o->cfg,
+		    info.ignored + info.warnings - info.nnotes);
+	o->cfg_ignored = info.ignored;
+	o->cfg_warnings = info.warnings;
+	cfg_info_free(&info);
+}
+
 int setup_opts_finish(struct setup_opts *o, char **cause)
 {
 	if (o->cfg == NULL) {
@@ -86,6 +112,7 @@ int setup_opts_finish(struct setup_opts *o, char **cause)
 	for (size_t i = 0; i < sizeof read / sizeof read[0]; i++)
 		if (read[i] != NULL)
 			inputs_note(read[i]);
+	cfg_notes(o);
 	return 0;
 }
 
@@ -118,7 +145,7 @@ int setup_load_data(const struct setup_opts *o, struct shape in, struct dataset 
 struct engine *setup_load_engine(const struct setup_opts *o, struct dataset *d, char **cause)
 {
 	struct cfg_info info;
-	if (cfgcheck_file(o->cfg, &info, cause) != 0)
+	if (cfgcheck_file_at(o->cfg, 1, &info, cause) != 0)
 		return NULL;
 	struct shape in = { info.w, info.h, info.c };
 	cfg_info_free(&info);

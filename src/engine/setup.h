@@ -16,13 +16,17 @@ struct setup_opts {
 	long cache_mb;
 	double data_mb;		/* --data-mb: decoded images kept in memory (MiB); < 0: the default */
 	int weights_required;
+	/* set by setup_opts_finish: the cfg's notes (formats/cfgcheck.h) */
+	int cfg_ignored, cfg_warnings;
 	char *owned[8];		/* defaults filled in by setup_opts_finish */
 	int nowned;
 };
 
 void setup_opts_init(struct setup_opts *o);
 /* Fills in defaults (bundled model, Fashion-MNIST); -1 with *cause if a
- * required file is missing. */
+ * required file is missing.  Prints the cfg's warnings (another fork's keys,
+ * unknown activations) on stderr and, with verbose, what Darknet ignores;
+ * a cfg that fails its check is reported later, by whatever loads it. */
 int setup_opts_finish(struct setup_opts *o, char **cause);
 void setup_opts_free(struct setup_opts *o);
 

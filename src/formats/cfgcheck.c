@@ -1,13 +1,18 @@
 /* cfgcheck.c - see cfgcheck.h.
  *
- * "Darknet" below means pjreddie's darknet as Debian ships it (git 2018-09-14):
- * src/parser.c (read_cfg, parse_network_cfg, parse_*), src/option_list.c
- * (read_option, option_find) and src/utils.c (strip, fgetl).  Every rule here
- * mirrors one of them or closes a hole in them; sizes are computed in 64-bit
- * and saturate, so nothing here overflows whatever the input. */
+ * "Darknet" below means pjreddie's darknet as Debian ships it (git 61c9d02e,
+ * 2018-09-14): src/parser.c (read_cfg, parse_network_cfg, parse_*),
+ * src/option_list.c (read_option, option_find*), src/utils.c (strip, fgetl)
+ * and src/activations.c (get_activation).  Values are read exactly as Darknet
+ * reads them (atoi/atof: the numeric prefix, 0 for none) and the limits are
+ * applied to what Darknet would use; every refusal mirrors one of Darknet's
+ * own exits or closes a hole in it (a crash, a hang, an absurd allocation).
+ * Sizes are computed in 64-bit and saturate, so nothing here overflows. */
 #include "formats/cfgcheck.h"
+#include "formats/cfgfork.h"
 #include "core/util.h"
 
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -61,41 +66,47 @@ static const char *const activations[] = {
 	"lhtan", "linear", "ramp", "leaky", "tanh", "stair", NULL
 };
 
+/* get_policy: anything else becomes constant (training only). */
 static const char *const policies[] = {
 	"random", "poly", "constant", "step", "exp", "sigmoid", "steps", NULL
 };
 
-/* Numeric keys Darknet reads with atoi/atof that need no further rule. */
+/* get_cost_type: anything else becomes sse (training only). */
+static const char *const cost_types[] = {
+	"seg", "sse", "masked", "smooth", "L1", "wgan", NULL
+};
+
+/* Keys parse_net_options always reads that need no rule of their own. */
 static const char *const net_ints[] = {
 	"notruth", "random", "max_crop", "min_crop", "center", "burn_in",
-	"step", "max_batches", NULL
+	"max_batches", NULL
 };
 static const char *const net_floats[] = {
-	"learning_rate", "momentum", "decay", "B1", "B2", "eps", "max_ratio",
-	"min_ratio", "clip", "angle", "aspect", "saturation", "exposure", "hue",
-	"power", "scale", "gamma", NULL
+	"learning_rate", "momentum", "decay", "max_ratio", "min_ratio", "clip",
+	"angle", "aspect", "saturation", "exposure", "hue", "power", NULL
 };
+/* parse_network_cfg reads these after every layer. */
 static const char *const layer_ints[] = {
-	"truth", "onlyforward", "stopbackward", "binary", "xnor", "flipped",
-	"noloss", NULL
+	"truth", "onlyforward", "stopbackward", NULL
 };
-static const char *const layer_floats[] = {
-	"learning_rate", "smooth", "dot", "temperature", "spatial", "alpha",
-	"beta", "scale", "ratio", "noobj", "thresh", NULL
-};
+static const char *const layer_floats[] = { "learning_rate", "smooth", NULL };
 /* These change which floats a .weights file holds for the layer. */
 static const char *const layout_keys[] = {
 	"dontsave", "dontload", "numload", "dontloadscales", NULL
 };
+static const char *const none[] = { NULL };
 
 struct opt {
 	const char *key;
-	const char *val;
+	const char *val;	/* NULL: the line had no '=' (read_option) */
 	int line;
+	int used;		/* option_find looked it up (first occurrence) */
+	int forked;		/* a cfg_forks row fired for it */
 };
 
 struct sec {
 	const char *type;	/* stripped header line, brackets included */
+	const char *canon;	/* "net" or the canonical layer type */
 	int line;
 	size_t first, n;	/* its options: opts[first .. first+n) */
 };
@@ -108,6 +119,10 @@ struct chk {
 	size_t nopts, capopts;
 	struct sec *secs;
 	size_t nsecs, capsecs;
+	struct cfg_note *notes;	/* what Darknet ignores, fork warnings */
+	int nnotes, capnotes, ignored, warnings;
+	struct cfg_fork_ctx fctx;	/* the layer's stride= and size= */
+	long long at_batch;	/* > 0: check as parsed at this batch */
 
 	long long batch;	/* Darknet's net->batch: batch/subdivisions*time_steps */
 	int adam;
@@ -122,6 +137,25 @@ struct chk {
 	double fast_ws;		/* largest fast-kernel im2col buffer per image, bytes */
 	long long total_weights;
 };
+
+/* Up to SHOW bytes of cfg text for a message, control bytes as '?' (Darknet
+ * keeps them; a terminal should not get them). */
+struct shown {
+	char s[SHOW + 4];
+};
+
+static struct shown show(const char *s)
+{
+	struct shown r;
+	size_t i;
+
+	for (i = 0; i < SHOW && s[i] != '\0'; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		r.s[i] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+	}
+	strcpy(r.s + i, s[i] != '\0' ? "..." : "");
+	return r;
+}
 
 static int fail(struct chk *k, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -143,10 +177,34 @@ static int fail(struct chk *k, int line, const char *fmt, ...)
 	return -1;
 }
 
-/* Suffix marking quoted text cut at SHOW bytes. */
-static const char *ell(const char *s)
+static void note(struct chk *k, enum cfg_note_kind kind, int line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Records something Darknet ignores or a fork warning; counts all, keeps
+ * the first CFGCHECK_MAX_NOTES. */
+static void note(struct chk *k, enum cfg_note_kind kind, int line,
+    const char *fmt, ...)
 {
-	return strlen(s) > SHOW ? "..." : "";
+	char msg[512];
+	va_list ap;
+
+	if (kind == CFG_NOTE_WARNING)
+		k->warnings++;
+	else
+		k->ignored++;
+	if (k->nnotes >= CFGCHECK_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (k->nnotes == k->capnotes) {
+		k->capnotes = k->capnotes ? 2 * k->capnotes : 16;
+		k->notes = xreallocarray(k->notes, (size_t)k->capnotes,
+		    sizeof *k->notes);
+	}
+	k->notes[k->nnotes++] = (struct cfg_note){ kind, line,
+	    xasprintf("%s:%d: %s%s", k->name, line,
+	    kind == CFG_NOTE_WARNING ? "warning: " : "", msg) };
 }
 
 static int in_list(const char *const *list, const char *s)
@@ -170,6 +228,28 @@ static long long sat_add(long long a, long long b)
 	return b > LLONG_MAX - a ? LLONG_MAX : a + b;
 }
 
+/* ---- numbers as Darknet reads them ---- */
+
+/* glibc's atoi is (int)strtol(s, NULL, 10): wraps modulo 2^32 above int. */
+static int dk_atoi(const char *s, const char **end)
+{
+	long v = strtol(s, (char **)end, 10);
+
+	return (int)(unsigned long)v;
+}
+
+/* atof is strtod; option_find_float then narrows it to float. */
+static float dk_atof(const char *s, const char **end)
+{
+	double v = strtod(s, (char **)end);
+
+	if (v > FLT_MAX)
+		return INFINITY;
+	if (v < -FLT_MAX)
+		return -INFINITY;
+	return (float)v;
+}
+
 /* ---- reading: Darknet's read_cfg ---- */
 
 static int sec_add(struct chk *k, const char *type, int line)
@@ -180,34 +260,33 @@ static int sec_add(struct chk *k, const char *type, int line)
 		k->capsecs = k->capsecs ? 2 * k->capsecs : 64;
 		k->secs = xreallocarray(k->secs, k->capsecs, sizeof *k->secs);
 	}
-	k->secs[k->nsecs++] = (struct sec){ type, line, k->nopts, 0 };
+	k->secs[k->nsecs++] = (struct sec){ type, NULL, line, k->nopts, 0 };
 	return 0;
 }
 
+/* read_option: the first '=' splits key and value; a line without one is a
+ * key without value; a line ending in its first '=' does not parse. */
 static int opt_add(struct chk *k, char *s, int line)
 {
 	char *eq = strchr(s, '=');
 
-	/* Darknet only warns about these and carries on with a half option. */
-	if (eq == NULL)
-		return fail(k, line, "expected key=value, got \"%.*s%s\"",
-		    SHOW, s, ell(s));
 	/* Darknet dereferences the NULL current section here. */
 	if (k->nsecs == 0)
-		return fail(k, line, "option %.*s%s before the first section",
-		    SHOW, s, ell(s));
-	if (eq == s)
-		return fail(k, line, "option \"%.*s%s\" has no key",
-		    SHOW, s, ell(s));
-	*eq = '\0';
-	if (eq[1] == '\0')
-		return fail(k, line, "option %.*s%s has no value",
-		    SHOW, s, ell(s));
+		return fail(k, line, "option %s before the first section",
+		    show(s).s);
+	if (eq != NULL && eq[1] == '\0') {
+		note(k, CFG_NOTE_IGNORED, line, "\"%s\" has no value: Darknet "
+		    "cannot parse the line and ignores it", show(s).s);
+		return 0;
+	}
+	if (eq != NULL)
+		*eq = '\0';
 	if (k->nopts == k->capopts) {
 		k->capopts = k->capopts ? 2 * k->capopts : 256;
 		k->opts = xreallocarray(k->opts, k->capopts, sizeof *k->opts);
 	}
-	k->opts[k->nopts++] = (struct opt){ s, eq + 1, line };
+	k->opts[k->nopts++] = (struct opt){ s, eq != NULL ? eq + 1 : NULL,
+	    line, 0, 0 };
 	k->secs[k->nsecs - 1].n++;
 	return 0;
 }
@@ -216,16 +295,12 @@ static int line_add(struct chk *k, char *s, int line)
 {
 	if (s[0] == '\0' || s[0] == '#' || s[0] == ';')
 		return 0;
-	for (const char *p = s; *p != '\0'; p++) {
-		unsigned char ch = (unsigned char)*p;
-		/* strip() removes only ' ', '\t' and '\n': "[net]\r" is unknown. */
-		if (ch == '\r')
-			return fail(k, line, "carriage return (DOS line ending); "
-			    "Darknet does not strip it, convert the file to "
-			    "Unix line endings");
-		if (ch < 0x20 || ch == 0x7f)
-			return fail(k, line, "control character 0x%02x", ch);
-	}
+	/* strip() removes only ' ', '\t' and '\n': "[net]\r" is no section,
+	 * and "\r" alone is an option (before [net]: a crash). */
+	if ((s[0] == '[' || k->nsecs == 0) && strchr(s, '\r') != NULL)
+		return fail(k, line, "carriage return (DOS line ending); "
+		    "Darknet does not strip it, convert the file to Unix line "
+		    "endings");
 	if (s[0] == '[')
 		return sec_add(k, s, line);
 	return opt_add(k, s, line);
@@ -257,95 +332,107 @@ static int cfg_lex(struct chk *k, const char *text, size_t len)
 	return 0;
 }
 
-/* ---- options: Darknet's option_find_* without atoi's silence ---- */
+/* ---- options: Darknet's option_find_* ---- */
 
-/* The first occurrence wins, as in option_find. */
-static const struct opt *opt_find(const struct chk *k, const struct sec *s,
+/* option_find: the first occurrence wins and is marked used, even when its
+ * line had no '=' (its value is then NULL and Darknet uses the default). */
+static struct opt *opt_find(struct chk *k, const struct sec *s,
     const char *key)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		const struct opt *o = &k->opts[s->first + i];
-		if (strcmp(o->key, key) == 0)
+		struct opt *o = &k->opts[s->first + i];
+		if (strcmp(o->key, key) == 0) {
+			o->used = 1;
 			return o;
+		}
 	}
 	return NULL;
 }
 
-static int opt_line(const struct chk *k, const struct sec *s, const char *key)
+/* The value Darknet reads for key, or NULL for its default. */
+static const char *opt_val(struct chk *k, const struct sec *s,
+    const char *key)
+{
+	const struct opt *o = opt_find(k, s, key);
+	return o != NULL ? o->val : NULL;
+}
+
+static int opt_line(struct chk *k, const struct sec *s, const char *key)
 {
 	const struct opt *o = opt_find(k, s, key);
 	return o != NULL ? o->line : s->line;
 }
 
-/* Parses a decimal integer at *pp ending at ',' or '\0'; saturates. */
-static int num_int(const char **pp, long long *x)
+/* Notes text after the number, which Darknet ignores. */
+static void note_rest(struct chk *k, const struct sec *s, const struct opt *o,
+    const char *end, const char *reading)
 {
-	const char *p = *pp, *d = p;
-	char *end;
-
-	if (*d == '+' || *d == '-')
-		d++;
-	if (*d < '0' || *d > '9')
-		return -1;
-	*x = strtoll(p, &end, 10);
-	if (*end != '\0' && *end != ',')
-		return -1;
-	*pp = end;
-	return 0;
+	if (*end == '\0')
+		return;
+	note(k, CFG_NOTE_IGNORED, o->line, "%s %s=%s: Darknet reads %s and "
+	    "ignores the rest", s->type, o->key, show(o->val).s, reading);
 }
 
-static int num_float(const char **pp, double *x)
+/* " (Darknet reads N)" when that is not what the text says. */
+static const char *reads(int odd, char *buf, size_t n, int x)
 {
-	const char *p = *pp;
-	char *end;
-
-	if (*p == '\0' || *p == ',')
-		return -1;
-	*x = strtod(p, &end);
-	if (end == p || (*end != '\0' && *end != ',') || !isfinite(*x))
-		return -1;
-	*pp = end;
-	return 0;
+	if (!odd)
+		return "";
+	snprintf(buf, n, " (Darknet reads %d)", x);
+	return buf;
 }
 
-/* Integer option with default and range; the message names the key. */
+/* option_find_int with Darknet's default, then the range safer needs. */
 static int opt_int(struct chk *k, const struct sec *s, const char *key,
     long long def, long long lo, long long hi, long long *out)
 {
 	const struct opt *o = opt_find(k, s, key);
-	const char *p;
-	long long x;
+	const char *end;
+	char r[48], b[32];
+	int x, wrapped;
 
 	*out = def;
-	if (o == NULL)
+	if (o == NULL || o->val == NULL)
 		return 0;
-	p = o->val;
-	if (num_int(&p, &x) != 0 || *p != '\0')
-		return fail(k, o->line, "%s %s=%.*s%s is not an integer",
-		    s->type, key, SHOW, o->val, ell(o->val));
+	x = dk_atoi(o->val, &end);
+	/* beyond int, atoi wraps (and strtol saturates first) */
+	wrapped = strtol(o->val, NULL, 10) != x;
+	snprintf(b, sizeof b, "%d", x);
+	if (wrapped && *end == '\0')
+		note(k, CFG_NOTE_IGNORED, o->line, "%s %s=%s: Darknet reads %d "
+		    "(int overflow)", s->type, key, show(o->val).s, x);
+	note_rest(k, s, o, end, b);
 	if (x < lo)
-		return fail(k, o->line, "%s %s=%.*s%s must be at least %lld",
-		    s->type, key, SHOW, o->val, ell(o->val), lo);
+		return fail(k, o->line, "%s %s=%s%s must be at least %lld",
+		    s->type, key, show(o->val).s, reads(wrapped || *end != '\0',
+		    r, sizeof r, x), lo);
 	if (x > hi)
-		return fail(k, o->line, "%s %s=%.*s%s is too large (limit %lld)",
-		    s->type, key, SHOW, o->val, ell(o->val), hi);
+		return fail(k, o->line, "%s %s=%s%s is too large (limit %lld)",
+		    s->type, key, show(o->val).s, reads(wrapped || *end != '\0',
+		    r, sizeof r, x), hi);
 	*out = x;
 	return 0;
 }
 
+/* option_find_float; finite set where the value reaches inference. */
 static int opt_float(struct chk *k, const struct sec *s, const char *key,
-    double def, double *out)
+    double def, int finite, double *out)
 {
 	const struct opt *o = opt_find(k, s, key);
-	const char *p;
+	const char *end;
+	char b[32];
+	float x;
 
 	*out = def;
-	if (o == NULL)
+	if (o == NULL || o->val == NULL)
 		return 0;
-	p = o->val;
-	if (num_float(&p, out) != 0 || *p != '\0')
-		return fail(k, o->line, "%s %s=%.*s%s is not a finite number",
-		    s->type, key, SHOW, o->val, ell(o->val));
+	x = dk_atof(o->val, &end);
+	snprintf(b, sizeof b, "%g", x);
+	note_rest(k, s, o, end, b);
+	if (finite && !isfinite(x))
+		return fail(k, o->line, "%s %s=%s is not a finite number",
+		    s->type, key, show(o->val).s);
+	*out = x;
 	return 0;
 }
 
@@ -360,74 +447,147 @@ static int opt_flag(struct chk *k, const struct sec *s, const char *key,
 	return 0;
 }
 
-static int opts_numeric(struct chk *k, const struct sec *s,
+/* Keys Darknet reads with no consequence safer checks. */
+static void opts_read(struct chk *k, const struct sec *s,
     const char *const *ints, const char *const *floats)
 {
 	long long x;
 	double f;
 
 	for (; *ints != NULL; ints++)
-		if (opt_int(k, s, *ints, 0, INT_MIN, INT_MAX, &x) != 0)
-			return -1;
+		(void)opt_int(k, s, *ints, 0, INT_MIN, INT_MAX, &x);
 	for (; *floats != NULL; floats++)
-		if (opt_float(k, s, *floats, 0, &f) != 0)
-			return -1;
-	return 0;
+		(void)opt_float(k, s, *floats, 0, 0, &f);
+}
+
+/* option_find_str of a name from list; other names become `instead`. */
+static void opt_name(struct chk *k, const struct sec *s, const char *key,
+    const char *const *list, const char *instead)
+{
+	const struct opt *o = opt_find(k, s, key);
+
+	if (o == NULL || o->val == NULL || in_list(list, o->val))
+		return;
+	if (cfg_fork_find(s->canon, key, o->val, &(struct cfg_fork_ctx){ 1, 1 })
+	    != NULL)
+		return;		/* layer_forks warns */
+	note(k, CFG_NOTE_WARNING, o->line, "%s %s=%s is unknown to this "
+	    "Darknet: it uses %s instead", s->type, key, show(o->val).s,
+	    instead);
 }
 
 static int opt_activation(struct chk *k, const struct sec *s)
 {
-	const struct opt *o = opt_find(k, s, "activation");
+	opt_name(k, s, "activation", activations, "relu");
+	return 0;
+}
 
-	if (o == NULL || in_list(activations, o->val))
-		return 0;
-	return fail(k, o->line, "%s activation=%.*s%s is unknown "
-	    "(Darknet would silently use relu)", s->type, SHOW, o->val,
-	    ell(o->val));
+/* ---- what Darknet ignores, and what another fork would not ---- */
+
+/* The line of an earlier option of s with the same key, or 0. */
+static int sec_earlier(const struct chk *k, const struct sec *s, size_t i)
+{
+	const struct opt *o = &k->opts[s->first + i];
+
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(k->opts[s->first + j].key, o->key) == 0)
+			return k->opts[s->first + j].line;
+	return 0;
+}
+
+/* Fork rows for the section's options, as Darknet reads them. */
+static void sec_forks(struct chk *k, const struct sec *s,
+    const struct cfg_fork_ctx *ctx)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct opt *o = &k->opts[s->first + i];
+		const struct cfg_fork *f;
+		/* only the first occurrence counts, in that fork too */
+		if (o->val == NULL || sec_earlier(k, s, i) > 0)
+			continue;
+		f = cfg_fork_find(s->canon, o->key, o->val, ctx);
+		if (f == NULL)
+			continue;
+		o->forked = 1;
+		note(k, CFG_NOTE_WARNING, o->line, "%s %s=%s is honoured by "
+		    "AlexeyAB's Darknet but %s: %s", s->type, o->key,
+		    show(o->val).s, f->instead != NULL ? f->instead :
+		    "ignored by this Darknet", f->effect == FORK_INFERENCE ?
+		    "results will differ from that fork" :
+		    "training will differ from that fork");
+	}
+}
+
+/* option_unused: every option Darknet did not look up (Darknet prints these
+ * for layers as "Unused field", never for [net]). */
+static void sec_unused(struct chk *k, const struct sec *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct opt *o = &k->opts[s->first + i];
+		int first = sec_earlier(k, s, i);
+		if (o->used && o->val == NULL)
+			note(k, CFG_NOTE_IGNORED, o->line, "%s %s has no '=': "
+			    "Darknet uses its default for %s", s->type,
+			    show(o->key).s, show(o->key).s);
+		else if (o->used || o->forked)
+			continue;
+		else if (first > 0)
+			note(k, CFG_NOTE_IGNORED, o->line, "%s %s= repeats line "
+			    "%d: Darknet uses the first and ignores this one",
+			    s->type, show(o->key).s, first);
+		else
+			note(k, CFG_NOTE_IGNORED, o->line, "%s %s%s%s is not a "
+			    "key Darknet reads here: ignored", s->type,
+			    show(o->key).s, o->val != NULL ? "=" : "",
+			    o->val != NULL ? show(o->val).s : "");
+	}
 }
 
 /* ---- [net]: parse_net_options ---- */
 
-/* policy=steps: Darknet walks scales by the commas of steps, off the end. */
+/* policy=steps: Darknet walks steps= by its commas and scales= along with
+ * it, past the end of scales= if that has fewer. */
 static int net_steps(struct chk *k, const struct sec *s)
 {
 	const struct opt *st = opt_find(k, s, "steps");
 	const struct opt *sc = opt_find(k, s, "scales");
-	const char *p, *q;
-	long long x;
-	double f;
+	size_t nst = 0, nsc = 0;
 
-	if (st == NULL || sc == NULL)
+	if (st == NULL || sc == NULL || st->val == NULL || sc->val == NULL)
 		return fail(k, s->line, "[net] policy=steps needs steps= and "
 		    "scales=");
-	for (p = st->val, q = sc->val;; p++, q++) {
-		if (num_int(&p, &x) != 0)
-			return fail(k, st->line, "[net] steps= must be a comma "
-			    "list of integers");
-		if (num_float(&q, &f) != 0)
-			return fail(k, sc->line, "[net] scales= must be a comma "
-			    "list of numbers, one per step");
-		if (*p == '\0' || *q == '\0')
-			break;
-	}
-	if (*p != '\0' || *q != '\0')
-		return fail(k, sc->line, "[net] steps= and scales= have "
-		    "different lengths");
+	for (const char *p = st->val; *p != '\0'; p++)
+		nst += *p == ',';
+	for (const char *p = sc->val; *p != '\0'; p++)
+		nsc += *p == ',';
+	if (nsc < nst)
+		return fail(k, sc->line, "[net] scales= has fewer values (%zu) "
+		    "than steps= (%zu): Darknet would read past its end",
+		    nsc + 1, nst + 1);
 	return 0;
 }
 
+/* The learning-rate policy and the keys it makes Darknet read. */
 static int net_policy(struct chk *k, const struct sec *s)
 {
-	const struct opt *o = opt_find(k, s, "policy");
+	const char *p = opt_val(k, s, "policy");
+	long long x;
+	double f;
 
-	if (o == NULL)
+	opt_name(k, s, "policy", policies, "policy=constant");
+	if (p == NULL)
 		return 0;
-	if (!in_list(policies, o->val))
-		return fail(k, o->line, "[net] policy=%.*s%s is unknown (Darknet "
-		    "knows random, poly, constant, step, exp, sigmoid, steps)",
-		    SHOW, o->val, ell(o->val));
-	if (strcmp(o->val, "steps") == 0)
+	if (strcmp(p, "step") == 0) {
+		(void)opt_int(k, s, "step", 1, INT_MIN, INT_MAX, &x);
+		(void)opt_float(k, s, "scale", 1, 0, &f);
+	} else if (strcmp(p, "steps") == 0) {
 		return net_steps(k, s);
+	} else if (strcmp(p, "exp") == 0) {
+		(void)opt_float(k, s, "gamma", 1, 0, &f);
+	} else if (strcmp(p, "sigmoid") == 0) {
+		(void)opt_float(k, s, "gamma", 1, 0, &f);
+		(void)opt_int(k, s, "step", 1, INT_MIN, INT_MAX, &x);
+	}
 	return 0;
 }
 
@@ -440,11 +600,12 @@ static int net_batch(struct chk *k, const struct sec *s,
 	    opt_int(k, s, "subdivisions", 1, 1, MAX_DIM, &sub) != 0 ||
 	    opt_int(k, s, "time_steps", 1, 1, MAX_DIM, &steps) != 0)
 		return -1;
-	/* net->batch /= subdivs: an empty mini-batch allocates nothing. */
-	if (batch < sub)
+	/* net->batch /= subdivs: an empty mini-batch allocates nothing
+	 * (cfgcheck_with_batch makes it batch=B, subdivisions=1). */
+	if (batch < sub && k->at_batch <= 0)
 		return fail(k, opt_line(k, s, "subdivisions"), "[net] batch=%lld "
 		    "is smaller than subdivisions=%lld", batch, sub);
-	k->batch = batch / sub * steps;
+	k->batch = (k->at_batch > 0 ? k->at_batch : batch / sub) * steps;
 	if (k->batch > MAX_DIM)
 		return fail(k, opt_line(k, s, "time_steps"), "[net] batch "
 		    "%lld × time_steps=%lld is too large (limit %lld)",
@@ -460,10 +621,10 @@ static int net_input(struct chk *k, const struct sec *s,
 	long long h, w, c, inputs;
 	int given;
 
-	if (opt_int(k, s, "height", 0, 1, MAX_DIM, &h) != 0 ||
-	    opt_int(k, s, "width", 0, 1, MAX_DIM, &w) != 0 ||
-	    opt_int(k, s, "channels", 0, 1, MAX_DIM, &c) != 0 ||
-	    opt_int(k, s, "inputs", 0, 1, MAX_ELEMS, &inputs) != 0)
+	if (opt_int(k, s, "height", 0, 0, MAX_DIM, &h) != 0 ||
+	    opt_int(k, s, "width", 0, 0, MAX_DIM, &w) != 0 ||
+	    opt_int(k, s, "channels", 0, 0, MAX_DIM, &c) != 0 ||
+	    opt_int(k, s, "inputs", 0, 0, MAX_ELEMS, &inputs) != 0)
 		return -1;
 	given = (h > 0) + (w > 0) + (c > 0);
 	if (given != 0 && given != 3)
@@ -491,22 +652,30 @@ static int net_input(struct chk *k, const struct sec *s,
 	info->w = given ? (int)w : 1;
 	info->h = given ? (int)h : 1;
 	info->c = given ? (int)c : (int)inputs;
-	/* parse_network_cfg: net->input and net->truth */
+	/* parse_net_options: net->input and net->truth */
 	k->floats += 2.0 * (double)inputs * (double)k->batch;
 	k->image_floats += 2.0 * (double)inputs;
 	return 0;
 }
 
-static int net_parse(struct chk *k, const struct sec *s,
-    struct cfg_info *info)
+static int net_parse(struct chk *k, struct sec *s, struct cfg_info *info)
 {
 	int adam;
+	double f;
 
+	s->canon = "net";
 	if (net_batch(k, s, info) != 0 || net_input(k, s, info) != 0 ||
-	    opt_flag(k, s, "adam", &adam) != 0 || net_policy(k, s) != 0 ||
-	    opts_numeric(k, s, net_ints, net_floats) != 0)
+	    opt_flag(k, s, "adam", &adam) != 0 || net_policy(k, s) != 0)
 		return -1;
+	if (adam) {
+		(void)opt_float(k, s, "B1", .9, 0, &f);
+		(void)opt_float(k, s, "B2", .999, 0, &f);
+		(void)opt_float(k, s, "eps", .0000001, 0, &f);
+	}
+	opts_read(k, s, net_ints, net_floats);
 	k->adam = adam;
+	sec_forks(k, s, &(struct cfg_fork_ctx){ 1, 1 });
+	sec_unused(k, s);
 	return 0;
 }
 
@@ -561,6 +730,9 @@ static int layer_conv(struct chk *k, const struct sec *s, struct out *o)
 	    opt_flag(k, s, "batch_normalize", &bn) != 0 ||
 	    opt_activation(k, s) != 0 || need_image(k, s) != 0)
 		return -1;
+	opts_read(k, s, (const char *const[]){ "binary", "xnor", "flipped",
+	    NULL }, (const char *const[]){ "dot", NULL });
+	k->fctx = (struct cfg_fork_ctx){ stride, size };
 	if (pad)
 		padding = size / 2;
 	if (k->c % groups != 0 || n % groups != 0)
@@ -623,6 +795,7 @@ static int layer_maxpool(struct chk *k, const struct sec *s, struct out *o)
 	    opt_int(k, s, "padding", size - 1, 0, MAX_DIM, &padding) != 0 ||
 	    need_image(k, s) != 0)
 		return -1;
+	k->fctx = (struct cfg_fork_ctx){ stride, size };
 	if (k->w + padding < size || k->h + padding < size)
 		return fail(k, opt_line(k, s, "size"), "%s size=%lld is larger "
 		    "than its padded %lld×%lld input", s->type, size, k->w,
@@ -651,7 +824,7 @@ static int layer_dropout(struct chk *k, const struct sec *s, struct out *o)
 	/* Darknet shares net->layers[count-1].output: index -1 at first. */
 	if (k->nlayers == 0)
 		return fail(k, s->line, "[dropout] cannot be the first layer");
-	if (opt_float(k, s, "probability", .5, &p) != 0)
+	if (opt_float(k, s, "probability", .5, 1, &p) != 0)
 		return -1;
 	if (p < 0 || p >= 1)
 		return fail(k, opt_line(k, s, "probability"), "[dropout] "
@@ -664,13 +837,21 @@ static int layer_dropout(struct chk *k, const struct sec *s, struct out *o)
 
 static int layer_softmax(struct chk *k, const struct sec *s, struct out *o)
 {
-	long long groups;
+	long long groups, x;
+	double t, f;
 
-	if (opt_find(k, s, "tree") != NULL)
+	if (opt_val(k, s, "tree") != NULL)
 		return fail(k, opt_line(k, s, "tree"), "%s tree= (hierarchical "
 		    "softmax) is not supported", s->type);
-	if (opt_int(k, s, "groups", 1, 1, MAX_DIM, &groups) != 0)
+	if (opt_int(k, s, "groups", 1, 1, MAX_DIM, &groups) != 0 ||
+	    opt_float(k, s, "temperature", 1, 1, &t) != 0)
 		return -1;
+	/* softmax_cpu divides by it: every output NaN */
+	if (t == 0)
+		return fail(k, opt_line(k, s, "temperature"), "%s temperature=0 "
+		    "divides by zero", s->type);
+	(void)opt_float(k, s, "spatial", 0, 0, &f);
+	(void)opt_int(k, s, "noloss", 0, INT_MIN, INT_MAX, &x);
 	if (k->inputs % groups != 0)
 		return fail(k, opt_line(k, s, "groups"), "%s groups=%lld does "
 		    "not divide its %lld inputs", s->type, groups, k->inputs);
@@ -696,6 +877,9 @@ static int layer_cost(struct chk *k, const struct sec *s, struct out *o)
 {
 	if ((size_t)k->nlayers + 2 != k->nsecs)
 		return fail(k, s->line, "[cost] must be the last layer");
+	opt_name(k, s, "type", cost_types, "type=sse");
+	opts_read(k, s, none, (const char *const[]){ "scale", "ratio", "noobj",
+	    "thresh", NULL });
 	o->outputs = k->inputs;
 	o->bufs = 2;
 	return 0;
@@ -722,14 +906,22 @@ static int layer_shortcut(struct chk *k, const struct sec *s, struct out *o)
 {
 	const struct opt *from = opt_find(k, s, "from");
 	const struct cfg_layer_info *f;
+	const char *end;
 	long long v, idx, w1, h1, w2 = k->w, h2 = k->h;
+	double ab;
+	char b[32];
 
 	/* Darknet: atoi(option_find(options, "from")), NULL included. */
-	if (from == NULL)
+	if (from == NULL || from->val == NULL)
 		return fail(k, s->line, "[shortcut] needs from=");
-	if (opt_int(k, s, "from", 0, INT_MIN, INT_MAX, &v) != 0 ||
-	    layer_ref(k, from->line, "[shortcut] from", v, &idx) != 0 ||
-	    opt_activation(k, s) != 0)
+	v = dk_atoi(from->val, &end);
+	snprintf(b, sizeof b, "%lld", v);
+	if (*end != ',')	/* a list is another fork's: sec_forks warns */
+		note_rest(k, s, from, end, b);
+	if (layer_ref(k, from->line, "[shortcut] from", v, &idx) != 0 ||
+	    opt_activation(k, s) != 0 ||
+	    opt_float(k, s, "alpha", 1, 1, &ab) != 0 ||
+	    opt_float(k, s, "beta", 1, 1, &ab) != 0)
 		return -1;
 	f = &k->layers[idx];
 	w1 = f->out_w, h1 = f->out_h;
@@ -752,17 +944,17 @@ static int layer_route(struct chk *k, const struct sec *s, struct out *o)
 {
 	const struct opt *l = opt_find(k, s, "layers");
 	const struct cfg_layer_info *first = NULL, *f;
-	const char *p;
+	const char *p, *end;
 	long long v, idx;
+	int odd = 0;
 
 	/* Darknet calls strlen on the missing value before checking it. */
-	if (l == NULL)
+	if (l == NULL || l->val == NULL)
 		return fail(k, s->line, "[route] needs layers=");
+	/* atoi of each comma-separated piece, "" included (layer 0) */
 	for (p = l->val;; p++) {
-		if (num_int(&p, &v) != 0)
-			return fail(k, l->line, "[route] layers=%.*s%s must be "
-			    "a comma list of integers", SHOW, l->val,
-			    ell(l->val));
+		v = dk_atoi(p, &end);
+		odd |= end == p || (*end != ',' && *end != '\0');
 		if (layer_ref(k, l->line, "[route] layers", v, &idx) != 0)
 			return -1;
 		f = &k->layers[idx];
@@ -775,9 +967,14 @@ static int layer_route(struct chk *k, const struct sec *s, struct out *o)
 		} else {
 			o->w = o->h = o->c = 0;
 		}
-		if (*p == '\0')
+		p = strchr(end, ',');
+		if (p == NULL)
 			break;
 	}
+	if (odd)
+		note(k, CFG_NOTE_IGNORED, l->line, "%s layers=%s: Darknet reads "
+		    "each piece's leading integer (0 for none) and ignores the "
+		    "rest", s->type, show(l->val).s);
 	o->bufs = 2;
 	return 0;
 }
@@ -796,7 +993,8 @@ static int layer_common(struct chk *k, const struct sec *s)
 			    "supported (it changes the weights file layout)",
 			    s->type, *key, x);
 	}
-	return opts_numeric(k, s, layer_ints, layer_floats);
+	opts_read(k, s, layer_ints, layer_floats);
+	return 0;
 }
 
 static int layer_parse(struct chk *k, const struct sec *s, enum kind kd,
@@ -856,11 +1054,14 @@ static int layer_account(struct chk *k, const struct sec *s, struct out *o)
 	return 0;
 }
 
-static int layer_kind(struct chk *k, const struct sec *s, size_t *which)
+/* Darknet prints "Type not recognized" for any other section and keeps an
+ * all-zero layer, whose NULL forward function crashes the first run. */
+static int layer_kind(struct chk *k, struct sec *s, size_t *which)
 {
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		if (strcmp(kinds[i].section, s->type) == 0) {
 			*which = i;
+			s->canon = kinds[i].canon;
 			return 0;
 		}
 	}
@@ -870,8 +1071,12 @@ static int layer_kind(struct chk *k, const struct sec *s, size_t *which)
 	if (in_list(unsupported, s->type))
 		return fail(k, s->line, "layer kind %s is not supported "
 		    "(safer handles " SUPPORTED ")", s->type);
-	return fail(k, s->line, "layer kind %.*s%s is unknown (safer handles "
-	    SUPPORTED ")", SHOW, s->type, ell(s->type));
+	if (in_list(cfg_fork_sections, s->type))
+		return fail(k, s->line, "layer kind %s is AlexeyAB's Darknet's; "
+		    "this Darknet does not know it (it would crash running the "
+		    "empty layer it leaves)", s->type);
+	return fail(k, s->line, "layer kind %s is unknown (safer handles "
+	    SUPPORTED ")", show(s->type).s);
 }
 
 /* backward_network hands layer 0 the network's delta, which is NULL; these
@@ -886,18 +1091,21 @@ static int layer_first(struct chk *k, const struct sec *s, enum kind kd)
 	    s->type);
 }
 
-static int layer_check(struct chk *k, const struct sec *s)
+static int layer_check(struct chk *k, struct sec *s)
 {
 	struct cfg_layer_info *li = &k->layers[k->nlayers];
 	struct out o = { 0 };
 	size_t which = 0;
 
+	k->fctx = (struct cfg_fork_ctx){ 1, 1 };
 	if (layer_kind(k, s, &which) != 0 ||
 	    layer_first(k, s, kinds[which].kind) != 0 ||
 	    layer_common(k, s) != 0 ||
 	    layer_parse(k, s, kinds[which].kind, &o) != 0 ||
 	    layer_account(k, s, &o) != 0)
 		return -1;
+	sec_forks(k, s, &k->fctx);
+	sec_unused(k, s);
 	li->line = s->line;
 	li->kind_supported = 1;
 	snprintf(li->type, sizeof li->type, "%s", kinds[which].canon);
@@ -930,10 +1138,23 @@ static int net_classifier(struct chk *k)
 	    "[avgpool] there)", l->out_w, l->out_h, l->out_c, l->type);
 }
 
+/* Notes in line order (the reading order puts a line that does not parse
+ * before its section's notes); stable, and there are few. */
+static void notes_sort(struct chk *k)
+{
+	for (int i = 1; i < k->nnotes; i++) {
+		struct cfg_note t = k->notes[i];
+		int j = i;
+		for (; j > 0 && k->notes[j - 1].line > t.line; j--)
+			k->notes[j] = k->notes[j - 1];
+		k->notes[j] = t;
+	}
+}
+
 static int cfg_check(struct chk *k, const char *text, size_t len,
     struct cfg_info *info)
 {
-	const struct sec *net;
+	struct sec *net;
 
 	if (len == 0)
 		return fail(k, 0, "empty file");
@@ -947,8 +1168,8 @@ static int cfg_check(struct chk *k, const char *text, size_t len,
 	net = &k->secs[0];
 	if (strcmp(net->type, "[net]") != 0 &&
 	    strcmp(net->type, "[network]") != 0)
-		return fail(k, net->line, "first section is %.*s%s, expected "
-		    "[net] or [network]", SHOW, net->type, ell(net->type));
+		return fail(k, net->line, "first section is %s, expected "
+		    "[net] or [network]", show(net->type).s);
 	if (k->nsecs == 1)
 		return fail(k, 0, "no layers after [net]");
 	if (net_parse(k, net, info) != 0)
@@ -964,16 +1185,20 @@ static int cfg_check(struct chk *k, const char *text, size_t len,
 	info->est_bytes = 4.0 * k->floats + k->workspace;
 	info->est_fixed = 4.0 * k->fixed_floats + k->workspace;
 	info->est_image = 4.0 * k->image_floats + k->fast_ws;
+	notes_sort(k);
+	info->ignored = k->ignored;
+	info->warnings = k->warnings;
 	return 0;
 }
 
-int cfgcheck_text(const char *name, const char *text, size_t len,
-    struct cfg_info *out, char **cause)
+int cfgcheck_text_at(const char *name, const char *text, size_t len,
+    int batch, struct cfg_info *out, char **cause)
 {
 	struct chk k = { 0 };
 	struct cfg_info info = { 0 };
 	int r;
 
+	k.at_batch = batch;
 	k.name = name != NULL ? name : "(cfg)";
 	k.cause = cause;
 	if (out != NULL)
@@ -982,16 +1207,25 @@ int cfgcheck_text(const char *name, const char *text, size_t len,
 	free(k.buf);
 	free(k.opts);
 	free(k.secs);
+	info.layers = k.layers;
+	info.notes = k.notes;
+	info.nnotes = k.nnotes;
 	if (r != 0 || out == NULL) {
-		free(k.layers);
+		cfg_info_free(&info);
 		return r;
 	}
-	info.layers = k.layers;
 	*out = info;
 	return 0;
 }
 
-int cfgcheck_file(const char *path, struct cfg_info *out, char **cause)
+int cfgcheck_text(const char *name, const char *text, size_t len,
+    struct cfg_info *out, char **cause)
+{
+	return cfgcheck_text_at(name, text, len, 0, out, cause);
+}
+
+int cfgcheck_file_at(const char *path, int batch, struct cfg_info *out,
+    char **cause)
 {
 	size_t len;
 	char *text;
@@ -1007,9 +1241,14 @@ int cfgcheck_file(const char *path, struct cfg_info *out, char **cause)
 		*cause = xasprintf("%s: empty file", path);
 		return -1;
 	}
-	r = cfgcheck_text(path, text, len, out, cause);
+	r = cfgcheck_text_at(path, text, len, batch, out, cause);
 	free(text);
 	return r;
+}
+
+int cfgcheck_file(const char *path, struct cfg_info *out, char **cause)
+{
+	return cfgcheck_file_at(path, 0, out, cause);
 }
 
 double cfg_info_est_bytes(const struct cfg_info *info, int batch)
@@ -1022,6 +1261,9 @@ void cfg_info_free(struct cfg_info *info)
 	if (info == NULL)
 		return;
 	free(info->layers);
+	for (int i = 0; i < info->nnotes; i++)
+		free(info->notes[i].msg);
+	free(info->notes);
 	memset(info, 0, sizeof *info);
 }
 
@@ -1070,6 +1312,16 @@ static char first_char(const char *line, size_t n)
 	return '\0';
 }
 
+/* Is the line a setting of key, "key=..." or a bare "key" (which Darknet
+ * reads as key without value: it shadows any later key=)? */
+static int net_key(const char *line, size_t n, const char *key)
+{
+	char eq[32];
+
+	snprintf(eq, sizeof eq, "%s=", key);
+	return stripped_is(line, n, eq, 1) || stripped_is(line, n, key, 0);
+}
+
 /* Next line [*a, *a+*n) of text from *pos; *nl says it ended in '\n'. */
 static int line_next(const char *text, size_t len, size_t *pos,
     const char **a, size_t *n, int *nl)
@@ -1103,9 +1355,9 @@ static int net_keys(const char *text, size_t len)
 				return -1;
 			state = 1;
 		} else if (state == 1) {
-			if (stripped_is(a, n, "batch=", 1))
+			if (net_key(a, n, "batch"))
 				have |= 1;
-			if (stripped_is(a, n, "subdivisions=", 1))
+			if (net_key(a, n, "subdivisions"))
 				have |= 2;
 		}
 	}
@@ -1127,10 +1379,9 @@ char *cfgcheck_with_batch(const char *text, size_t len, int batch)
 		int head = first_char(a, n) == '[';
 		if (head && state < 2)
 			state++;
-		if (state == 1 && !head && stripped_is(a, n, "batch=", 1))
+		if (state == 1 && !head && net_key(a, n, "batch"))
 			sb_add(&b, bl, strlen(bl));
-		else if (state == 1 && !head &&
-		    stripped_is(a, n, "subdivisions=", 1))
+		else if (state == 1 && !head && net_key(a, n, "subdivisions"))
 			sb_add(&b, "subdivisions=1", 14);
 		else
 			sb_add(&b, a, n);

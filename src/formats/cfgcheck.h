@@ -7,6 +7,13 @@
  * recomputes every layer shape with Darknet's formulas in 64-bit arithmetic and
  * refuses anything Darknet would mishandle, before anything is allocated.
  *
+ * Values are read as Darknet reads them: whitespace inside a line is
+ * stripped, '#' and ';' lines are comments, numbers are atoi/atof prefixes
+ * ("16#note" is 16, "abc" is 0), a line without '=' is a key without value,
+ * a key no layer reads is ignored.  What Darknet ignores is reported as an
+ * ignored note, values another Darknet fork would honour (formats/cfgfork.h)
+ * as warnings; neither refuses the cfg.
+ *
  * Supported layers: [convolutional]/[conv], [connected]/[conn], [maxpool]/[max],
  * [avgpool]/[avg], [dropout], [softmax]/[soft], [shortcut], [route],
  * [batchnorm], [cost].  The network must be a classifier: ignoring a trailing
@@ -21,6 +28,22 @@
 
 /* Largest cfg file cfgcheck_file reads. */
 #define CFGCHECK_MAX_FILE (16u << 20)
+
+/* Notes kept at most (the counts go on). */
+#define CFGCHECK_MAX_NOTES 200
+
+enum cfg_note_kind {
+	CFG_NOTE_IGNORED,	/* text Darknet ignores (its "Unused field") */
+	CFG_NOTE_WARNING,	/* Darknet computes something the cfg's author
+				 * may not expect: another fork's key, an
+				 * unknown activation */
+};
+
+struct cfg_note {
+	enum cfg_note_kind kind;
+	int line;
+	char *msg;	/* "FILE:LINE: ..." ("FILE:LINE: warning: ..."), owned */
+};
 
 /* One layer (one section after [net]), numbered as Darknet numbers them. */
 struct cfg_layer_info {
@@ -54,6 +77,10 @@ struct cfg_info {
 	 * est_image bytes per image of the batch (outputs, deltas and the like,
 	 * the fast kernels' im2col buffer). */
 	double est_fixed, est_image;
+	/* In line order within each section; the first CFGCHECK_MAX_NOTES. */
+	struct cfg_note *notes;
+	int nnotes;
+	int ignored, warnings;	/* all notes of each kind, kept or not */
 };
 
 /* Checks cfg text (len bytes, need not be NUL-terminated); name is used only
@@ -67,6 +94,15 @@ int cfgcheck_text(const char *name, const char *text, size_t len,
  * an empty file ("FILE: empty file") and then runs cfgcheck_text. */
 int cfgcheck_file(const char *path, struct cfg_info *out, char **cause);
 
+/* The same for the network Darknet gets from cfgcheck_with_batch(text,
+ * batch) when batch > 0: the size limits apply at that batch instead of the
+ * one written in the file (a training batch of 128 need not fit when safer
+ * runs it at 1); messages keep the file's lines.  batch <= 0: as written. */
+int cfgcheck_text_at(const char *name, const char *text, size_t len,
+    int batch, struct cfg_info *out, char **cause);
+int cfgcheck_file_at(const char *path, int batch, struct cfg_info *out,
+    char **cause);
+
 /* Bytes one network of this cfg needs when parsed at `batch` and run with
  * the fast kernels: Darknet's own allocations layer by layer (weights and
  * updates, outputs, deltas, batch norm copies, Darknet's workspace of
@@ -75,7 +111,7 @@ int cfgcheck_file(const char *path, struct cfg_info *out, char **cause);
  * the allocator hands out (see tests/cli/memory.sh). */
 double cfg_info_est_bytes(const struct cfg_info *info, int batch);
 
-/* Frees out->layers and zeroes *out; safe on a zeroed or failed result. */
+/* Frees out->layers and the notes and zeroes *out; safe on a zeroed or failed result. */
 void cfg_info_free(struct cfg_info *out);
 
 /* Text of the cfg with [net] batch=B and subdivisions=1 (replacing or adding

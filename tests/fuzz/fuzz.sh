@@ -20,10 +20,10 @@ fail=0
 for n in $FUZZ_NAMES; do
 	# sources, libraries and the largest input worth trying, per parser
 	case $n in
-	data)	src="$s/formats/dataset.c $s/formats/cfgcheck.c $s/formats/image.c $s/formats/idx.c $s/core/model.c $s/formats/weights_check.c"
+	data)	src="$s/formats/dataset.c $s/formats/cfgcheck.c $s/formats/cfgfork.c $s/formats/image.c $s/formats/idx.c $s/core/model.c $s/formats/weights_check.c"
 		libs="$STB_LIBS $DARKNET_LIBS $OPENBLAS_LIBS $ZLIB_LIBS"; max=2048 ;;
 	idx)	src="$s/formats/idx.c"; libs="$ZLIB_LIBS"; max=4096 ;;
-	cfg)	src="$s/formats/cfgcheck.c"; libs=""; max=8192 ;;
+	cfg)	src="$s/formats/cfgcheck.c $s/formats/cfgfork.c"; libs=""; max=8192 ;;
 	weights) src="$s/formats/weights_check.c"; libs=""; max=64 ;;
 	budget)	src="$s/core/budget.c $s/core/perturb.c $s/core/model.c"; libs=""; max=2048 ;;
 	perturb) src="$s/core/perturb.c"; libs=""; max=1024 ;;

@@ -1,4 +1,5 @@
-/* fuzz_cfg.c - cfgcheck_text on arbitrary bytes, then cfgcheck_with_batch.
+/* fuzz_cfg.c - cfgcheck_text on arbitrary bytes (and cfgcheck_text_at at
+ * batch 1), then cfgcheck_with_batch.  Notes are one line each.
  *
  * The engine feeds cfgcheck_with_batch's output to Darknet after checking
  * only the original text, so the rewrite of an accepted cfg must itself be
@@ -64,8 +65,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cfg_info info;
 	char *cause = NULL;
 	int rc = cfgcheck_text("fuzz.cfg", text, size, &info, &cause);
+	/* Checked as safer runs it (batch 1): anything that passes as written
+	 * passes, as the same network. */
+	struct cfg_info at;
+	char *at_cause = NULL;
+	int at_rc = cfgcheck_text_at("fuzz.cfg", text, size, 1, &at, &at_cause);
+	if (at_rc == 0)
+		cfg_info_free(&at);
+	else
+		free(at_cause);
 	if (rc == 0) {
-		FUZZ_CHECK(cause == NULL);
+		FUZZ_CHECK(cause == NULL && at_rc == 0);
+		FUZZ_CHECK(info.nnotes <= CFGCHECK_MAX_NOTES &&
+		    info.nnotes <= info.ignored + info.warnings);
+		for (int i = 0; i < info.nnotes; i++)
+			FUZZ_CHECK(strncmp(info.notes[i].msg, "fuzz.cfg:", 9) == 0 &&
+			    strchr(info.notes[i].msg, '\n') == NULL);
 		check_info(&info);
 		rebatch(text, size, &info, 1);
 		rebatch(text, size, &info, 1 + (int)(size % 256));

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "formats/cfgcheck.h"
+#include "formats/cfgfork.h"
 #include "core/util.h"
 
 #define DARKNET_CFG	"/usr/share/darknet/cfg"
@@ -87,6 +88,36 @@ static void fail_len(const char *text, size_t len, const char *want)
 static void fail_text(const char *text, const char *want)
 {
 	fail_len(text, strlen(text), want);
+}
+
+/* The notes of kind that contain want. */
+static int notes_with(const struct cfg_info *info, enum cfg_note_kind kind,
+    const char *want)
+{
+	int n = 0;
+
+	for (int i = 0; i < info->nnotes; i++)
+		n += info->notes[i].kind == kind &&
+		    strstr(info->notes[i].msg, want) != NULL;
+	return n;
+}
+
+/* text passes with exactly one note of kind containing want. */
+static void pass_note(const char *text, enum cfg_note_kind kind,
+    const char *want)
+{
+	struct cfg_info info;
+
+	pass_text(text, strlen(text), &info);
+	if (notes_with(&info, kind, want) != 1) {
+		print_error("want one %s note \"%s\", got %d notes:\n",
+		    kind == CFG_NOTE_WARNING ? "warning" : "ignored", want,
+		    info.nnotes);
+		for (int i = 0; i < info.nnotes; i++)
+			print_error("  %s\n", info.notes[i].msg);
+		fail();
+	}
+	cfg_info_free(&info);
 }
 
 /* ---- Darknet's sample cfgs ---- */
@@ -297,10 +328,11 @@ static void test_refuse_structure(void **state)
 {
 	(void)state;
 	fail_text("", "t.cfg: empty file");
-	fail_text("hello world\n", "t.cfg:1: expected key=value, got "
-	    "\"helloworld\"");
-	fail_text("\x01\x02garbage\n", "t.cfg:1: control character 0x01");
-	fail_text("\xff\xfe\xfd", "t.cfg:1: expected key=value");
+	/* read_cfg would dereference the missing section */
+	fail_text("hello world\n", "t.cfg:1: option helloworld before the "
+	    "first section");
+	fail_text("\x01\x02garbage\n", "t.cfg:1: option ??garbage before");
+	fail_text("\xff\xfe\xfd", "t.cfg:1: option \xff\xfe\xfd before");
 	fail_text("batch=1\n[net]\n", "t.cfg:1: option batch=1 before the "
 	    "first section");
 	fail_text("# just a comment\n\n;\n", "t.cfg: no sections");
@@ -317,11 +349,11 @@ static void test_refuse_structure(void **state)
 	    "supported");
 	fail_text(NET "[net]\n", "t.cfg:6: [net] may only be the first "
 	    "section");
-	fail_text(NET "[convolutional]\nfilters=\n", "t.cfg:7: option filters "
-	    "has no value");
-	fail_text(NET "[convolutional]\n=3\n", "t.cfg:7: option \"=3\" has no "
-	    "key");
+	fail_text(NET "[sam]\n", "t.cfg:6: layer kind [sam] is AlexeyAB's "
+	    "Darknet's; this Darknet does not know it");
+	fail_text(NET "[conv]#x\n", "t.cfg:6: layer kind [conv]#x is unknown");
 	fail_text("[net]\r\nbatch=1\r\n", "t.cfg:1: carriage return");
+	fail_text("\r\n[net]\n", "t.cfg:1: carriage return");
 	fail_len(NET "[conv\0olutional]\n", sizeof NET + 16, "t.cfg:6: NUL "
 	    "byte");
 	fail_text(NET "[connected]\noutput=10\n[softmax]\n[cost]\n[cost]\n",
@@ -350,25 +382,30 @@ static void test_refuse_net(void **state)
 	    "channels=1\n[avgpool]\n", "t.cfg:3: [net] batch=2 is smaller "
 	    "than subdivisions=4");
 	fail_text("[net]\nheight=0\nwidth=2\nchannels=1\n[avgpool]\n",
-	    "t.cfg:2: [net] height=0 must be at least 1");
+	    "t.cfg:1: [net] needs all of height, width and channels");
+	fail_text("[net]\nheight=-2\nwidth=2\nchannels=1\n[avgpool]\n",
+	    "t.cfg:2: [net] height=-2 must be at least 0");
 	fail_text("[net]\nheight=2\nwidth=2000000\nchannels=1\n[avgpool]\n",
 	    "t.cfg:3: [net] width=2000000 is too large (limit 1048576)");
+	/* strtol saturates, atoi's cast to int makes that -1 */
 	fail_text("[net]\nbatch=99999999999999999999999\ninputs=1\n[soft]\n",
-	    "t.cfg:2: [net] batch=99999999999999999999999 is too large");
+	    "t.cfg:2: [net] batch=99999999999999999999999 (Darknet reads -1) "
+	    "must be at least 1");
+	fail_text("[net]\nbatch=2147483648\ninputs=1\n[soft]\n", "t.cfg:2: "
+	    "[net] batch=2147483648 (Darknet reads -2147483648) must be");
 	fail_text("[net]\nheight=2\nwidth=2\nchannels=1\ninputs=5\n[avg]\n",
 	    "t.cfg:5: [net] inputs=5 disagrees with width × height × "
 	    "channels = 4");
 	fail_text("[net]\nheight=1048576\nwidth=1048576\nchannels=1\n[avg]\n",
 	    "t.cfg:1: [net] input 1048576×1048576×1 is too large");
-	fail_text("[net]\ninputs=4\npolicy=bogus\n[soft]\n", "t.cfg:3: [net] "
-	    "policy=bogus is unknown");
+	/* scales= walked past its end */
 	fail_text("[net]\ninputs=4\npolicy=steps\nsteps=10,20\nscales=.1\n"
-	    "[soft]\n", "t.cfg:5: [net] steps= and scales= have different "
-	    "lengths");
-	fail_text("[net]\ninputs=4\npolicy=steps\n[soft]\n", "t.cfg:1: [net] "
+	    "[conn]\n", "t.cfg:5: [net] scales= has fewer values (1) than "
+	    "steps= (2)");
+	fail_text("[net]\ninputs=4\npolicy=steps\n[conn]\n", "t.cfg:1: [net] "
 	    "policy=steps needs steps= and scales=");
-	fail_text("[net]\ninputs=4\nmomentum=fast\n[soft]\n", "t.cfg:3: "
-	    "[net] momentum=fast is not a finite number");
+	fail_text("[net]\ninputs=4\npolicy=steps\nsteps\nscales=1\n[conn]\n",
+	    "t.cfg:1: [net] policy=steps needs steps= and scales=");
 }
 
 static void test_refuse_sizes(void **state)
@@ -430,16 +467,13 @@ static void test_refuse_counts(void **state)
 static void test_refuse_values(void **state)
 {
 	(void)state;
-	fail_text(NET "[convolutional]\nfilters=3.5\n", "t.cfg:7: "
-	    "[convolutional] filters=3.5 is not an integer");
-	fail_text(NET "[convolutional]\nfilters=abc\n", "filters=abc is not "
-	    "an integer");
-	fail_text(NET "[convolutional]\nsize=0x10\n", "size=0x10 is not an "
-	    "integer");
-	fail_text(NET "[convolutional]\nbatch_normalize=true\n",
-	    "batch_normalize=true is not an integer");
-	fail_text(NET "[convolutional]\nactivation=leaky2\n", "t.cfg:7: "
-	    "[convolutional] activation=leaky2 is unknown");
+	/* atoi: no leading integer is 0, then the limits apply */
+	fail_text(NET "[convolutional]\nfilters=abc\n", "t.cfg:7: "
+	    "[convolutional] filters=abc (Darknet reads 0) must be at least 1");
+	fail_text(NET "[convolutional]\nsize=0x10\n", "size=0x10 (Darknet "
+	    "reads 0) must be at least 1");
+	fail_text(NET "[convolutional]\nfilters=-4#x\n", "filters=-4#x "
+	    "(Darknet reads -4) must be at least 1");
 	fail_text(NET "[dropout]\n", "t.cfg:6: [dropout] cannot be the first");
 	fail_text(NET "[conv]\n[dropout]\nprobability=1\n", "t.cfg:8: "
 	    "[dropout] probability=1 must be in [0, 1)");
@@ -448,8 +482,12 @@ static void test_refuse_values(void **state)
 	fail_text(NET "[conv]\ndontload=1\n[soft]\n", "t.cfg:7: [conv] "
 	    "dontload=1 is not supported (it changes the weights file "
 	    "layout)");
-	fail_text(NET "[conv]\nlearning_rate=x\n[soft]\n", "t.cfg:7: [conv] "
-	    "learning_rate=x is not a finite number");
+	fail_text(NET "[conv]\n[soft]\ntemperature=0\n", "t.cfg:8: [soft] "
+	    "temperature=0 divides by zero");
+	fail_text(NET "[conv]\n[soft]\ntemperature=inf\n", "t.cfg:8: [soft] "
+	    "temperature=inf is not a finite number");
+	fail_text(NET "[conv]\n[shortcut]\nfrom=-1\nalpha=nan\n", "t.cfg:9: "
+	    "[shortcut] alpha=nan is not a finite number");
 }
 
 static void test_refuse_references(void **state)
@@ -463,12 +501,17 @@ static void test_refuse_references(void **state)
 	    "layer 0 has no earlier layer");
 	fail_text(NET "[conv]\n[shortcut]\n", "t.cfg:7: [shortcut] needs "
 	    "from=");
+	/* atoi(NULL) in Darknet */
+	fail_text(NET "[conv]\n[shortcut]\nfrom\nfrom=-1\n", "t.cfg:7: "
+	    "[shortcut] needs from=");
+	fail_text(NET "[conv]\n[route]\nlayers\n", "t.cfg:7: [route] needs "
+	    "layers=");
 	fail_text(NET "[conv]\n[route]\nlayers=-2\n", "t.cfg:8: [route] "
 	    "layers=-2 refers to layer -1");
 	fail_text(NET "[conv]\n[route]\nlayers=0,5\n", "t.cfg:8: [route] "
 	    "layers=5 refers to layer 5");
-	fail_text(NET "[conv]\n[route]\nlayers=-1,,0\n", "t.cfg:8: [route] "
-	    "layers=-1,,0 must be a comma list of integers");
+	fail_text(NET "[conv]\n[route]\nlayers=-1,,3\n", "t.cfg:8: [route] "
+	    "layers=3 refers to layer 3");
 	fail_text(NET "[conv]\n[route]\n", "t.cfg:7: [route] needs layers=");
 	/* 4×3 pooled to 2×2: Darknet's shortcut_cpu would assert. */
 	fail_text("[net]\nheight=4\nwidth=3\nchannels=1\n[conv]\n[maxpool]\n"
@@ -626,6 +669,242 @@ static void test_pass_null_out(void **state)
 	assert_int_equal(cfgcheck_text("t.cfg", NET "[conv]\n[avg]\n[soft]\n",
 	    strlen(NET "[conv]\n[avg]\n[soft]\n"), NULL, NULL), 0);
 	assert_int_equal(cfgcheck_text("t.cfg", "[x]", 3, NULL, NULL), -1);
+}
+
+/* ---- Darknet's own reading: notes, never refusals ---- */
+
+#define TAIL	"[avg]\n[soft]\n"
+
+static void test_pass_atoi(void **state)
+{
+	struct cfg_info info;
+
+	(void)state;
+	/* the numeric prefix counts, the rest is noted */
+	pass_text(NET "[conv]\nfilters=3.5\n" TAIL, strlen(NET "[conv]\n"
+	    "filters=3.5\n" TAIL), &info);
+	assert_int_equal(info.layers[0].out_c, 3);
+	assert_int_equal(notes_with(&info, CFG_NOTE_IGNORED, "t.cfg:7: [conv] "
+	    "filters=3.5: Darknet reads 3 and ignores the rest"), 1);
+	assert_int_equal(info.ignored, 1);
+	assert_int_equal(info.warnings, 0);
+	cfg_info_free(&info);
+	/* int wraps modulo 2^32: 4294967324 is 28 */
+	pass_text("[net]\nheight=28\nwidth=4294967324\nchannels=1\n[conv]\n"
+	    TAIL, strlen("[net]\nheight=28\nwidth=4294967324\nchannels=1\n"
+	    "[conv]\n" TAIL), &info);
+	assert_int_equal(info.w, 28);
+	cfg_info_free(&info);
+	pass_note(NET "max_batches=100000#note\n[conv]\n" TAIL,
+	    CFG_NOTE_IGNORED, "t.cfg:6: [net] max_batches=100000#note: Darknet "
+	    "reads 100000 and ignores the rest");
+	pass_note(NET "momentum=fast\n[conv]\n" TAIL, CFG_NOTE_IGNORED,
+	    "[net] momentum=fast: Darknet reads 0 and ignores the rest");
+	pass_note(NET "[conv]\nbatch_normalize=true\n" TAIL, CFG_NOTE_IGNORED,
+	    "batch_normalize=true: Darknet reads 0");
+	pass_note(NET "[conv]\nlearning_rate=x\n" TAIL, CFG_NOTE_IGNORED,
+	    "[conv] learning_rate=x: Darknet reads 0");
+	/* layers: atoi per comma piece, "" is layer 0 */
+	pass_text(NET "[conv]\n[route]\nlayers=-1,,0x\n" TAIL, strlen(NET
+	    "[conv]\n[route]\nlayers=-1,,0x\n" TAIL), &info);
+	assert_int_equal(info.layers[1].out_c, 3);
+	assert_int_equal(notes_with(&info, CFG_NOTE_IGNORED, "t.cfg:8: [route] "
+	    "layers=-1,,0x: Darknet reads each piece's leading integer"), 1);
+	cfg_info_free(&info);
+}
+
+static void test_pass_lines(void **state)
+{
+	struct cfg_info info;
+	static const char text[] =
+	    "[net]\nbatch=2\nheight=28\nwidth=28\nchannels=1\nfrobnicate\n"
+	    "[conv]\nfilters\nfilters=8\nsize=\n=3\nmystery=5\n"
+	    "size=3\n" TAIL;
+
+	(void)state;
+	pass_text(text, sizeof text - 1, &info);
+	/* "filters" without '=' is found first: Darknet's default 1 */
+	assert_int_equal(info.layers[0].out_c, 1);
+	assert_int_equal(info.layers[0].out_w, 26);	/* size=3 (size= dropped) */
+	assert_int_equal(info.ignored, 6);
+	assert_int_equal(info.nnotes, 6);
+	static const char *const want[] = {
+		"t.cfg:6: [net] frobnicate is not a key Darknet reads here",
+		"t.cfg:8: [conv] filters has no '=': Darknet uses its default",
+		"t.cfg:9: [conv] filters= repeats line 8: Darknet uses the first",
+		"t.cfg:10: \"size=\" has no value: Darknet cannot parse the line",
+		"t.cfg:11: [conv] =3 is not a key Darknet reads here",
+		"t.cfg:12: [conv] mystery=5 is not a key Darknet reads here",
+	};
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(info.notes[i].kind, CFG_NOTE_IGNORED);
+		if (strstr(info.notes[i].msg, want[i]) != info.notes[i].msg) {
+			print_error("note %d: \"%s\", want \"%s\"\n", i,
+			    info.notes[i].msg, want[i]);
+			fail();
+		}
+	}
+	cfg_info_free(&info);
+	/* keys read only under a condition: B1 without adam */
+	pass_note(NET "B1=.5\n[conv]\n" TAIL, CFG_NOTE_IGNORED, "[net] B1=.5 "
+	    "is not a key Darknet reads here");
+	pass_text(NET "adam=1\nB1=.5\n[conv]\n" TAIL, strlen(NET "adam=1\n"
+	    "B1=.5\n[conv]\n" TAIL), &info);
+	assert_int_equal(info.ignored, 0);
+	cfg_info_free(&info);
+	/* comment-only and blank lines, whitespace anywhere */
+	pass_text("#c\n;c\n \t\n[ne t]\nhei ght\t=2 8\nwidth=28\nchannels=1\n"
+	    "[conv]\n" TAIL, strlen("#c\n;c\n \t\n[ne t]\nhei ght\t=2 8\n"
+	    "width=28\nchannels=1\n[conv]\n" TAIL), &info);
+	assert_int_equal(info.h, 28);
+	assert_int_equal(info.ignored + info.warnings, 0);
+	cfg_info_free(&info);
+	/* a stray control byte stays in the value, as in Darknet; shown as ? */
+	pass_note(NET "[conv]\nfilters=2\v\n" TAIL, CFG_NOTE_IGNORED,
+	    "filters=2?: Darknet reads 2");
+}
+
+static void test_pass_names(void **state)
+{
+	(void)state;
+	pass_note(NET "[conv]\nactivation=leaky2\n" TAIL, CFG_NOTE_WARNING,
+	    "t.cfg:7: warning: [conv] activation=leaky2 is unknown to this "
+	    "Darknet: it uses relu instead");
+	pass_note(NET "policy=bogus\n[conv]\n" TAIL, CFG_NOTE_WARNING,
+	    "[net] policy=bogus is unknown to this Darknet: it uses "
+	    "policy=constant instead");
+	pass_note(NET "[conv]\n[conn]\noutput=2\n[soft]\n[cost]\ntype=x\n",
+	    CFG_NOTE_WARNING, "[cost] type=x is unknown to this Darknet: it "
+	    "uses type=sse instead");
+	/* policy=steps with more scales than steps: the rest unread */
+	assert_int_equal(cfgcheck_text("t.cfg", NET "policy=steps\nsteps=1,2\n"
+	    "scales=.1,.1,.1\n[conv]\n" TAIL, strlen(NET "policy=steps\n"
+	    "steps=1,2\nscales=.1,.1,.1\n[conv]\n" TAIL), NULL, NULL), 0);
+}
+
+static void test_notes_cap(void **state)
+{
+	struct cfg_info info;
+	char *text, *p;
+	size_t cap = 20000;
+
+	(void)state;
+	text = xmalloc(cap);
+	p = text + sprintf(text, "%s[conv]\n", NET);
+	for (int i = 0; i < 1000; i++)
+		p += sprintf(p, "k%d=%d\n", i, i);
+	strcpy(p, TAIL);
+	pass_text(text, strlen(text), &info);
+	assert_int_equal(info.ignored, 1000);
+	assert_int_equal(info.nnotes, CFGCHECK_MAX_NOTES);
+	cfg_info_free(&info);
+	free(text);
+}
+
+/* ---- cfg_forks: each row fires, and not on that fork's default ---- */
+
+/* A network with every section a row may name; the row's key=value goes
+ * first in its section (Darknet's first occurrence wins). */
+static char *fork_cfg(const struct cfg_fork *f, const char *val)
+{
+	static const char *const secs[] = {
+		"[net]\nbatch=1\nheight=8\nwidth=8\nchannels=1\n",
+		"[convolutional]\nfilters=4\nsize=3\npad=1\n",
+		"[convolutional]\nfilters=4\nsize=3\npad=1\n",
+		"[shortcut]\nfrom=-2\n",
+		"[route]\nlayers=-1\n",
+		"[maxpool]\nsize=2\nstride=2\n",
+		"[dropout]\n",
+		"[connected]\noutput=3\nactivation=linear\n",
+		"[softmax]\n",
+	};
+	const char *sec = strcmp(f->section, "*") == 0 ? "convolutional" :
+	    f->section;
+	char *text = xstrdup(""), *t;
+	int done = 0;
+
+	for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++) {
+		const char *nl = strchr(secs[i], '\n');
+		int here = !done && strncmp(secs[i] + 1, sec, strlen(sec)) == 0;
+		t = here ? xasprintf("%s%.*s%s=%s\n%s", text,
+		    (int)(nl - secs[i] + 1), secs[i], f->key, val, nl + 1) :
+		    xasprintf("%s%s", text, secs[i]);
+		done |= here;
+		free(text);
+		text = t;
+	}
+	assert_true(done);
+	return text;
+}
+
+/* The value of f's key that is that fork's default in fork_cfg. */
+static const char *fork_neutral(const struct cfg_fork *f)
+{
+	switch (f->when) {
+	case FORK_DIFFERS:
+		return f->value;
+	case FORK_IS:
+		return strcmp(f->key, "activation") == 0 ? "leaky" : "poly";
+	case FORK_LIST:
+		return "-2";
+	case FORK_STRIDE:
+		return strcmp(f->section, "maxpool") == 0 ? "2" : "1";
+	case FORK_DILATION:
+		return "1";
+	}
+	return NULL;
+}
+
+static void test_fork_table(void **state)
+{
+	(void)state;
+	assert_true(cfg_nforks >= 30);
+	for (size_t i = 0; i < cfg_nforks; i++) {
+		const struct cfg_fork *f = &cfg_forks[i];
+		struct cfg_info info;
+		char want[256], *text;
+
+		text = fork_cfg(f, f->example);
+		snprintf(want, sizeof want, "] %s=%s is honoured by AlexeyAB's "
+		    "Darknet but %s: %s", f->key, f->example, f->instead ?
+		    f->instead : "ignored by this Darknet", f->effect ==
+		    FORK_INFERENCE ? "results will differ from that fork" :
+		    "training will differ from that fork");
+		pass_text(text, strlen(text), &info);
+		if (notes_with(&info, CFG_NOTE_WARNING, want) != 1 ||
+		    info.warnings != 1) {
+			print_error("row %zu [%s] %s=%s: no single warning "
+			    "\"%s\"\n%s", i, f->section, f->key, f->example,
+			    want, text);
+			fail();
+		}
+		cfg_info_free(&info);
+		free(text);
+		/* spelling out that fork's default draws no warning */
+		text = fork_cfg(f, fork_neutral(f));
+		pass_text(text, strlen(text), &info);
+		if (info.warnings != 0) {
+			print_error("row %zu [%s] %s=%s warns: %s\n", i,
+			    f->section, f->key, fork_neutral(f),
+			    info.notes[0].msg);
+			fail();
+		}
+		cfg_info_free(&info);
+		free(text);
+	}
+	/* a later duplicate is ignored by both forks */
+	pass_note(NET "[conv]\nactivation=leaky\nactivation=mish\n" TAIL,
+	    CFG_NOTE_IGNORED, "[conv] activation= repeats line 7");
+	/* activation= where no layer reads it is just ignored */
+	pass_note(NET "activation=mish\n[conv]\n" TAIL, CFG_NOTE_IGNORED,
+	    "t.cfg:6: [net] activation=mish is not a key Darknet reads here");
+	pass_note(NET "[conv]\n[max]\nactivation=mish\n" TAIL,
+	    CFG_NOTE_IGNORED, "[max] activation=mish is not a key Darknet");
+	pass_note(NET "[conv]\n[shortcut]\nfrom=-1\nactivation=swish\n" TAIL,
+	    CFG_NOTE_WARNING, "[shortcut] activation=swish is honoured");
+	/* dilation with size=1: that fork uses 1 too */
+	pass_note(NET "[conv]\nsize=1\ndilation=2\n" TAIL, CFG_NOTE_IGNORED,
+	    "[conv] dilation=2 is not a key Darknet reads here");
 }
 
 /* ---- cfgcheck_file ---- */
@@ -848,6 +1127,11 @@ int main(void)
 		cmocka_unit_test(test_pass_route_unequal),
 		cmocka_unit_test(test_pass_inputs_only),
 		cmocka_unit_test(test_pass_null_out),
+		cmocka_unit_test(test_pass_atoi),
+		cmocka_unit_test(test_pass_lines),
+		cmocka_unit_test(test_pass_names),
+		cmocka_unit_test(test_notes_cap),
+		cmocka_unit_test(test_fork_table),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_with_batch_bundled),
 		cmocka_unit_test(test_with_batch_crafted),
