@@ -28,6 +28,7 @@ static int kind_of(LAYER_TYPE t, enum layer_kind *k)
 	case ROUTE: *k = LAYER_ROUTE; return 0;
 	case BATCHNORM: *k = LAYER_BATCHNORM; return 0;
 	case COST: *k = LAYER_COST; return 0;
+	case CROP: *k = LAYER_CROP; return 0;
 	default: return -1;
 	}
 }

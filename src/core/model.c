@@ -9,7 +9,7 @@ const char *layer_kind_name(enum layer_kind k)
 		[LAYER_MAXPOOL] = "maxpool", [LAYER_AVGPOOL] = "avgpool",
 		[LAYER_DROPOUT] = "dropout", [LAYER_SOFTMAX] = "softmax",
 		[LAYER_SHORTCUT] = "shortcut", [LAYER_ROUTE] = "route",
-		[LAYER_BATCHNORM] = "batchnorm", [LAYER_COST] = "cost",
+		[LAYER_BATCHNORM] = "batchnorm", [LAYER_COST] = "cost", [LAYER_CROP] = "crop",
 	};
 	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }

@@ -20,6 +20,7 @@ enum layer_kind {
 	LAYER_ROUTE,
 	LAYER_BATCHNORM,
 	LAYER_COST,
+	LAYER_CROP,
 };
 
 struct shape {

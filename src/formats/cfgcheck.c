@@ -25,10 +25,10 @@
 #define MAX_LAYERS	65536	/* Darknet callocs a ~1 KiB struct per layer */
 #define SHOW		48	/* bytes of cfg text quoted in a message */
 #define SUPPORTED	"convolutional, connected, maxpool, avgpool, dropout, " \
-			"softmax, shortcut, route, batchnorm, cost"
+			"softmax, shortcut, route, batchnorm, cost, crop"
 
 enum kind { K_CONV, K_CONN, K_MAX, K_AVG, K_DROP, K_SOFT, K_SHORT, K_ROUTE,
-	K_BN, K_COST };
+	K_BN, K_COST, K_CROP };
 
 static const struct {
 	const char *section;
@@ -50,11 +50,12 @@ static const struct {
 	{ "[route]", "route", K_ROUTE },
 	{ "[batchnorm]", "batchnorm", K_BN },
 	{ "[cost]", "cost", K_COST },
+	{ "[crop]", "crop", K_CROP },
 };
 
 /* The rest of Darknet's string_to_layer_type: known, but not handled here. */
 static const char *const unsupported[] = {
-	"[crop]", "[detection]", "[region]", "[yolo]", "[iseg]", "[local]",
+	"[detection]", "[region]", "[yolo]", "[iseg]", "[local]",
 	"[deconv]", "[deconvolutional]", "[activation]", "[logistic]",
 	"[l2norm]", "[crnn]", "[gru]", "[lstm]", "[rnn]", "[reorg]", "[lrn]",
 	"[normalization]", "[upsample]", NULL
@@ -873,6 +874,35 @@ static int layer_batchnorm(struct chk *k, const struct sec *s, struct out *o)
 	return 0;
 }
 
+/* make_crop_layer: at inference forward_crop_layer copies the centred
+ * crop_width×crop_height window (reading outside the input when it is
+ * larger) and maps it to 2x-1 unless noadjust.  Its backward does nothing,
+ * so gradients would stop there: safer takes it as the first layer only,
+ * where every Darknet cfg has it. */
+static int layer_crop(struct chk *k, const struct sec *s, struct out *o)
+{
+	long long cw, ch, x;
+
+	if (k->nlayers != 0)
+		return fail(k, s->line, "[crop] is handled as the first layer only "
+		    "(its backward pass stops gradients)");
+	if (need_image(k, s) != 0 ||
+	    opt_int(k, s, "crop_height", 1, 1, MAX_DIM, &ch) != 0 ||
+	    opt_int(k, s, "crop_width", 1, 1, MAX_DIM, &cw) != 0 ||
+	    opt_int(k, s, "flip", 0, INT_MIN, INT_MAX, &x) != 0 ||
+	    opt_int(k, s, "noadjust", 0, INT_MIN, INT_MAX, &x) != 0)
+		return -1;
+	if (cw > k->w || ch > k->h)
+		return fail(k, opt_line(k, s, cw > k->w ? "crop_width" : "crop_height"),
+		    "[crop] %lld×%lld is larger than its %lld×%lld input (Darknet "
+		    "would read outside it)", cw, ch, k->w, k->h);
+	opts_read(k, s, none, (const char *const[]){ "angle", "saturation",
+	    "exposure", "shift", NULL });
+	o->w = cw, o->h = ch, o->c = k->c;
+	o->bufs = 1;
+	return 0;
+}
+
 static int layer_cost(struct chk *k, const struct sec *s, struct out *o)
 {
 	if ((size_t)k->nlayers + 2 != k->nsecs)
@@ -1021,6 +1051,8 @@ static int layer_parse(struct chk *k, const struct sec *s, enum kind kd,
 		return layer_batchnorm(k, s, o);
 	case K_COST:
 		return layer_cost(k, s, o);
+	case K_CROP:
+		return layer_crop(k, s, o);
 	}
 	return -1;
 }
@@ -1080,11 +1112,12 @@ static int layer_kind(struct chk *k, struct sec *s, size_t *which)
 }
 
 /* backward_network hands layer 0 the network's delta, which is NULL; these
- * backward functions write to it unchecked (conv and connected check). */
+ * backward functions write to it unchecked (conv and connected check;
+ * crop's backward does nothing). */
 static int layer_first(struct chk *k, const struct sec *s, enum kind kd)
 {
 	if (k->nlayers != 0 || kd == K_CONV || kd == K_CONN || kd == K_DROP ||
-	    kd == K_SHORT || kd == K_ROUTE)	/* these get a better message */
+	    kd == K_SHORT || kd == K_ROUTE || kd == K_CROP)	/* fine, or a better message */
 		return 0;
 	return fail(k, s->line, "%s cannot be the first layer (Darknet's "
 	    "backward pass would write to the missing input gradient)",

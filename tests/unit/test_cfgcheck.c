@@ -24,7 +24,7 @@
 #define NET		"[net]\nbatch=2\nheight=28\nwidth=28\nchannels=1\n"
 #define SUPPORTED	"(safer handles convolutional, connected, maxpool, " \
 			"avgpool, dropout, softmax, shortcut, route, " \
-			"batchnorm, cost)"
+			"batchnorm, cost, crop)"
 
 static const char *srcdir(void)
 {
@@ -149,6 +149,7 @@ static const struct {
 	{ "resnext101-32x4d.cfg", 41639208, 137, 1 },
 	{ "resnext152-32x4d.cfg", 56730920, 205, 1 },
 	{ "tiny.cfg", 1046488, 22, 1 },
+	{ "vgg-16.cfg", 138357544, 25, 1 },	/* [crop] first */
 };
 
 static void check_classifier(size_t i)
@@ -208,7 +209,6 @@ static const struct {
 	{ "yolo9000.cfg", ": layer kind [region] is not supported" },
 	{ "yolov1.cfg", ":233: layer kind [local] is not supported" },
 	{ "yolov1-tiny.cfg", ": layer kind [detection] is not supported" },
-	{ "vgg-16.cfg", ":17: layer kind [crop] is not supported" },
 	{ "rnn.cfg", ":14: layer kind [rnn] is not supported" },
 	{ "gru.cfg", ":15: layer kind [gru] is not supported" },
 	{ "darknet9000.cfg", ":201: [softmax] tree= (hierarchical softmax) "
