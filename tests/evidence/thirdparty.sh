@@ -10,6 +10,8 @@
 #                a chunk whose counts differ is halved down to single images)
 #     -E         eval and the image-by-image check only (no scan/budget/export/tui)
 #     -S SAFER   the safer binary (default ./src/safer)
+#     -D FILE    reuse this saved stdout of `darknet classifier valid DATA CFG
+#                WEIGHTS` instead of running it again (time: FILE.time if any)
 #
 # Steps (each writes DIR/<step>.*, a summary line goes to DIR/summary.txt):
 #  sha256 of cfg and weights; safer info and Darknet's layer table;
@@ -23,15 +25,15 @@
 #  the explorer in tmux (120x40): its first screen once the baseline shows.
 # Exit status: 0 done, 1 a step failed, 77 a file or tool is missing.
 set -u
-OUT= SCAN_N=500 EXPORT_N= CHUNK=50 EVAL_ONLY=0 SAFER=${SAFER:-./src/safer}
-while getopts o:s:e:c:ES: opt; do
+OUT= SCAN_N=500 EXPORT_N= CHUNK=50 EVAL_ONLY=0 SAFER=${SAFER:-./src/safer} DN_SAVED=
+while getopts o:s:e:c:ES:D: opt; do
 	case $opt in
 	o) OUT=$OPTARG ;; s) SCAN_N=$OPTARG ;; e) EXPORT_N=$OPTARG ;; c) CHUNK=$OPTARG ;;
-	E) EVAL_ONLY=1 ;; S) SAFER=$OPTARG ;; *) exit 2 ;;
+	E) EVAL_ONLY=1 ;; S) SAFER=$OPTARG ;; D) DN_SAVED=$(realpath "$OPTARG") ;; *) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 4 ] || { sed -n '4,11p' "$0"; exit 2; }
+[ $# -eq 4 ] || { sed -n '4,13p' "$0"; exit 2; }
 NAME=$1 CFG=$2 WEIGHTS=$3 DATA=$4
 for f in "$CFG" "$WEIGHTS" "$DATA"; do
 	[ -r "$f" ] || { echo "SKIP: $f not found"; exit 77; }
@@ -91,7 +93,12 @@ say "weights $(sha256sum "$WEIGHTS") ($(stat -c %s "$WEIGHTS") bytes)"
 say "info    $(tail -1 info.txt)"
 
 # ---- eval on DATA ----------------------------------------------------------------------
-darknet_valid "$DATA" "$WEIGHTS" dn || { say "darknet classifier valid failed: $(tail -3 dn.err)"; exit 1; }
+if [ -n "$DN_SAVED" ]; then
+	cp "$DN_SAVED" dn.txt && : >dn.err
+	if [ -r "$DN_SAVED.time" ]; then cp "$DN_SAVED.time" dn.time; else echo "(saved run)" >dn.time; fi
+else
+	darknet_valid "$DATA" "$WEIGHTS" dn || { say "darknet classifier valid failed: $(tail -3 dn.err)"; exit 1; }
+fi
 # Darknet's layer table: the lines of stderr before "Loading weights"
 sed -n '/^layer/,/^Loading weights/p' dn.err | sed '$d' >dn-layers.txt
 t0=$(now)
