@@ -906,6 +906,7 @@ void engine_free(struct engine *e)
 
 const struct model *engine_model(const struct engine *e) { return e->model; }
 int engine_threads(const struct engine *e) { return e->nworkers; }
+int engine_batch(const struct engine *e) { return e->batch; }
 const struct weight_tensor *engine_pristine(const struct engine *e, int layer) { return &e->pristine[layer]; }
 const struct engine_progress *engine_baseline(const struct engine *e) { return &e->baseline; }
 
