@@ -41,7 +41,7 @@ extern const struct options_spec options_common[];
 "      --unlabeled       data without labels: label-free measures only\n" \
 "  -n, --limit N         use the first N images\n" \
 "  -t, --threads N       worker threads (default: one per CPU)\n" \
-"      --batch N         images per forward pass (default 32)\n" \
+"      --batch N         images per forward pass (default 32, fewer for large networks)\n" \
 "      --cache-mb N      activation cache bound in MiB (default 1024)\n" \
 "  -v, --verbose         show Darknet's own messages\n" \
 "  -j, --json            machine-readable output\n"
