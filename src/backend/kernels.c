@@ -91,31 +91,34 @@ static void conv_epilogue_row(float *dst, const float *src, size_t n, const laye
 	activate_fast(dst, n, l->activation);
 }
 
-/* im2col for one image into columns [k][col0 .. col0+n) of a [K][ld] matrix. */
+/* im2col for output rows [y0, y1) of one image into columns [k][col0 ..
+ * col0 + (y1-y0)*out_w) of a [K][ld] matrix. */
 KERNEL static void im2col_into(const float *im, int channels, int height, int width, int ksize, int stride,
-    int pad, int out_h, int out_w, float *cols, size_t ld, size_t col0)
+    int pad, int out_h, int out_w, int y0, int y1, float *cols, size_t ld, size_t col0)
 {
 	if (stride == 1 && out_w == width && out_h == height) {
 		/* "same" padding: each (c, kh, kw) plane is the image shifted by a
 		 * constant offset; one copy per plane, then zero what fell outside */
-		size_t n = (size_t)width * height;
+		long n = (long)width * height, q0 = (long)y0 * width, q1 = (long)y1 * width;
 		for (int c = 0; c < channels; c++)
 			for (int kh = 0; kh < ksize; kh++)
 				for (int kw = 0; kw < ksize; kw++) {
-					float *dst = cols + ((size_t)(c * ksize + kh) * ksize + kw) * ld + col0;
+					float *dst = cols + ((size_t)(c * ksize + kh) * ksize + kw) * ld + col0 - q0;
 					const float *src = im + (size_t)c * n;
 					long off = (long)(kh - pad) * width + (kw - pad);
-					long p0 = off < 0 ? -off : 0, p1 = off > 0 ? (long)n - off : (long)n;
-					for (long p = 0; p < p0; p++)
+					long p0 = off < 0 ? -off : 0, p1 = off > 0 ? n - off : n;
+					p0 = p0 < q0 ? q0 : p0 > q1 ? q1 : p0;
+					p1 = p1 > q1 ? q1 : p1 < p0 ? p0 : p1;
+					for (long p = q0; p < p0; p++)
 						dst[p] = 0.0f;
 					for (long p = p0; p < p1; p++)
 						dst[p] = src[p + off];
-					for (long p = p1; p < (long)n; p++)
+					for (long p = p1; p < q1; p++)
 						dst[p] = 0.0f;
 					/* columns whose source wrapped into a neighbouring row */
 					int dx = kw - pad;
 					if (dx != 0)
-						for (int y = 0; y < height; y++) {
+						for (int y = y0; y < y1; y++) {
 							float *d = dst + (size_t)y * width;
 							if (dx < 0)
 								for (int x = 0; x < -dx; x++)
@@ -138,9 +141,9 @@ KERNEL static void im2col_into(const float *im, int channels, int height, int wi
 			for (int kh = 0; kh < ksize; kh++) {
 				float *dst = cols + ((size_t)(c * ksize + kh) * ksize + kw) * ld + col0;
 				const float *src = im + (size_t)c * height * width;
-				for (int y = 0; y < out_h; y++) {
+				for (int y = y0; y < y1; y++) {
 					int iy = y * stride + kh - pad;
-					float *d = dst + (size_t)y * out_w;
+					float *d = dst + (size_t)(y - y0) * out_w;
 					if (iy < 0 || iy >= height) {
 						memset(d, 0, (size_t)out_w * sizeof *d);
 						continue;
@@ -160,22 +163,86 @@ KERNEL static void im2col_into(const float *im, int channels, int height, int wi
 	}
 }
 
-/* The network's workspace is the engine's (see backend_use_blas): the whole
- * batch is unrolled into one [K][batch*N] matrix so OpenBLAS gets one large
- * product per group instead of one small product per image. */
+/* Floats of unrolled input per product of the batched path (~1 MiB). */
+#define CHUNK_FLOATS (256u * 1024u)
+/* Floats of unrolled tile plus product per product of the tiled path:
+ * about half a core's L2 cache (1 MiB on this project's machine). */
+#define TILE_FLOATS (128u * 1024u)
+
+/* Images per product of the batched path: enough columns for OpenBLAS to
+ * run well, few enough that the unrolled matrix stays in cache.  0 when one
+ * image alone is larger: then the layer runs image by image in row tiles. */
+static int conv_chunk(const layer *l)
+{
+	size_t k = (size_t)l->size * l->size * (l->c / l->groups), n = (size_t)l->out_w * l->out_h;
+	size_t chunk = CHUNK_FLOATS / (k * n + 1);
+	if (chunk <= 1)
+		return 0;
+	return chunk > (size_t)l->batch ? l->batch : (int)chunk;
+}
+
+/* Output rows per tile of the tiled path: the tile's unrolled input and its
+ * product fit in TILE_FLOATS, but at least 8*K columns: OpenBLAS packs the
+ * weights again for every product, which costs as much as ~1/T of it
+ * (measured: darknet19 lost 15% with L2-sized tiles of its large-K layers).
+ * At least one row. */
+static int conv_tile_rows(const layer *l)
+{
+	size_t k = (size_t)l->size * l->size * (l->c / l->groups), m = (size_t)(l->n / l->groups);
+	size_t cols = TILE_FLOATS / (k + m);
+	if (cols < 8 * k)
+		cols = 8 * k;
+	size_t rows = (cols + (size_t)l->out_w - 1) / (size_t)l->out_w;
+	return rows < 1 ? 1 : rows > (size_t)l->out_h ? l->out_h : (int)rows;
+}
+
+/* One image, one group, in tiles of output rows: the product of each tile
+ * goes straight into the output planes (ldc = pixels per plane) and is
+ * normalised while it is in cache.  A 1x1 kernel multiplies the input in
+ * place, no copy: Darknet reads it as [channel][pixel] rows `n` floats
+ * apart whatever the stride, and so does this. */
+static void conv_image_tiled(const layer *l, const float *im, float *out, const float *a, int j, float *cols)
+{
+	int m = l->n / l->groups, cg = l->c / l->groups, k = l->size * l->size * cg;
+	int n = l->out_w * l->out_h, rows = conv_tile_rows(l);
+	for (int y0 = 0; y0 < l->out_h; y0 += rows) {
+		int y1 = y0 + rows < l->out_h ? y0 + rows : l->out_h;
+		int p0 = y0 * l->out_w, t = (y1 - y0) * l->out_w;
+		const float *b = im + p0;
+		int ldb = n;
+		if (l->size != 1) {
+			im2col_into(im, cg, l->h, l->w, l->size, l->stride, l->pad, l->out_h, l->out_w, y0, y1, cols,
+			    (size_t)t, 0);
+			b = cols;
+			ldb = t;
+		}
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, t, k, 1.0f, a, k, b, ldb, 0.0f, out + p0, n);
+		for (int f = 0; f < m; f++) {
+			float *row = out + (size_t)f * n + p0;
+			conv_epilogue_row(row, row, (size_t)t, l, j * m + f);
+		}
+	}
+}
+
+/* The network's workspace is the engine's (see backend_use_blas).  Small
+ * images: a chunk of the batch is unrolled into one [K][chunk*N] matrix so
+ * OpenBLAS gets one large product per group instead of one small product
+ * per image.  Large images: image by image in row tiles (conv_image_tiled). */
 static void forward_conv_blas(layer l, network net)
 {
 	int groups = l.groups, m = l.n / groups, cg = l.c / groups;
 	int k = l.size * l.size * cg;
 	size_t n = (size_t)l.out_w * l.out_h;
-	/* images per product: enough columns for OpenBLAS to run well, few
-	 * enough that the unrolled matrix stays in cache (~1 MiB) */
-	int chunk = (int)((256u * 1024u) / ((size_t)k * n + 1));
-	if (chunk < 1)
-		chunk = 1;
-	if (chunk > l.batch)
-		chunk = l.batch;
+	int chunk = conv_chunk(&l);
 	float *cols = net.workspace;
+	if (chunk == 0) {
+		for (int i = 0; i < l.batch; i++)
+			for (int j = 0; j < groups; j++)
+				conv_image_tiled(&l, net.input + ((size_t)i * l.c + (size_t)j * cg) * l.h * l.w,
+				    l.output + ((size_t)i * l.n + (size_t)j * m) * n,
+				    l.weights + (size_t)j * l.nweights / groups, j, cols);
+		return;
+	}
 	float *prod = cols + (size_t)k * n * chunk;
 	for (int j = 0; j < groups; j++)
 		for (int i0 = 0; i0 < l.batch; i0 += chunk) {
@@ -189,8 +256,8 @@ static void forward_conv_blas(layer l, network net)
 					for (int c = 0; c < cg; c++)
 						memcpy(cols + (size_t)c * bn + (size_t)i * n, im + (size_t)c * n, n * sizeof(float));
 				} else {
-					im2col_into(im, cg, l.h, l.w, l.size, l.stride, l.pad, l.out_h, l.out_w, cols, bn,
-					    (size_t)i * n);
+					im2col_into(im, cg, l.h, l.w, l.size, l.stride, l.pad, l.out_h, l.out_w, 0, l.out_h,
+					    cols, bn, (size_t)i * n);
 				}
 			}
 			const float *a = l.weights + (size_t)j * l.nweights / groups;
@@ -228,9 +295,11 @@ KERNEL static void forward_shortcut_fast(layer l, network net)
 /* Floats of engine workspace forward_conv_blas needs for a layer. */
 static size_t conv_workspace(const layer *l)
 {
-	size_t n = (size_t)l->out_w * l->out_h * (size_t)l->batch;
-	size_t k = (size_t)l->size * l->size * (l->c / l->groups);
-	return k * n + (size_t)(l->n / l->groups) * n;	/* covers every chunk size */
+	size_t k = (size_t)l->size * l->size * (l->c / l->groups), chunk = (size_t)conv_chunk(l);
+	if (chunk == 0)
+		return k * (size_t)conv_tile_rows(l) * (size_t)l->out_w;
+	size_t n = (size_t)l->out_w * l->out_h * chunk;
+	return k * n + (size_t)(l->n / l->groups) * n;
 }
 
 static void forward_connected_blas(layer l, network net)

@@ -191,6 +191,8 @@ static int cmd_eval_exec(void *state, struct setup_opts *o)
 	char *cause = NULL;
 	if (setup_opts_finish(o, &cause) != 0)
 		return cmd_fail(cause);
+	if (s->budget_path == NULL)
+		o->cache_mb = 0;	/* only a perturbed run reads the prefix cache */
 	s->e = setup_load_engine(o, &s->d, &cause);
 	if (s->e == NULL)
 		return cmd_fail(cause);

@@ -42,7 +42,7 @@ extern const struct options_spec options_common[];
 "      --unlabeled       data without labels: label-free measures only\n" \
 "  -n, --limit N         use the first N images\n" \
 "  -t, --threads N       worker threads (default: one per CPU)\n" \
-"      --batch N         images per forward pass (default 32)\n" \
+"      --batch N         images per forward pass (default 32, fewer for large networks)\n" \
 "      --cache-mb N      activation cache bound in MiB (default 1024)\n" \
 "      --data-mb N       decoded images kept in memory, MiB (default: a quarter of\n" \
 "                        free memory, at most 2048); the rest are decoded each pass\n" \

@@ -8,6 +8,7 @@
  * threads of their own and share nothing with the jobs but the mutex that
  * guards the task list and their done flags. */
 #include "engine/engine.h"
+#include "formats/cfgcheck.h"
 #include "backend/backend.h"
 #include "core/rng.h"
 #include "core/stats.h"
@@ -793,6 +794,26 @@ static int run_baseline(struct engine *e, char **cause)
 	return rc;
 }
 
+/* Darknet's buffers for one worker's batch, by cfgcheck's estimate (about
+ * three times what a pass touches): 32 images of a 28x28 network take a few
+ * MiB, of an ImageNet-size one tens of GiB.  At that size a product per
+ * image is already large, so fewer images per pass lose nothing. */
+#define BATCH_BUDGET (768.0 * 1024 * 1024)
+
+/* engine_config.batch 0: DEFAULT_BATCH, or fewer when that passes BATCH_BUDGET. */
+static int default_batch(const char *cfg_path)
+{
+	struct cfg_info info;
+	char *cause = NULL;
+	if (cfgcheck_file(cfg_path, &info, &cause) != 0) {
+		free(cause);	/* backend_load reports it */
+		return DEFAULT_BATCH;
+	}
+	double b = BATCH_BUDGET / (info.est_image > 0 ? info.est_image : 1);
+	cfg_info_free(&info);
+	return b < 1 ? 1 : b > DEFAULT_BATCH ? DEFAULT_BATCH : (int)b;
+}
+
 static int online_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -805,7 +826,7 @@ struct engine *engine_new(const char *cfg_path, const char *weights_path, const 
 	struct engine *e = xcalloc(1, sizeof *e);
 	e->data = data;
 	e->weights_name = xstrdup(weights_path ? weights_path : cfg_path);
-	e->batch = cfg->batch > 0 ? cfg->batch : DEFAULT_BATCH;
+	e->batch = cfg->batch > 0 ? cfg->batch : default_batch(cfg_path);
 	e->nworkers = cfg->threads > 0 ? cfg->threads : online_cpus();
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->cv_work, NULL);
@@ -952,6 +973,7 @@ void engine_free(struct engine *e)
 
 const struct model *engine_model(const struct engine *e) { return e->model; }
 int engine_threads(const struct engine *e) { return e->nworkers; }
+int engine_batch(const struct engine *e) { return e->batch; }
 const struct weight_tensor *engine_pristine(const struct engine *e, int layer) { return &e->pristine[layer]; }
 const struct engine_progress *engine_baseline(const struct engine *e) { return &e->baseline; }
 

@@ -65,6 +65,8 @@ void engine_free(struct engine *e);
  * (perturbed while a job runs).  For export and reports, call when idle. */
 const struct model *engine_model(const struct engine *e);
 int engine_threads(const struct engine *e);
+/* Images per forward pass (engine_config.batch, or the default chosen for the network). */
+int engine_batch(const struct engine *e);
 /* A layer's unperturbed weights (pristine copy kept by the engine; read-only). */
 const struct weight_tensor *engine_pristine(const struct engine *e, int layer);
 

@@ -3,6 +3,13 @@
  * peak RSS is its own.  Prints a table; see README.md for a recorded run.
  *
  *   bench [--quick] PLAIN.cfg PLAIN.weights [RESNET.cfg RESNET.weights]
+ *   bench --big [--quick] NAME CFG WEIGHTS [NAME CFG WEIGHTS ...]
+ *   bench --profile CFG WEIGHTS BATCH
+ *
+ * --big: ImageNet-size networks on seeded random images (speed only): stock
+ * network_predict at batch 1 against the engine, and the fast kernels'
+ * outputs against network_predict on a few images.  --profile: time per
+ * layer of the fast kernels at one batch size.
  */
 #include <cblas.h>
 #include <math.h>
@@ -296,6 +303,264 @@ static void run_latency(void *arg, struct result *r)
 	dataset_free(&d);
 }
 
+
+/* ---- ImageNet-size networks (--big, --profile) ------------------------------------ */
+
+struct big_arg {
+	const char *cfg, *weights;
+	int images;		/* stock and engine runs */
+	int check;		/* images in the equality check (one batch) */
+};
+
+/* count random images in [0,1) for the network's input, seeded: speed only */
+static void random_data(const char *cfg, int count, struct dataset *d)
+{
+	char *cause = NULL;
+	struct backend_net *net = backend_load(cfg, NULL, 1, &cause);
+	if (net == NULL)
+		die(cause);
+	const struct model *m = backend_model(net);
+	memset(d, 0, sizeof *d);
+	d->count = count;
+	d->shape = m->input;
+	d->image_size = (size_t)m->input.w * m->input.h * m->input.c;
+	d->classes = m->outputs;
+	d->topk = 5;
+	backend_free(net);
+	d->x = xmalloc((size_t)count * d->image_size * sizeof *d->x);
+	d->labels = xmalloc((size_t)count * sizeof *d->labels);
+	uint64_t s = 0x2545f4914f6cdd1dull;
+	for (size_t i = 0; i < (size_t)count * d->image_size; i++) {
+		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+		d->x[i] = (float)((s >> 40) / 16777216.0);
+	}
+	for (int i = 0; i < count; i++)
+		d->labels[i] = i % d->classes;
+	d->source = xstrdup("random images");
+}
+
+static int argmax(const float *v, int n)
+{
+	int best = 0;
+	for (int k = 1; k < n; k++)
+		best = v[k] > v[best] ? k : best;
+	return best;
+}
+
+/* Stock Darknet as a user runs it: network_predict, batch 1. */
+static void run_big_stock(void *arg, struct result *r)
+{
+	const struct big_arg *a = arg;
+	struct dataset d;
+	random_data(a->cfg, a->images, &d);
+	char *cause = NULL;
+	struct backend_net *net = backend_load(a->cfg, a->weights, 1, &cause);
+	if (net == NULL)
+		die(cause);
+	backend_predict_stock(net, d.x);	/* first touch of every buffer */
+	double t0 = now_seconds();
+	for (int i = 0; i < d.count; i++)
+		backend_predict_stock(net, d.x + (size_t)i * d.image_size);
+	double t = now_seconds() - t0;
+	r->v[0] = d.count / t;
+	r->v[2] = 2.0 * (double)backend_model(net)->total_macs * d.count / t / 1e9;
+	backend_free(net);
+	dataset_free(&d);
+}
+
+/* The engine's full pass (no perturbation, no cache), best of two. */
+static void run_big_engine(void *arg, struct result *r)
+{
+	const struct big_arg *a = arg;
+	struct dataset d;
+	random_data(a->cfg, a->images, &d);
+	char *cause = NULL;
+	struct engine_config ec = { .cache_mb = 0 };
+	struct engine *e = engine_new(a->cfg, a->weights, &d, &ec, &cause);
+	if (e == NULL)
+		die(cause);
+	struct engine_job job = { 0 };
+	struct engine_progress p;
+	double best = 0;
+	for (int rep = 0; rep < 2; rep++) {
+		if (engine_run(e, &job, &p, NULL, &cause) != 0)
+			die(cause);
+		best = fmax(best, p.done / p.seconds);
+	}
+	r->v[0] = best;
+	r->v[2] = 2.0 * (double)engine_model(e)->total_macs * best / 1e9;
+	r->v[3] = engine_threads(e);
+	r->v[4] = engine_batch(e);
+	engine_free(e);
+	dataset_free(&d);
+}
+
+/* The fast kernels at the engine's batch size against network_predict on
+ * the same batch: largest |difference| of the outputs, top-1 agreement. */
+static void run_big_check(void *arg, struct result *r)
+{
+	const struct big_arg *a = arg;
+	struct dataset d;
+	random_data(a->cfg, a->check, &d);
+	char *cause = NULL;
+	struct backend_net *stock = backend_load(a->cfg, a->weights, a->check, &cause);
+	if (stock == NULL)
+		die(cause);
+	struct backend_net *fast = backend_clone_shared(stock, &cause);
+	if (fast == NULL)
+		die(cause);
+	backend_use_blas(fast);
+	openblas_set_num_threads(1);
+	int classes = backend_model(stock)->outputs, same = 0;
+	size_t n = (size_t)a->check * classes;
+	float *ref = xmalloc(n * sizeof *ref);
+	memcpy(ref, backend_predict_stock(stock, d.x), n * sizeof *ref);
+	const float *got = backend_forward_from(fast, 0, d.x, NULL, NULL);
+	double worst = 0, scale = 0, rel = 0;
+	for (size_t i = 0; i < n; i++) {
+		double diff = fabs((double)ref[i] - got[i]);
+		worst = diff > worst || diff != diff ? diff : worst;
+		scale = fmax(scale, fabs(ref[i]));
+	}
+	/* every layer, as the kernel-shape test does: |a - b| / max(1, |a|) */
+	const struct model *m = backend_model(stock);
+	for (int l = 0; l < m->n; l++) {
+		const float *x = backend_layer_output(stock, l), *y = backend_layer_output(fast, l);
+		size_t k = backend_layer_size(stock, l) * (size_t)a->check;
+		if (m->layers[l].kind == LAYER_DROPOUT || m->layers[l].kind == LAYER_COST)
+			continue;
+		for (size_t i = 0; i < k; i++) {
+			double q = fabs((double)x[i] - y[i]) / fmax(1.0, fabs((double)x[i]));
+			rel = q > rel || q != q ? q : rel;
+		}
+	}
+	r->v[3] = rel;
+	for (int i = 0; i < a->check; i++)
+		same += argmax(ref + (size_t)i * classes, classes) == argmax(got + (size_t)i * classes, classes);
+	r->v[0] = worst;
+	r->v[1] = same;
+	r->v[2] = scale;
+	free(ref);
+	backend_free(fast);
+	backend_free(stock);
+	dataset_free(&d);
+}
+
+static int bench_big(const char *name, const char *cfg, const char *weights, int quick, double ceiling)
+{
+	char *cause = NULL;
+	struct backend_net *net = backend_load(cfg, weights, 1, &cause);
+	if (net == NULL) {
+		printf("\n== %s: %s\n", name, cause);
+		return 1;
+	}
+	double gmacs = backend_model(net)->total_macs / 1e9;
+	backend_free(net);
+	/* ~1 s of stock time per GFLOP and image: fewer images for larger nets */
+	int stock_images = (int)fmax(3, (quick ? 10 : 40) / (2 * gmacs));
+	struct big_arg st_arg = { cfg, weights, stock_images, 0 }, en_arg = { cfg, weights, quick ? 128 : 512, 0 };
+	struct result st, en, ck;
+	double rss_st, rss_en, rss_ck;
+	printf("\n== %s (%s, %.2f GFLOP per image)\n", name, cfg, 2 * gmacs);
+	if (in_child(run_big_stock, &st_arg, &st, &rss_st) || in_child(run_big_engine, &en_arg, &en, &rss_en)) {
+		printf("  inference run failed\n");
+		return 1;
+	}
+	printf("1. inference   stock Darknet (batch 1, 1 thread, %d images): %7.2f images/s  %6.2f GFLOP/s  RSS %.0f MiB\n",
+	    stock_images, st.v[0], st.v[2], rss_st);
+	printf("               safer engine (%d threads, batch %d, %d images):  %7.2f images/s  %6.2f GFLOP/s  RSS %.0f MiB\n",
+	    (int)en.v[3], (int)en.v[4], en_arg.images, en.v[0], en.v[2], rss_en);
+	printf("               ratio %.1fx (target >= 8x)\n", en.v[0] / st.v[0]);
+	printf("2. efficiency  %.2f GFLOP/s of %.1f GFLOP/s OpenBLAS sgemm 2048^3 = %.1f%% (target >= 40%%)\n",
+	    en.v[2], ceiling, 100 * en.v[2] / ceiling);
+	struct big_arg ck_arg = { cfg, weights, 0, (int)en.v[4] };
+	if (in_child(run_big_check, &ck_arg, &ck, &rss_ck)) {
+		printf("  equality check failed to run\n");
+		return 1;
+	}
+	int ok = ck.v[0] <= 1e-4 && ck.v[3] <= 1e-4 && (int)ck.v[1] == ck_arg.check;
+	printf("3. equality    fast kernels vs network_predict, %d random images at batch %d: output largest |difference|"
+	    " %.2g (outputs up to %.3g); every layer's largest |difference|/max(1,|stock|) %.2g; same top-1 in %d of %d: %s\n",
+	    ck_arg.check, ck_arg.check, ck.v[0], ck.v[2], ck.v[3], (int)ck.v[1], ck_arg.check, ok ? "ok" : "FAILED");
+	return ok ? 0 : 1;
+}
+
+struct profile_ctx {
+	double t;
+	double *per_layer;
+};
+
+static void profile_hook(int layer, float *out, size_t n, void *ctx)
+{
+	(void)out, (void)n;
+	struct profile_ctx *p = ctx;
+	double t = now_seconds();
+	p->per_layer[layer] += t - p->t;
+	p->t = t;
+}
+
+/* Time per layer of the fast kernels, one thread, best of three passes summed. */
+static int profile(const char *cfg, const char *weights, int batch)
+{
+	char *cause = NULL;
+	struct backend_net *net = backend_load(cfg, weights, batch, &cause);
+	if (net == NULL)
+		die(cause);
+	backend_use_blas(net);
+	openblas_set_num_threads(1);
+	const struct model *m = backend_model(net);
+	struct dataset d;
+	random_data(cfg, batch, &d);
+	double *best = xmalloc((size_t)m->n * sizeof *best), *cur = xcalloc((size_t)m->n, sizeof *cur);
+	for (int l = 0; l < m->n; l++)
+		best[l] = INFINITY;
+	for (int rep = 0; rep < 3; rep++) {
+		struct profile_ctx p = { now_seconds(), cur };
+		memset(cur, 0, (size_t)m->n * sizeof *cur);
+		backend_forward_from(net, 0, d.x, profile_hook, &p);
+		for (int l = 0; l < m->n; l++)
+			best[l] = fmin(best[l], cur[l]);
+	}
+	double total = 0, flops = 0;
+	for (int l = 0; l < m->n; l++) {
+		const struct layer_desc *ld = &m->layers[l];
+		double gf = 2.0 * ld->macs * batch / 1e9;
+		total += best[l];
+		flops += gf;
+		printf("%3d %-9s %4dx%4dx%4d -> %4dx%4dx%4d k%d s%d  %8.2f ms  %7.2f GFLOP/s\n", l, ld->kind_name,
+		    ld->in.w, ld->in.h, ld->in.c, ld->out.w, ld->out.h, ld->out.c, ld->size, ld->stride,
+		    1e3 * best[l], best[l] > 0 ? gf / best[l] : 0);
+	}
+	printf("total %.1f ms for %d images: %.2f images/s, %.2f GFLOP/s (1 thread)\n", 1e3 * total, batch,
+	    batch / total, flops / total);
+	free(best);
+	free(cur);
+	dataset_free(&d);
+	backend_free(net);
+	return 0;
+}
+
+static int main_big(int argc, char **argv)
+{
+	int quick = argc > 0 && strcmp(argv[0], "--quick") == 0;
+	argv += quick;
+	argc -= quick;
+	if (argc < 3 || argc % 3 != 0) {
+		fprintf(stderr, "usage: bench --big [--quick] NAME CFG WEIGHTS [NAME CFG WEIGHTS ...]\n");
+		return 2;
+	}
+	struct result sg;
+	double rss;
+	if (in_child(run_sgemm, NULL, &sg, &rss) != 0)
+		return 1;
+	printf("machine: %d CPUs; OpenBLAS sgemm 2048^3 with %d threads: %.1f GFLOP/s (the ceiling below)\n",
+	    (int)sg.v[1], (int)sg.v[1], sg.v[0]);
+	int bad = 0;
+	for (int i = 0; i < argc; i += 3)
+		bad |= bench_big(argv[i], argv[i + 1], argv[i + 2], quick, sg.v[0]);
+	return bad;
+}
+
 static void bench_model(const char *name, const char *cfg, const char *weights, int scan_images, double ceiling)
 {
 	int quick = scan_images < 2000;
@@ -337,6 +602,10 @@ static void bench_model(const char *name, const char *cfg, const char *weights, 
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "--big") == 0)
+		return main_big(argc - 2, argv + 2);
+	if (argc == 5 && strcmp(argv[1], "--profile") == 0)
+		return profile(argv[2], argv[3], atoi(argv[4]));
 	int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
 	argv += quick;
 	argc -= quick;

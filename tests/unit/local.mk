@@ -21,13 +21,23 @@ tests_tools_mkdataset_SOURCES = tests/tools/mkdataset.c
 tests_tools_mkdataset_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 
 ## The benchmark (make bench): not a test, never run by make check.
-EXTRA_PROGRAMS = tests/bench/bench
+EXTRA_PROGRAMS = tests/bench/bench tests/bench/mkweights
 tests_bench_bench_SOURCES = tests/bench/bench.c
 tests_bench_bench_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
-CLEANFILES = tests/bench/bench
-bench: tests/bench/bench$(EXEEXT)
+tests_bench_mkweights_SOURCES = tests/bench/mkweights.c
+tests_bench_mkweights_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
+CLEANFILES = tests/bench/bench tests/bench/mkweights
+# ImageNet-size rows: Debian's cfgs with seeded random weights (speed only),
+# written into BENCH_DIR; the photographs for the eval row from BENCH_PHOTOS.
+DARKNET_CFG_DIR = /usr/share/darknet/cfg
+BENCH_DIR = $(abs_top_builddir)/tests/bench/data
+BENCH_PHOTOS = /work/.mirror/EliSchwartz+imagenet-sample-images/repo
+bench: tests/bench/bench$(EXEEXT) tests/bench/mkweights$(EXEEXT) src/safer$(EXEEXT)
 	$(builddir)/tests/bench/bench $(BENCH_FLAGS) $(srcdir)/cfg/fmnist-plain.cfg $(srcdir)/weights/fmnist-plain.weights \
 		$(srcdir)/cfg/fmnist-resnet.cfg $(srcdir)/weights/fmnist-resnet.weights
+	BENCH_DIR='$(BENCH_DIR)' BENCH_PHOTOS='$(BENCH_PHOTOS)' DARKNET_CFG_DIR='$(DARKNET_CFG_DIR)' \
+		MKWEIGHTS='$(abs_top_builddir)/tests/bench/mkweights' BENCH='$(abs_top_builddir)/tests/bench/bench' \
+		SAFER='$(abs_top_builddir)/src/safer' $(SHELL) $(srcdir)/tests/bench/bench_imagenet.sh $(BENCH_FLAGS)
 	@if test "$(with_mpi)" = yes; then $(MAKE) $(AM_MAKEFLAGS) bench-mpi; fi
 .PHONY: bench
 

@@ -121,21 +121,37 @@ static const char shapes_cfg[] =
     "[maxpool]\nsize=3\nstride=1\n"
     "[connected]\noutput=7\nactivation=linear\n";
 
+/* Images large enough for the tiled path (one image's unrolled input over
+ * 128 Ki floats): several row tiles of a "same" 3x3, grouped, 1x1 read in
+ * place at stride 1 and 2, 5x5 stride 2, and the batched path before them. */
+static const char shapes_big_cfg[] =
+    "[net]\nbatch=1\nheight=48\nwidth=40\nchannels=3\n"
+    "[convolutional]\nbatch_normalize=1\nfilters=16\nsize=3\nstride=1\npad=1\nactivation=leaky\n"
+    "[convolutional]\nbatch_normalize=1\nfilters=16\nsize=3\nstride=1\npad=1\nactivation=leaky\n"
+    "[convolutional]\nfilters=16\nsize=3\nstride=1\npad=1\ngroups=2\nactivation=leaky\n"
+    "[convolutional]\nfilters=300\nsize=1\nstride=1\nactivation=linear\n"
+    "[convolutional]\nbatch_normalize=1\nfilters=8\nsize=1\nstride=1\nactivation=leaky\n"
+    "[route]\nlayers=-2\n"
+    "[convolutional]\nfilters=8\nsize=1\nstride=2\nactivation=leaky\n"
+    "[route]\nlayers=-5\n"
+    "[convolutional]\nbatch_normalize=1\nfilters=16\nsize=5\nstride=2\npad=1\nactivation=leaky\n"
+    "[maxpool]\nsize=2\nstride=2\n"
+    "[connected]\noutput=7\nactivation=linear\n";
+
 static float uniform(struct rng *r, float lo, float hi)
 {
 	return lo + (hi - lo) * (float)rng_uniform(r);
 }
 
-static void test_kernels_match_stock_on_shapes(void **state)
+static void kernels_match_stock(const char *cfg_text)
 {
-	(void)state;
 	char dir[] = "/tmp/safer-shapes-XXXXXX", cpath[64], wpath[64];
 	assert_non_null(mkdtemp(dir));
 	snprintf(cpath, sizeof cpath, "%s/shapes.cfg", dir);
 	snprintf(wpath, sizeof wpath, "%s/shapes.weights", dir);
 	FILE *f = fopen(cpath, "w");
 	assert_non_null(f);
-	fputs(shapes_cfg, f);
+	fputs(cfg_text, f);
 	assert_int_equal(fclose(f), 0);
 	struct cfg_info ci;
 	char *cause = NULL;
@@ -191,6 +207,13 @@ static void test_kernels_match_stock_on_shapes(void **state)
 	unlink(cpath);
 	unlink(wpath);
 	rmdir(dir);
+}
+
+static void test_kernels_match_stock_on_shapes(void **state)
+{
+	(void)state;
+	kernels_match_stock(shapes_cfg);
+	kernels_match_stock(shapes_big_cfg);
 }
 
 /* Running from layer k on saved activations gives the full pass's bits. */
