@@ -10,7 +10,9 @@
 # Environment (make bench sets them): BENCH, MKWEIGHTS, SAFER, BENCH_DIR,
 # DARKNET_CFG_DIR, BENCH_PHOTOS (a directory of ImageNet JPEGs whose names
 # start with the synset id, or a git mirror of one; the row is skipped with
-# a message when it is absent), BENCH_EVAL_NET (default tiny).
+# a message when it is absent), BENCH_EVAL_NET (default tiny),
+# BENCH_EVAL_WEIGHTS (trained weights for that network, e.g. pjreddie's
+# tiny.weights: then top-1/top-5 compare real predictions, not chance).
 set -u
 quick=
 [ "${1:-}" = --quick ] && quick=--quick
@@ -36,10 +38,10 @@ done
 [ -n "$args" ] && { "$BENCH" --big $quick $args || status=1; }
 
 echo
-net=$BENCH_EVAL_NET cfg=$DARKNET_CFG_DIR/$BENCH_EVAL_NET.cfg w=$BENCH_DIR/$BENCH_EVAL_NET.weights
+net=$BENCH_EVAL_NET cfg=$DARKNET_CFG_DIR/$BENCH_EVAL_NET.cfg w=${BENCH_EVAL_WEIGHTS:-$BENCH_DIR/$BENCH_EVAL_NET.weights}
 count=1000
 [ -n "$quick" ] && count=200
-echo "== safer eval vs darknet classifier valid: $count photographs, $net with random weights"
+echo "== safer eval vs darknet classifier valid: $count photographs, $net, weights $w"
 photos=$BENCH_PHOTOS
 if [ -d "$photos" ] && [ -z "$(find "$photos" -maxdepth 1 -name '*.JPEG' | head -n 1)" ] &&
     git --git-dir="$photos" rev-parse --verify -q HEAD >/dev/null 2>&1; then
