@@ -1,4 +1,5 @@
-/* image.c - image decoding through Debian's stb_image (libstb).
+/* image.c - image decoding: JPEG through libjpeg-turbo as OpenCV does it
+ * (formats/jpeg.c), the other formats through Debian's stb_image (libstb).
  *
  * Why stb and why this link order: libdarknet.so embeds an old stb_image and
  * exports the same stbi_* names.  safer links Debian's libstb.a ahead of
@@ -6,8 +7,10 @@
  * (the executable's definitions interpose the library's) - uses the one
  * maintained copy that gets Debian's security fixes.  Darknet's image loader
  * in Debian's build goes through OpenCV instead (cv::imread); the test
- * tests/unit/test_image.c compares our floats with load_image_color's. */
+ * tests/unit/test_image.c compares our floats with load_image_color's, for
+ * stb's formats (where stb and OpenCV agree: PNG, PGM/PPM, BMP) and JPEG. */
 #include "formats/image.h"
+#include "formats/jpeg.h"
 #include "core/util.h"
 
 #include <stb_image.h>
@@ -21,53 +24,12 @@
 
 /* ---- guards for known faults of Debian's stb_image 2.27 ----------------------
  * Found by tests/fuzz/fuzz_image.c; each refuses (or tidies) input that would
- * make stb write out of bounds, read uninitialised memory or allocate wildly. */
-
-static unsigned be16(const unsigned char *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
+ * make stb write out of bounds, read uninitialised memory or allocate wildly.
+ * (stb's JPEG faults no longer matter: stb is never given a JPEG.) */
 
 static uint32_t be32u(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* stb 2.27 writes past its Huffman arrays when a DHT table declares more
- * than 256 codes: walk the JPEG's segments and refuse such a table. */
-static int jpeg_tables_ok(const unsigned char *b, size_t len)
-{
-	size_t i = 2;
-	while (i + 4 <= len) {
-		if (b[i] != 0xff) {	/* entropy-coded data: find the next marker */
-			i++;
-			continue;
-		}
-		unsigned m = b[i + 1];
-		if (m == 0xff || m == 0x00 || m == 0x01 || (m >= 0xd0 && m <= 0xd9)) {
-			i += m == 0xff ? 1 : 2;
-			continue;
-		}
-		size_t seg = be16(b + i + 2);
-		if (seg < 2)
-			return 1;	/* stb refuses a bad length itself */
-		if (m == 0xc4) {
-			/* stb reads a truncated table's missing counts as zeros: so do we */
-			size_t p = i + 4, end = i + 2 + seg;
-			while (p < end && p < len) {
-				unsigned codes = 0;
-				for (size_t k = p + 1; k < p + 17; k++)
-					codes += k < len ? b[k] : 0;
-				if (codes > 256)
-					return 0;
-				p += 17 + codes;
-			}
-		}
-		if (i + 2 + seg > len)
-			return 1;	/* truncated: stb reports it */
-		i += 2 + seg;
-	}
-	return 1;
 }
 
 /* Raw formats (binary PNM, uncompressed TGA) are not checked by stb for
@@ -122,6 +84,39 @@ static unsigned char *png_without_empty_idat(const unsigned char *b, size_t len,
 	return out;
 }
 
+/* interleaved bytes -> planar floats, the order Darknet's image struct
+ * uses; grey is replicated and alpha dropped, as OpenCV does for 3 channels */
+static float *planar(const unsigned char *px, int x, int y, int n)
+{
+	size_t plane = (size_t)x * y;
+	float *out = xmalloc(plane * 3 * sizeof *out);
+	for (int k = 0; k < 3; k++) {
+		int c = n >= 3 ? k : 0;
+		for (size_t i = 0; i < plane; i++)
+			out[k * plane + i] = (float)(px[i * (size_t)n + c] / 255.);	/* in double, as Darknet does */
+	}
+	return out;
+}
+
+/* JPEG goes to libjpeg-turbo with OpenCV's settings (formats/jpeg.c), never to
+ * stb: OpenCV takes FF D8 FF for JPEG and nothing else starting FF D8. */
+static float *jpeg_chw(const char *name, const unsigned char *buf, size_t len, int *w, int *h, char **cause)
+{
+	if (!jpeg_signature(buf, len)) {
+		*cause = xasprintf("%s: not a decodable image (FF D8 without FF: OpenCV reads no such file)", name);
+		return NULL;
+	}
+	int x, y;
+	unsigned char *px = jpeg_decode_rgb(name, buf, len, IMAGE_MAX_SIDE, IMAGE_MAX_PIXELS, &x, &y, cause);
+	if (px == NULL)
+		return NULL;
+	float *out = planar(px, x, y, 3);
+	free(px);
+	*w = x;
+	*h = y;
+	return out;
+}
+
 float *image_decode_chw(const char *name, const unsigned char *buf, size_t len, int *w, int *h, char **cause)
 {
 	int x, y, n;
@@ -129,11 +124,8 @@ float *image_decode_chw(const char *name, const unsigned char *buf, size_t len, 
 		*cause = xasprintf("%s: empty file", name);
 		return NULL;
 	}
-	/* before stbi_info: its header parse already builds the tables */
-	if (len >= 2 && buf[0] == 0xff && buf[1] == 0xd8 && !jpeg_tables_ok(buf, len)) {
-		*cause = xasprintf("%s: corrupt JPEG (a Huffman table declares more than 256 codes)", name);
-		return NULL;
-	}
+	if (len >= 2 && buf[0] == 0xff && buf[1] == 0xd8)
+		return jpeg_chw(name, buf, len, w, h, cause);
 	if (len > (size_t)INT32_MAX || !stbi_info_from_memory(buf, (int)len, &x, &y, &n)) {
 		*cause = xasprintf("%s: not a decodable image (%s)", name, stbi_failure_reason());
 		return NULL;
@@ -157,15 +149,7 @@ float *image_decode_chw(const char *name, const unsigned char *buf, size_t len, 
 		*cause = xasprintf("%s: corrupt image (%s)", name, stbi_failure_reason());
 		return NULL;
 	}
-	size_t plane = (size_t)x * y;
-	float *out = xmalloc(plane * 3 * sizeof *out);
-	/* interleaved bytes -> planar floats, the order Darknet's image struct
-	 * uses; grey is replicated and alpha dropped, as stb does for 3 channels */
-	for (int k = 0; k < 3; k++) {
-		int c = n >= 3 ? k : 0;
-		for (size_t i = 0; i < plane; i++)
-			out[k * plane + i] = (float)(px[i * (size_t)n + c] / 255.);	/* in double, as Darknet does */
-	}
+	float *out = planar(px, x, y, n);
 	stbi_image_free(px);
 	*w = x;
 	*h = y;
