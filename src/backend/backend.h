@@ -92,8 +92,8 @@ int backend_write_weights(const struct backend_net *net, FILE *f, char **cause);
 int backend_gradients(struct backend_net *net, const float *x, const int *labels, int n,
     float **grads, double *loss, char **cause);
 
-/* Darknet's image pipeline of `classifier valid`: resize_min to the network
- * width then a centre crop.  `chw` is 3 planes of w×h floats in [0,1]; writes
+/* Darknet's image pipeline of `classifier valid`: the centred square of the
+ * image resized to the network's width and height (center_crop_image).  `chw` is 3 planes of w×h floats in [0,1]; writes
  * net_w*net_h*3 floats to out. */
 void backend_resize_crop(const float *chw, int w, int h, int net_w, int net_h, float *out);
 

@@ -1,6 +1,13 @@
 /* resize.c - Darknet's image pipeline of `classifier valid`, for data sets of
  * images whose size is not the network's (engine/setup.c hands it to the
- * data set reader). */
+ * data set reader).
+ *
+ * Debian's darknet 61c9d02e (examples/classifier.c, validate_classifier_single)
+ * runs center_crop_image: the centred square of side min(w, h), then
+ * resize_image to the network's width and height.  Not resize_min and a crop
+ * (what `classifier train` augmentation and older versions do): measured on
+ * Debian's photographs by tests/cli/jpeg_darknet.sh, whose predictions agree
+ * only with this. */
 #include "backend/internal.h"
 
 #include <string.h>
@@ -9,11 +16,8 @@ void backend_resize_crop(const float *chw, int w, int h, int net_w, int net_h, f
 {
 	image im = make_image(w, h, 3);
 	memcpy(im.data, chw, (size_t)w * h * 3 * sizeof(float));
-	image resized = resize_min(im, net_w);
-	image crop = crop_image(resized, (resized.w - net_w) / 2, (resized.h - net_h) / 2, net_w, net_h);
+	image crop = center_crop_image(im, net_w, net_h);
 	memcpy(out, crop.data, (size_t)net_w * net_h * 3 * sizeof(float));
-	if (resized.data != im.data)
-		free_image(resized);
 	free_image(im);
 	free_image(crop);
 }
