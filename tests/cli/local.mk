@@ -11,7 +11,8 @@ CLI_TESTS = tests/cli/eval_darknet.sh tests/cli/decode_formats.sh \
 	tests/cli/result_files.sh \
 	tests/cli/topk_darknet.sh \
 	tests/cli/cache_many_refs.sh \
-	tests/cli/memory.sh
+	tests/cli/memory.sh \
+	tests/cli/jpeg_darknet.sh
 TESTS += $(CLI_TESTS)
 TESTS_SCRIPTS_DIST += $(CLI_TESTS) tests/cli/lib.sh
 
