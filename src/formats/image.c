@@ -102,12 +102,25 @@ static float *planar(const unsigned char *px, int x, int y, int n)
 	return out;
 }
 
+/* What stb would take for a JPEG: its marker reader skips any number of FF
+ * fill bytes, so FF FF ... FF D8 is a start of image to it. */
+static int stb_sees_jpeg(const unsigned char *b, size_t len)
+{
+	size_t i = 1;
+	if (len < 2 || b[0] != 0xff)
+		return 0;
+	while (i < len && b[i] == 0xff)
+		i++;
+	return i < len && b[i] == 0xd8;
+}
+
 /* JPEG goes to libjpeg-turbo with OpenCV's settings (formats/jpeg.c), never to
- * stb: OpenCV takes FF D8 FF for JPEG and nothing else starting FF D8. */
+ * stb: OpenCV takes FF D8 FF for JPEG and refuses the rest of what stb
+ * would read as one (FF D8 00.., FF FF D8..). */
 static float *jpeg_chw(const char *name, const unsigned char *buf, size_t len, int *w, int *h, char **cause)
 {
 	if (!jpeg_signature(buf, len)) {
-		*cause = xasprintf("%s: not a decodable image (FF D8 without FF: OpenCV reads no such file)", name);
+		*cause = xasprintf("%s: not a decodable image (no FF D8 FF JPEG signature: OpenCV reads no such file)", name);
 		return NULL;
 	}
 	int x, y;
@@ -128,7 +141,7 @@ float *image_decode_chw(const char *name, const unsigned char *buf, size_t len, 
 		*cause = xasprintf("%s: empty file", name);
 		return NULL;
 	}
-	if (len >= 2 && buf[0] == 0xff && buf[1] == 0xd8)
+	if (jpeg_signature(buf, len) || stb_sees_jpeg(buf, len))
 		return jpeg_chw(name, buf, len, w, h, cause);
 	if (len > (size_t)INT32_MAX || !stbi_info_from_memory(buf, (int)len, &x, &y, &n)) {
 		*cause = xasprintf("%s: not a decodable image (%s)", name, stbi_failure_reason());
