@@ -13,6 +13,7 @@
 #include "formats/jpeg.h"
 #include "core/util.h"
 
+#include <limits.h>
 #include <stb_image.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +31,57 @@
 static uint32_t be32u(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* stb 2.27 reads a PNM header's numbers into an int without an overflow
+ * check (undefined behaviour; 2.28 checks).  Walk the header as its
+ * pnm_info does - blanks, '#' comments to the end of the line, digits, with
+ * 0 read past the end - and refuse a number over INT_MAX. */
+struct cursor {
+	const unsigned char *b;
+	size_t len, i;
+	int c;
+};
+
+static int cursor_eof(const struct cursor *r)
+{
+	return r->i >= r->len;
+}
+
+static void cursor_next(struct cursor *r)
+{
+	r->c = r->i < r->len ? r->b[r->i++] : 0;
+}
+
+static int pnm_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+static int pnm_numbers_fit(const unsigned char *b, size_t len)
+{
+	if (len < 2 || b[0] != 'P' || (b[1] != '5' && b[1] != '6'))
+		return 1;
+	struct cursor r = { b, len, 2, 0 };
+	cursor_next(&r);
+	for (int k = 0; k < 3; k++) {	/* width, height, maximum value */
+		for (;;) {
+			while (!cursor_eof(&r) && pnm_blank(r.c))
+				cursor_next(&r);
+			if (cursor_eof(&r) || r.c != '#')
+				break;
+			while (!cursor_eof(&r) && r.c != '\n' && r.c != '\r')
+				cursor_next(&r);
+		}
+		long long v = 0;
+		while (!cursor_eof(&r) && r.c >= '0' && r.c <= '9') {
+			v = v * 10 + (r.c - '0');
+			if (v > INT_MAX)
+				return 0;
+			cursor_next(&r);
+		}
+	}
+	return 1;
 }
 
 /* Raw formats (binary PNM, uncompressed TGA) are not checked by stb for
@@ -143,6 +195,10 @@ float *image_decode_chw(const char *name, const unsigned char *buf, size_t len, 
 	}
 	if (jpeg_signature(buf, len) || stb_sees_jpeg(buf, len))
 		return jpeg_chw(name, buf, len, w, h, cause);
+	if (!pnm_numbers_fit(buf, len)) {
+		*cause = xasprintf("%s: corrupt PNM header (a number over %d)", name, INT_MAX);
+		return NULL;
+	}
 	if (len > (size_t)INT32_MAX || !stbi_info_from_memory(buf, (int)len, &x, &y, &n)) {
 		*cause = xasprintf("%s: not a decodable image (%s)", name, stbi_failure_reason());
 		return NULL;
