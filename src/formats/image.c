@@ -106,6 +106,25 @@ static int raw_data_present(const unsigned char *b, size_t len, int w, int h, in
 	return 1;
 }
 
+/* stb grows its IDAT buffer to a chunk's declared length before reading it:
+ * a 100-byte file declaring a 2 GB IDAT costs 2 GB, then fails for want of
+ * data.  Find such a chunk (before IEND, where stb stops) first. */
+static int png_idat_overruns(const unsigned char *b, size_t len)
+{
+	static const unsigned char sig[] = { 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a };
+	if (len < 8 || memcmp(b, sig, 8) != 0)
+		return 0;
+	for (size_t i = 8; i + 8 <= len;) {
+		uint64_t clen = be32u(b + i);
+		if (memcmp(b + i + 4, "IEND", 4) == 0)
+			return 0;
+		if (memcmp(b + i + 4, "IDAT", 4) == 0 && i + 8 + clen > len)
+			return 1;
+		i += 12 + (size_t)clen;
+	}
+	return 0;
+}
+
 /* A zero-length IDAT makes stb 2.27 do arithmetic on a NULL pointer; such
  * chunks carry nothing, so a copy without them decodes the same.  Returns
  * NULL when there is nothing to drop. */
@@ -209,6 +228,10 @@ float *image_decode_chw(const char *name, const unsigned char *buf, size_t len, 
 	}
 	if (!raw_data_present(buf, len, x, y, n)) {
 		*cause = xasprintf("%s: truncated image (%dx%d declared, %zu bytes)", name, x, y, len);
+		return NULL;
+	}
+	if (png_idat_overruns(buf, len)) {
+		*cause = xasprintf("%s: truncated PNG (an IDAT chunk runs past the end of the file)", name);
 		return NULL;
 	}
 	size_t clean_len = 0;
