@@ -84,7 +84,7 @@ static int pnm_numbers_fit(const unsigned char *b, size_t len)
 	return 1;
 }
 
-/* Raw formats (binary PNM, uncompressed TGA) are not checked by stb for
+/* Raw formats (binary PNM, uncompressed TGA and BMP) are not checked by stb for
  * holding their pixels: a 19-byte file can claim 16384x16384.  Require the
  * bytes to be there. */
 static int raw_data_present(const unsigned char *b, size_t len, int w, int h, int n)
@@ -97,6 +97,11 @@ static int raw_data_present(const unsigned char *b, size_t len, int w, int h, in
 	    (len >= 3 && memcmp(b, "GIF", 3) == 0) || (len >= 2 && memcmp(b, "BM", 2) == 0) ||
 	    (len >= 4 && memcmp(b, "8BPS", 4) == 0) || (len >= 2 && memcmp(b, "#?", 2) == 0) ||
 	    (len >= 2 && b[0] == 'P');
+	/* uncompressed BMP (BI_RGB, BI_BITFIELDS): its rows, padded to 4 bytes */
+	if (len >= 34 && memcmp(b, "BM", 2) == 0 && (b[30] == 0 || b[30] == 3) && !b[31] && !b[32] && !b[33]) {
+		uint64_t bpp = (uint64_t)b[28] | (uint64_t)b[29] << 8;
+		return (uint64_t)len >= ((uint64_t)w * bpp + 31) / 32 * 4 * (uint64_t)h;
+	}
 	if (!known && len >= 18 && (b[2] == 1 || b[2] == 2 || b[2] == 3))	/* uncompressed TGA */
 		return (uint64_t)len >= 18 + px * (uint64_t)((b[16] + 7) / 8);
 	/* RLE TGA: a packet (a byte and one pixel) gives at most 128 pixels; stb
