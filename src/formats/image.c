@@ -96,7 +96,7 @@ static int raw_data_present(const unsigned char *b, size_t len, int w, int h, in
 	int known = (len >= 4 && memcmp(b, png, 4) == 0) || (len >= 2 && b[0] == 0xff && b[1] == 0xd8) ||
 	    (len >= 3 && memcmp(b, "GIF", 3) == 0) || (len >= 2 && memcmp(b, "BM", 2) == 0) ||
 	    (len >= 4 && memcmp(b, "8BPS", 4) == 0) || (len >= 2 && memcmp(b, "#?", 2) == 0) ||
-	    (len >= 2 && b[0] == 'P');
+	    (len >= 2 && b[0] == 'P' && (b[1] == '5' || b[1] == '6'));	/* stb's PNM: P5, P6 */
 	/* uncompressed BMP (BI_RGB, BI_BITFIELDS): its rows, padded to 4 bytes */
 	if (len >= 34 && memcmp(b, "BM", 2) == 0 && (b[30] == 0 || b[30] == 3) && !b[31] && !b[32] && !b[33]) {
 		uint64_t bpp = (uint64_t)b[28] | (uint64_t)b[29] << 8;
