@@ -1,6 +1,13 @@
 /* resize.c - Darknet's image pipeline of `classifier valid`, for data sets of
  * images whose size is not the network's (engine/setup.c hands it to the
- * data set reader). */
+ * data set reader).
+ *
+ * Debian's darknet 61c9d02e (examples/classifier.c, validate_classifier_single)
+ * runs center_crop_image: the centred square of side min(w, h), then
+ * resize_image to the network's width and height.  Not resize_min and a crop
+ * (what `classifier train` augmentation and older versions do): measured on
+ * Debian's photographs by tests/cli/jpeg_darknet.sh, whose predictions agree
+ * only with this. */
 #include "backend/internal.h"
 
 #include <string.h>

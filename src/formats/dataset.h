@@ -2,8 +2,9 @@
  *
  * Sources: Darknet .data files (classes, valid, labels|names, top) with their
  * list of image paths, or MNIST-format IDX files (--idx IMAGES LABELS).  Images
- * go through Darknet's `classifier valid` pipeline (3 channels, resize_min,
- * centre crop) so that predictions agree image for image.
+ * go through Darknet's `classifier valid` pipeline (3 channels, centred
+ * square crop resized to the network) so that predictions agree image for
+ * image.
  *
  * Loading decodes every image once (in parallel when the caller supplies a
  * runner): to skip the unreadable ones, to compute the checksum and a hash of
@@ -38,8 +39,8 @@ struct dataset {
 	struct dataset_source *src;	/* owned: how to decode images again (NULL: all are in x) */
 };
 
-/* Darknet's `classifier valid` resize: resize_min to the network width, then a
- * centre crop, from 3 planes of w×h floats to 3 planes of net_w×net_h.  The
+/* Darknet's `classifier valid` resize: the centred square, resized to the
+ * network (center_crop_image), from 3 planes of w×h floats to 3 planes of net_w×net_h.  The
  * caller supplies it (backend_resize_crop) so that this reader stays below
  * the backend and the pixels are Darknet's own. */
 typedef void (*dataset_resize_fn)(const float *chw, int w, int h, int net_w, int net_h, float *out);

@@ -10,7 +10,7 @@ set -u
 : "${SRCDIR:=.}" "${BUILDDIR:=.}" "${FUZZ_CC:=clang}" "${FUZZ_SECONDS:=30}"
 : "${FUZZ_NAMES:=data idx cfg weights budget perturb scan image}" "${FUZZ_ARGS:=}"
 : "${FUZZ_CPPFLAGS:=}" "${DARKNET_LIBS:=-ldarknet}" "${OPENBLAS_LIBS:=-lopenblas}"
-: "${JANSSON_LIBS:=-ljansson}" "${ZLIB_LIBS:=-lz}" "${STB_LIBS:=-lstb}"
+: "${JANSSON_LIBS:=-ljansson}" "${ZLIB_LIBS:=-lz}" "${STB_LIBS:=-lstb}" "${JPEG_LIBS:=-ljpeg}"
 s=$SRCDIR/src
 out=$BUILDDIR/tests/fuzz
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
@@ -20,15 +20,15 @@ fail=0
 for n in $FUZZ_NAMES; do
 	# sources, libraries and the largest input worth trying, per parser
 	case $n in
-	data)	src="$s/formats/dataset.c $s/formats/cfgcheck.c $s/formats/cfgfork.c $s/formats/image.c $s/formats/idx.c $s/core/model.c $s/formats/weights_check.c"
-		libs="$STB_LIBS $DARKNET_LIBS $OPENBLAS_LIBS $ZLIB_LIBS"; max=2048 ;;
+	data)	src="$s/formats/dataset.c $s/formats/cfgcheck.c $s/formats/cfgfork.c $s/formats/image.c $s/formats/jpeg.c $s/formats/idx.c $s/core/model.c $s/formats/weights_check.c"
+		libs="$STB_LIBS $JPEG_LIBS $DARKNET_LIBS $OPENBLAS_LIBS $ZLIB_LIBS"; max=2048 ;;
 	idx)	src="$s/formats/idx.c"; libs="$ZLIB_LIBS"; max=4096 ;;
 	cfg)	src="$s/formats/cfgcheck.c $s/formats/cfgfork.c"; libs=""; max=8192 ;;
 	weights) src="$s/formats/weights_check.c"; libs=""; max=64 ;;
 	budget)	src="$s/core/budget.c $s/core/perturb.c $s/core/model.c"; libs=""; max=2048 ;;
 	perturb) src="$s/core/perturb.c"; libs=""; max=1024 ;;
 	scan)	src="$s/formats/scan_file.c $s/formats/table.c $s/core/perturb.c $s/core/atomic.c"; libs="$JANSSON_LIBS"; max=8192 ;;
-	image)	src="$s/formats/image.c $SRCDIR/tests/fuzz/stb_image_impl.c"; libs=""; max=16384 ;;
+	image)	src="$s/formats/image.c $s/formats/jpeg.c $SRCDIR/tests/fuzz/stb_image_impl.c"; libs="$JPEG_LIBS"; max=16384 ;;
 	*)	echo "fuzz.sh: unknown harness '$n'" >&2; fail=1; continue ;;
 	esac
 	bin=$out/bin/fuzz_$n

@@ -1,4 +1,5 @@
-/* fuzz_image.c - image_decode_chw (stb_image) on arbitrary bytes. */
+/* fuzz_image.c - image_decode_chw on arbitrary bytes: JPEG (formats/jpeg.c and
+ * libjpeg-turbo, EXIF orientation included) and stb_image's formats. */
 #include "fuzz.h"
 #include "formats/image.h"
 

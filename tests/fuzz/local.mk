@@ -23,9 +23,10 @@ tests_fuzz_replay_perturb_SOURCES = $(FUZZ_COMMON) tests/fuzz/fuzz_perturb.c
 tests_fuzz_replay_perturb_LDADD = $(FUZZ_LDADD)
 tests_fuzz_replay_scan_SOURCES = $(FUZZ_COMMON) tests/fuzz/fuzz_scan.c
 tests_fuzz_replay_scan_LDADD = $(FUZZ_LDADD)
-# stb_image compiled in (not libstb.a) so a sanitizer build checks the decoder too
+# stb_image compiled in (not libstb.a) so a sanitizer build checks the decoder
+# too; JPEG goes through formats/jpeg.c (in libformats.a) and Debian's libjpeg
 tests_fuzz_replay_image_SOURCES = $(FUZZ_COMMON) tests/fuzz/fuzz_image.c tests/fuzz/stb_image_impl.c
-tests_fuzz_replay_image_LDADD = $(FUZZ_LDADD)
+tests_fuzz_replay_image_LDADD = $(FUZZ_LDADD) $(JPEG_LIBS)
 
 TESTS += tests/fuzz/replay.sh
 TESTS_SCRIPTS_DIST += tests/fuzz/replay.sh tests/fuzz/fuzz.sh \
@@ -38,8 +39,8 @@ FUZZ_CC = clang
 fuzz:
 	SRCDIR='$(abs_top_srcdir)' BUILDDIR='$(abs_top_builddir)' FUZZ_CC='$(FUZZ_CC)' \
 	FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_NAMES='$(FUZZ_NAMES)' FUZZ_ARGS='$(FUZZ_ARGS)' \
-	FUZZ_CPPFLAGS='$(DARKNET_CFLAGS) $(OPENBLAS_CFLAGS) $(STB_CFLAGS) $(JANSSON_CFLAGS) $(ZLIB_CFLAGS)' \
-	DARKNET_LIBS='$(DARKNET_LIBS)' OPENBLAS_LIBS='$(OPENBLAS_LIBS)' STB_LIBS='$(STB_LIBS)' \
+	FUZZ_CPPFLAGS='$(DARKNET_CFLAGS) $(OPENBLAS_CFLAGS) $(STB_CFLAGS) $(JPEG_CFLAGS) $(JANSSON_CFLAGS) $(ZLIB_CFLAGS)' \
+	DARKNET_LIBS='$(DARKNET_LIBS)' OPENBLAS_LIBS='$(OPENBLAS_LIBS)' STB_LIBS='$(STB_LIBS)' JPEG_LIBS='$(JPEG_LIBS)' \
 	JANSSON_LIBS='$(JANSSON_LIBS)' ZLIB_LIBS='$(ZLIB_LIBS)' \
 	$(SHELL) $(srcdir)/tests/fuzz/fuzz.sh
 fuzz-clean:

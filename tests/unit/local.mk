@@ -19,6 +19,15 @@ AM_CFLAGS += $(CMOCKA_CFLAGS)
 check_PROGRAMS += tests/tools/mkdataset
 tests_tools_mkdataset_SOURCES = tests/tools/mkdataset.c
 tests_tools_mkdataset_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
+# JPEG variants of Debian's sample photographs (libjpeg), and Darknet's
+# decode + crop against safer's, float for float (links libdarknet).
+check_PROGRAMS += tests/tools/mkjpeg
+tests_tools_mkjpeg_SOURCES = tests/tools/mkjpeg.c
+tests_tools_mkjpeg_LDADD = $(SAFER_LIBS)
+check_PROGRAMS += tests/tools/dncompare
+tests_tools_dncompare_SOURCES = tests/tools/dncompare.c
+tests_tools_dncompare_CPPFLAGS = $(AM_CPPFLAGS) $(DARKNET_CFLAGS)
+tests_tools_dncompare_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 
 ## The benchmark (make bench): not a test, never run by make check.
 EXTRA_PROGRAMS = tests/bench/bench tests/bench/mkweights
