@@ -7,16 +7,12 @@
  * resize_image to the network's width and height.  Not resize_min and a crop
  * (what `classifier train` augmentation and older versions do): measured on
  * Debian's photographs by tests/cli/jpeg_darknet.sh, whose predictions agree
- * only with this. */
+ * only with this (its integer size rounding moves the bilinear sample points:
+ * 1920x1080 to 32x32 differs by up to 0.25; tests/cli/resize_darknet.sh). */
 #include "backend/internal.h"
 
 #include <string.h>
 
-/* validate_classifier_single in Debian's Darknet (61c9d02e) calls
- * center_crop_image: the central min(w,h) square, resized to the network's
- * width and height.  resize_min followed by a centre crop is not the same
- * function: its integer size rounding moves the bilinear sample points
- * (1920x1080 to 32x32: pixels differ by up to 0.25). */
 void backend_resize_crop(const float *chw, int w, int h, int net_w, int net_h, float *out)
 {
 	image im = make_image(w, h, 3);
