@@ -90,7 +90,7 @@ say "weights $(sha256sum "$WEIGHTS") ($(stat -c %s "$WEIGHTS") bytes)"
 # ---- info ---------------------------------------------------------------------------
 "$SAFER" info -c "$CFG" -w "$WEIGHTS" >info.txt 2>info.err || { say "safer info failed: $(cat info.err)"; exit 1; }
 "$SAFER" info -c "$CFG" -w "$WEIGHTS" --json >info.json 2>>info.err
-say "info    $(tail -1 info.txt)"
+say "info    $(grep "^total:" info.txt) | $(grep "^cfg:" info.txt)"
 
 # ---- eval on DATA ----------------------------------------------------------------------
 if [ -n "$DN_SAVED" ]; then
