@@ -102,11 +102,16 @@ static int raw_data_present(const unsigned char *b, size_t len, int w, int h, in
 		uint64_t bpp = (uint64_t)b[28] | (uint64_t)b[29] << 8;
 		return (uint64_t)len >= ((uint64_t)w * bpp + 31) / 32 * 4 * (uint64_t)h;
 	}
-	if (!known && len >= 18 && (b[2] == 1 || b[2] == 2 || b[2] == 3))	/* uncompressed TGA */
+	/* TGA, uncompressed (types 1-3) or RLE (9-11): stb reads zeros past the end,
+	 * so a file shorter than its 18-byte header holds no pixel at all */
+	int tga = !known && len >= 3 && ((b[2] >= 1 && b[2] <= 3) || (b[2] >= 9 && b[2] <= 11));
+	if (tga && len < 18)
+		return 0;
+	if (tga && b[2] <= 3)
 		return (uint64_t)len >= 18 + px * (uint64_t)((b[16] + 7) / 8);
 	/* RLE TGA: a packet (a byte and one pixel) gives at most 128 pixels; stb
 	 * decodes a short file pixel by pixel from zeros (seconds for 40 Mpx) */
-	if (!known && len >= 18 && (b[2] == 9 || b[2] == 10 || b[2] == 11))
+	if (tga)
 		return (uint64_t)len >= 18 + (px + 127) / 128 * (uint64_t)(1 + (b[16] + 7) / 8);
 	return 1;
 }
