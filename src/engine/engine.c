@@ -332,6 +332,22 @@ static int adaptive_done(const struct job *j)
 	return (hi - lo) / 2 < j->eps;
 }
 
+/* With e->mu held, after j changed: the snapshot the UI reads, the waiters
+ * and the wake-up pipe learn of it (a baseline job only wakes when `always`).
+ * Whether to wake is decided under the lock, since j may be freed once it
+ * is dropped; returns with e->mu held again. */
+static void publish(struct engine *e, struct job *j, int always)
+{
+	int wake = always || !j->baseline;
+	if (!j->baseline)
+		snapshot(e, j);
+	pthread_cond_broadcast(&e->cv_done);
+	pthread_mutex_unlock(&e->mu);
+	if (wake)
+		post_wake(e);
+	pthread_mutex_lock(&e->mu);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -359,12 +375,7 @@ static void *worker_main(void *arg)
 				free(cause);
 			j->stop = 1;
 			j->inflight--;
-			if (!j->baseline)
-				snapshot(e, j);
-			pthread_cond_broadcast(&e->cv_done);
-			pthread_mutex_unlock(&e->mu);
-			post_wake(e);
-			pthread_mutex_lock(&e->mu);
+			publish(e, j, 1);
 			continue;
 		}
 		int m = e->data->count - b * e->batch < e->batch ? e->data->count - b * e->batch : e->batch;
@@ -389,14 +400,7 @@ static void *worker_main(void *arg)
 			j->stop = 1;
 			p->stopped_early = 1;
 		}
-		int wake = !j->baseline;	/* read under the lock: j may be freed once we drop it */
-		if (wake)
-			snapshot(e, j);
-		pthread_cond_broadcast(&e->cv_done);
-		pthread_mutex_unlock(&e->mu);
-		if (wake)
-			post_wake(e);
-		pthread_mutex_lock(&e->mu);
+		publish(e, j, 0);
 	}
 	pthread_mutex_unlock(&e->mu);
 	return NULL;
@@ -489,12 +493,7 @@ static void *dispatcher_main(void *arg)
 			j->prog.cancelled = 1;
 		}
 		j->prog.seconds = now_seconds() - j->t0;
-		if (!j->baseline)
-			snapshot(e, j);
-		pthread_cond_broadcast(&e->cv_done);
-		pthread_mutex_unlock(&e->mu);
-		post_wake(e);
-		pthread_mutex_lock(&e->mu);
+		publish(e, j, 1);
 	}
 	pthread_mutex_unlock(&e->mu);
 	return NULL;
