@@ -13,9 +13,10 @@
 
 /* A worker thread's stack and malloc arena reserve this much address space. */
 #define THREAD_RESERVE (72.0 * 1024 * 1024)
-/* OpenBLAS maps a buffer this large per thread of its own, and retries a
- * refused mmap forever (its threads are joined at fork and at exit, which
- * then hang): the first load makes sure they fit. */
+/* OpenBLAS maps a buffer this large for each thread that calls it (its own
+ * and every engine worker), and retries a refused mmap forever: a worker
+ * that hits the limit inside cblas_sgemm hangs the run (measured: a scan
+ * under ulimit -v 1.1-1.25 GB).  Every load reserves one per thread. */
 #define OPENBLAS_BUFFER (128.0 * 1024 * 1024)
 
 /* Exits 1 ("safer: out of memory: ...") unless a network of est bytes fits
@@ -24,7 +25,7 @@ static void reserve_network(double est, const char *cfg_path, int batch, int clo
 {
 	char *what = xasprintf("%s %s at batch %d%s", clone ? "another copy of" : "the network of",
 	    cfg_path, batch, clone ? " for a worker thread" : " with OpenBLAS's buffers");
-	mem_reserve(est + (clone ? THREAD_RESERVE : OPENBLAS_BUFFER * openblas_get_num_threads()), what);
+	mem_reserve(est + (clone ? THREAD_RESERVE + OPENBLAS_BUFFER : OPENBLAS_BUFFER * openblas_get_num_threads()), what);
 	free(what);
 }
 
