@@ -3,13 +3,12 @@
  *
  *   safer-train CFG OUT.weights EPOCHS SEED [IDX_DIR [MAX_TRAIN_IMAGES]]
  *
- * Darknet's GEMM in Debian's build is a scalar loop; this program (and only this
- * program) supplies `gemm`/`gemm_cpu` through OpenBLAS, which libdarknet's internal
- * calls reach through the PLT.  Training math is otherwise Darknet's, unchanged.
+ * Darknet's GEMM in Debian's build is a scalar loop; the training tools (and only
+ * they) supply `gemm`/`gemm_cpu` through OpenBLAS (gemm_blas.c), which libdarknet's
+ * internal calls reach through the PLT.  Training math is otherwise Darknet's, unchanged.
  * Determinism: weights are initialised with rand() (seeded with SEED) and the epoch
  * shuffles use a private generator from the same seed; OpenBLAS with one thread. */
 #include <darknet.h>
-#include <cblas.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,24 +16,7 @@
 
 #include "formats/idx.h"
 #include "core/util.h"
-
-void gemm(int TA, int TB, int M, int N, int K, float ALPHA, float *A, int lda,
-    float *B, int ldb, float BETA, float *C, int ldc);
-void gemm_cpu(int TA, int TB, int M, int N, int K, float ALPHA, float *A, int lda,
-    float *B, int ldb, float BETA, float *C, int ldc);
-
-void gemm_cpu(int TA, int TB, int M, int N, int K, float ALPHA, float *A, int lda,
-    float *B, int ldb, float BETA, float *C, int ldc)
-{
-	cblas_sgemm(CblasRowMajor, TA ? CblasTrans : CblasNoTrans, TB ? CblasTrans : CblasNoTrans,
-	    M, N, K, ALPHA, A, lda, B, ldb, BETA, C, ldc);
-}
-
-void gemm(int TA, int TB, int M, int N, int K, float ALPHA, float *A, int lda,
-    float *B, int ldb, float BETA, float *C, int ldc)
-{
-	gemm_cpu(TA, TB, M, N, K, ALPHA, A, lda, B, ldb, BETA, C, ldc);
-}
+#include "gemm_blas.h"
 
 static uint64_t rng_state;
 static uint64_t rng_next(void)
@@ -84,7 +66,7 @@ int main(int argc, char **argv)
 	const char *dir = argc > 5 ? argv[5] : "/usr/share/datasets/fashion-mnist";
 	int epochs = atoi(argv[3]);
 	unsigned seed = (unsigned)strtoul(argv[4], NULL, 10);
-	openblas_set_num_threads(1);
+	gemm_blas_init();
 	srand(seed);
 	rng_state = seed;
 
