@@ -324,7 +324,7 @@ int main(int argc, char **argv)
 	    net->c, rows, iterations, (unsigned long long)seed);
 	double t0 = now_seconds(), loss_sum = 0;
 	int loss_n = 0;
-	size_t iter = get_current_batch(net);
+	size_t iter = get_current_batch(net), first = iter;
 	while (iter < iterations) {
 		fill_batch(&d, net, &tr_im, &tr_lb, seed, iter);
 		loss_sum += train_network(net, d);
@@ -333,8 +333,10 @@ int main(int argc, char **argv)
 		double el = now_seconds() - t0;
 		if (iter % PRINT_EVERY == 0) {
 			printf("iter %zu loss %.4f lr %.5f %.1f images/s elapsed %.0fs\n", iter, loss_sum / loss_n,
-			    get_current_rate(net), loss_n * rows / el, el);
+			    get_current_rate(net), (iter - first) * rows / el, el);
 			fflush(stdout);
+			loss_sum = 0;	/* the loss printed is the mean over the last PRINT_EVERY */
+			loss_n = 0;
 		}
 		if (iter % CKPT_EVERY == 0 && iter < iterations) {
 			if (save_atomic(net, ckpt) != 0)
