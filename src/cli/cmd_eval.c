@@ -27,7 +27,9 @@ static const char eval_help[] =
 "--budget also the agreement (F1, mean IoU) with the unperturbed boxes.\n\n"
 "  -b, --budget FILE     evaluate the network with this budget applied\n"
 "      --results DIR     detectors: write the boxes as darknet detector valid\n"
-"                        does, DIR/comp4_det_test_<class>.txt\n\n"
+"                        does, DIR/comp4_det_test_<class>.txt\n"
+"      --stock           run Darknet's own layer code instead of safer's kernels\n"
+"                        (slower; for comparisons with Darknet's output files)\n\n"
 COMMON_HELP;
 
 struct eval_report {
@@ -178,15 +180,17 @@ static int eval_budget(struct engine *e, const char *path, int k, struct eval_re
 struct cmd_eval {
 	const char *budget_path;
 	const char *results_dir;
+	int stock;
 	struct engine *e;	/* owned */
 	struct dataset d;	/* owned */
 };
 
-enum cmd_eval_code { CMD_EVAL_RESULTS = OPTIONS_OWN };
+enum cmd_eval_code { CMD_EVAL_RESULTS = OPTIONS_OWN, CMD_EVAL_STOCK };
 
 static const struct options_spec cmd_eval_options[] = {
 	{ "budget", 'b', OPTIONS_VALUE },
 	{ "results", CMD_EVAL_RESULTS, OPTIONS_VALUE },
+	{ "stock", CMD_EVAL_STOCK, OPTIONS_FLAG },
 	{ NULL, 0, OPTIONS_FLAG },
 };
 
@@ -195,6 +199,8 @@ static int cmd_eval_option(void *state, int code, const char *arg)
 	struct cmd_eval *s = state;
 	if (code == CMD_EVAL_RESULTS)
 		s->results_dir = arg;
+	else if (code == CMD_EVAL_STOCK)
+		s->stock = 1;
 	else
 		s->budget_path = arg;
 	return 0;
@@ -209,6 +215,7 @@ static int cmd_eval_exec(void *state, struct setup_opts *o)
 	if (s->budget_path == NULL)
 		o->cache_mb = 0;	/* only a perturbed run reads the prefix cache */
 	o->det_keep = s->results_dir != NULL;
+	o->stock = s->stock;
 	o->det_rounds = 1000;	/* a report: intervals worth their time */
 	s->e = setup_load_engine(o, &s->d, &cause);
 	if (s->e == NULL)

@@ -172,7 +172,7 @@ struct engine *setup_load_engine(const struct setup_opts *o, struct dataset *d, 
 		.threads = o->threads, .batch = o->batch, .cache_mb = (size_t)o->cache_mb,
 		.det_thresh = o->det_thresh, .det_nms = o->det_nms, .det_show = o->det_show,
 		.det_voc = o->det_voc, .det_rounds = o->det_rounds, .seed = o->seed,
-		.det_keep = o->det_keep,
+		.det_keep = o->det_keep, .stock = o->stock,
 	};
 	struct engine *e = engine_new(o->cfg, o->weights, d, &ec, cause);
 	if (e == NULL)

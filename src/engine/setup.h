@@ -21,6 +21,7 @@ struct setup_opts {
 	/* detectors (engine_config's fields; 0: their defaults) */
 	float det_thresh, det_nms, det_show;
 	int det_voc, det_rounds, det_keep;
+	int stock;		/* Darknet's own forward functions (engine_config.stock) */
 	uint64_t seed;
 	/* set by setup_opts_finish: the cfg's notes (formats/cfgcheck.h) */
 	int cfg_ignored, cfg_warnings;
