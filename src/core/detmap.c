@@ -49,6 +49,9 @@ struct det_set {
 	int *run_img;
 	unsigned short *run_flags;
 	int run_len;		/* longest run (scratch size) */
+	/* Ground truth counts of all images, flattened (image, class, count). */
+	int ngt;
+	int *gt_img, *gt_cls, *gt_n;
 };
 
 /* ---- boxes ---------------------------------------------------------------- */
@@ -121,6 +124,9 @@ void det_set_free(struct det_set *s)
 	free(s->start);
 	free(s->run_img);
 	free(s->run_flags);
+	free(s->gt_img);
+	free(s->gt_cls);
+	free(s->gt_n);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
@@ -303,6 +309,27 @@ static int gmark_cmp(const void *a, const void *b)
 	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+static void build_truth(struct det_set *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->images; i++)
+		n += s->img[i].ngc;
+	free(s->gt_img);
+	free(s->gt_cls);
+	free(s->gt_n);
+	s->gt_img = xcalloc((size_t)n + 1, sizeof(*s->gt_img));
+	s->gt_cls = xcalloc((size_t)n + 1, sizeof(*s->gt_cls));
+	s->gt_n = xcalloc((size_t)n + 1, sizeof(*s->gt_n));
+	s->ngt = 0;
+	for (int i = 0; i < s->images; i++)
+		for (int j = 0; j < s->img[i].ngc; j++) {
+			s->gt_img[s->ngt] = i;
+			s->gt_cls[s->ngt] = s->img[i].gc[j].cls;
+			s->gt_n[s->ngt++] = s->img[i].gc[j].n;
+		}
+}
+
 static void build_runs(struct det_set *s)
 {
 	size_t n = 0;
@@ -335,6 +362,7 @@ static void build_runs(struct det_set *s)
 		s->start[c + 1] += s->start[c];
 	}
 	free(g);
+	build_truth(s);
 }
 
 /* The set is logically const to readers; the runs are a cache built once
@@ -355,45 +383,140 @@ static void ensure_runs(const struct det_set *cs)
 
 /* ---- the sweep -------------------------------------------------------------- */
 
-/* Scratch for one sweep: positive counts per class, the TP points of a run. */
+/* Scratch for sweeps over one set: effective weights (0 for images never
+ * put), positive counts per class, and the TP points of a run. */
 struct work {
+	int *w;
 	double *npos;
-	double *rc, *env;
+	uint32_t *code;		/* image * 2 + TP bit of the detections swept, by class */
+	int *start;		/* class c owns code[start[c] .. start[c + 1]) */
+	int64_t *tp, *fp;	/* cumulative at each TP point */
+	int *best;		/* the TP point whose precision is the envelope there */
 };
 
 static void work_init(struct work *w, const struct det_set *s)
 {
-	w->npos = xcalloc((size_t)s->classes + 1, sizeof(double));
-	w->rc = xcalloc((size_t)s->run_len + 1, sizeof(double));
-	w->env = xcalloc((size_t)s->run_len + 1, sizeof(double));
+	w->w = xcalloc((size_t)s->images + 1, sizeof(*w->w));
+	w->npos = xcalloc((size_t)s->classes + 1, sizeof(*w->npos));
+	w->code = xcalloc((size_t)s->start[s->classes] + 1, sizeof(*w->code));
+	w->start = xcalloc((size_t)s->classes + 1, sizeof(*w->start));
+	w->tp = xcalloc((size_t)s->run_len + 1, sizeof(*w->tp));
+	w->fp = xcalloc((size_t)s->run_len + 1, sizeof(*w->fp));
+	w->best = xcalloc((size_t)s->run_len + 1, sizeof(*w->best));
 }
 
 static void work_free(struct work *w)
 {
+	free(w->w);
 	free(w->npos);
-	free(w->rc);
-	free(w->env);
+	free(w->code);
+	free(w->start);
+	free(w->tp);
+	free(w->fp);
+	free(w->best);
 }
 
-static int weight_of(const struct det_set *s, const int *weight, int i)
+/* Effective weights from the caller's (NULL: 1 for every put image). */
+static void work_weights(const struct det_set *s, const int *weight, struct work *w)
 {
-	if (!s->img[i].put)
-		return 0;
-	if (!weight)
-		return 1;
-	return weight[i] > 0 ? weight[i] : 0;
+	for (int i = 0; i < s->images; i++)
+		w->w[i] = !s->img[i].put ? 0 : !weight ? 1 : weight[i] > 0 ? weight[i] : 0;
 }
 
-static void count_positives(const struct det_set *s, const int *weight, double *npos)
+static void count_positives(const struct det_set *s, struct work *w)
 {
-	memset(npos, 0, (size_t)s->classes * sizeof(*npos));
-	for (int i = 0; i < s->images; i++) {
-		int w = weight_of(s, weight, i);
-		if (!w)
-			continue;
-		for (int j = 0; j < s->img[i].ngc; j++)
-			npos[s->img[i].gc[j].cls] += (double)w * s->img[i].gc[j].n;
+	memset(w->npos, 0, (size_t)s->classes * sizeof(*w->npos));
+	for (int k = 0; k < s->ngt; k++)
+		w->npos[s->gt_cls[k]] += (double)w->w[s->gt_img[k]] * s->gt_n[k];
+}
+
+/* The detections one AP looks at (all `need` bits set), each as its image
+ * and whether it is TP at bit `shift`: built once per threshold, so the
+ * sweeps (a bootstrap's thousands) read 4 bytes a detection. */
+static void work_codes(const struct det_set *s, int shift, unsigned need, struct work *w)
+{
+	int n = 0;
+
+	for (int c = 0; c < s->classes; c++) {
+		w->start[c] = n;
+		for (int k = s->start[c]; k < s->start[c + 1]; k++) {
+			unsigned f = s->run_flags[k];
+			if ((f & need) == need)
+				w->code[n++] = (uint32_t)s->run_img[k] * 2 + ((f >> shift) & 1);
+		}
 	}
+	w->start[s->classes] = n;
+}
+
+/* Forward sweep of class c: the cumulative tp, fp at each TP point.
+ * Branch-free (TP or FP, weight 0 or not, are coin flips in a bootstrap). */
+static int sweep_class(int c, struct work *w)
+{
+	const uint32_t *code = w->code;
+	const int *wt = w->w;
+	int64_t *tpa = w->tp, *fpa = w->fp;
+	int64_t tp = 0, fp = 0;
+	size_t m = 0;
+
+	for (int k = w->start[c]; k < w->start[c + 1]; k++) {
+		uint32_t cd = code[k];
+		int64_t x = wt[cd >> 1];
+		int64_t bit = cd & 1;
+		tp += x & -bit;
+		fp += x & (bit - 1);
+		tpa[m] = tp;
+		fpa[m] = fp;
+		m += (size_t)(bit & (x != 0));
+	}
+	return (int)m;
+}
+
+static double precision_at(const struct work *w, int j)
+{
+	return (double)w->tp[j] / (double)(w->tp[j] + w->fp[j]);
+}
+
+/* The envelope from the right, as the index of the best TP point at or
+ * after each one; fractions compared by cross-multiplication (exact in
+ * integers; in doubles, for counts below 2^26, beyond any real case), so a
+ * sweep divides only where it samples. */
+static void envelope(struct work *w, int m)
+{
+	const int64_t *tp = w->tp, *fp = w->fp;
+	int b = m - 1;
+
+	if (m > 0 && tp[m - 1] + fp[m - 1] < INT32_MAX) {
+		/* Counts below 2^31: the products fit in 64 bits. */
+		for (int j = m - 1; j >= 0; j--) {
+			if (tp[j] * (tp[b] + fp[b]) > tp[b] * (tp[j] + fp[j]))
+				b = j;
+			w->best[j] = b;
+		}
+		return;
+	}
+	for (int j = m - 1; j >= 0; j--) {
+		if ((double)tp[j] * (double)(tp[b] + fp[b]) > (double)tp[b] * (double)(tp[j] + fp[j]))
+			b = j;
+		w->best[j] = b;
+	}
+}
+
+/* Smallest count k with k / npos >= thr in floating point, as numpy's
+ * tp / npos compared with recThrs (the quotient is monotone in k). */
+static double recall_count(double thr, double npos)
+{
+	double x = thr * npos, k = ceil(x);
+
+	/* Far from an integer, rounding cannot move the answer: skip the
+	 * divisions (a bootstrap makes millions of these calls). */
+	if (k - x > 1e-6 && k - x < 1 - 1e-6)
+		return k;
+
+	while (k > 0 && (k - 1) / npos >= thr)
+		k--;
+	while (k / npos < thr)
+		k++;
+	return k;
 }
 
 /* Only TP points matter to both interpolations: the envelope at any point is
@@ -401,65 +524,62 @@ static void count_positives(const struct det_set *s, const int *weight, double *
  * precision is below that of the TP point before it), recall only changes
  * at TP points, and searchsorted(rc, r) for r > 0 lands on a TP point
  * (for r = 0 on index 0, whose envelope is that of the first TP point). */
-static double class_ap(const struct det_set *s, const int *weight, int c, unsigned tp_bit, unsigned need,
-    double npos, enum det_interp interp, struct work *w)
+static double ap_coco(const struct work *w, int m, double npos)
 {
-	double tp = 0, fp = 0;
-	int m = 0;
+	double sum = 0, pr = 0;
+	int j = 0, last = -1;
 
-	for (int k = s->start[c]; k < s->start[c + 1]; k++) {
-		unsigned f = s->run_flags[k];
-		if ((f & need) != need)
-			continue;
-		int wt = weight_of(s, weight, s->run_img[k]);
-		if (!wt)
-			continue;
-		if (f & tp_bit) {
-			tp += wt;
-			w->rc[m] = tp / npos;
-			w->env[m] = tp / (tp + fp);
-			m++;
-		} else {
-			fp += wt;
-		}
-	}
-	for (int j = m - 2; j >= 0; j--)
-		if (w->env[j] < w->env[j + 1])
-			w->env[j] = w->env[j + 1];
-
-	double sum = 0;
-	if (interp == DET_VOC_ALL) {
-		double prev = 0;
-		for (int j = 0; j < m; j++) {
-			sum += (w->rc[j] - prev) * w->env[j];
-			prev = w->rc[j];
-		}
-		return sum;
-	}
-	int j = 0;
 	for (int r = 0; r <= 100; r++) {
 		double thr = r == 100 ? 1.0 : r * 0.01;	/* numpy.linspace(0, 1, 101) */
-		while (j < m && w->rc[j] < thr)
+		double k = recall_count(thr, npos);
+		while (j < m && (double)w->tp[j] < k)
 			j++;
 		if (j == m)
 			break;
-		sum += w->env[j];
+		if (w->best[j] != last) {
+			last = w->best[j];
+			pr = precision_at(w, last);
+		}
+		sum += pr;
 	}
 	return sum / 101;
 }
 
-/* mAP at threshold bit `bit`, per-class APs into ap (may be NULL); NAN without ground truth. */
-static double mean_ap(const struct det_set *s, const int *weight, enum det_interp interp, unsigned bit,
-    struct work *w, double *ap, int *with_gt)
+/* Area under the envelope: recall steps times the envelope, one division
+ * per stretch of TP points that share their envelope point. */
+static double ap_voc(const struct work *w, int m, double npos)
 {
-	unsigned need = interp == DET_COCO101 ? MARK_COCO_KEPT : 0;
+	double sum = 0;
+	int64_t before = 0;
+
+	for (int j = 0; j < m; j++) {
+		if (j + 1 < m && w->best[j + 1] == w->best[j])
+			continue;
+		sum += (double)(w->tp[j] - before) * precision_at(w, w->best[j]);
+		before = w->tp[j];
+	}
+	return sum / npos;
+}
+
+static double class_ap(int c, enum det_interp interp, struct work *w)
+{
+	int m = sweep_class(c, w);
+
+	envelope(w, m);
+	return interp == DET_VOC_ALL ? ap_voc(w, m, w->npos[c]) : ap_coco(w, m, w->npos[c]);
+}
+
+/* mAP over the classes with ground truth (w->npos and w->code set);
+ * per-class APs into ap (may be NULL); NAN without ground truth. */
+static double mean_ap(const struct det_set *s, enum det_interp interp, struct work *w, double *ap, int *with_gt)
+{
 	double sum = 0;
 	int n = 0;
 
 	for (int c = 0; c < s->classes; c++) {
 		double a = NAN;
 		if (w->npos[c] > 0) {
-			a = class_ap(s, weight, c, bit, need, w->npos[c], interp, w);
+			a = class_ap(c, interp, w);
 			sum += a;
 			n++;
 		}
@@ -471,22 +591,29 @@ static double mean_ap(const struct det_set *s, const int *weight, enum det_inter
 	return n ? sum / n : NAN;
 }
 
+#define SHIFT_VOC DET_IOU_STEPS	/* MARK_VOC_TP's bit */
+
 void det_set_map(const struct det_set *s, enum det_interp interp, const int *weight, struct det_map *out)
 {
 	struct work w;
 
 	ensure_runs(s);
 	work_init(&w, s);
-	count_positives(s, weight, w.npos);
+	work_weights(s, weight, &w);
+	count_positives(s, &w);
 	out->ap50 = xcalloc((size_t)s->classes + 1, sizeof(double));
 	if (interp == DET_VOC_ALL) {
-		out->map50 = mean_ap(s, weight, interp, MARK_VOC_TP, &w, out->ap50, &out->classes_with_gt);
+		work_codes(s, SHIFT_VOC, 0, &w);
+		out->map50 = mean_ap(s, interp, &w, out->ap50, &out->classes_with_gt);
 		out->map5095 = NAN;
 	} else {
-		out->map50 = mean_ap(s, weight, interp, 1u, &w, out->ap50, &out->classes_with_gt);
+		work_codes(s, 0, MARK_COCO_KEPT, &w);
+		out->map50 = mean_ap(s, interp, &w, out->ap50, &out->classes_with_gt);
 		double sum = out->map50;
-		for (int t = 1; t < DET_IOU_STEPS; t++)
-			sum += mean_ap(s, weight, interp, 1u << t, &w, NULL, NULL);
+		for (int t = 1; t < DET_IOU_STEPS; t++) {
+			work_codes(s, t, MARK_COCO_KEPT, &w);
+			sum += mean_ap(s, interp, &w, NULL, NULL);
+		}
 		out->map5095 = sum / DET_IOU_STEPS;
 	}
 	work_free(&w);
@@ -561,19 +688,25 @@ void det_bootstrap(const struct det_set *b, const struct det_set *p, enum det_in
 	struct work wb, wp;
 	work_init(&wb, b);
 	work_init(&wp, p);
-	int *weight = xcalloc((size_t)images + 1, sizeof(*weight));
 	double *maps = xcalloc((size_t)rounds, sizeof(double));
 	double *drops = xcalloc((size_t)rounds, sizeof(double));
-	unsigned bit = interp == DET_VOC_ALL ? MARK_VOC_TP : 1u;
+	int shift = interp == DET_VOC_ALL ? SHIFT_VOC : 0;
+	unsigned need = interp == DET_VOC_ALL ? 0 : MARK_COCO_KEPT;
 	struct rng r;
+
+	work_codes(b, shift, need, &wb);
+	work_codes(p, shift, need, &wp);
 
 	rng_seed(&r, seed);
 	for (int k = 0; k < rounds; k++) {
-		resample(&r, pool, n, weight, images);
-		count_positives(b, weight, wb.npos);
-		count_positives(p, weight, wp.npos);
-		double mb = mean_ap(b, weight, interp, bit, &wb, NULL, NULL);
-		double mp = mean_ap(p, weight, interp, bit, &wp, NULL, NULL);
+		/* Only images put in both are drawn: the weights need no put check. */
+		resample(&r, pool, n, wb.w, b->images);
+		memset(wp.w, 0, (size_t)p->images * sizeof(*wp.w));
+		memcpy(wp.w, wb.w, (size_t)images * sizeof(*wp.w));
+		count_positives(b, &wb);
+		count_positives(p, &wp);
+		double mb = mean_ap(b, interp, &wb, NULL, NULL);
+		double mp = mean_ap(p, interp, &wp, NULL, NULL);
 		maps[k] = mp;
 		drops[k] = mb - mp;
 	}
@@ -581,7 +714,6 @@ void det_bootstrap(const struct det_set *b, const struct det_set *p, enum det_in
 	percentile_interval(drops, rounds, drop_lo, drop_hi);
 	free(drops);
 	free(maps);
-	free(weight);
 	work_free(&wp);
 	work_free(&wb);
 	free(pool);

@@ -422,6 +422,26 @@ static void test_weight_equals_duplicate(void **state)
 	det_set_free(z);
 }
 
+/* Image 0 (weight 0) holds the only detection, a TP; image 1 a missed GT:
+ * the class has 1 positive and no TP counted, AP 0 (not 0/0). */
+static void test_weight_zero_hides_tp(void **state)
+{
+	(void)state;
+	struct det_truth ta = truth(box_at(40, 40), 0), tb = truth(box_at(140, 40), 0);
+	struct det_pred p = pred(box_at(40, 40), 0, .9f);
+	struct det_set *s = det_set_new(1, 2);
+	int weight[2] = { 0, 1 };
+
+	det_set_put(s, 0, &p, 1, &ta, 1);
+	det_set_put(s, 1, NULL, 0, &tb, 1);
+	struct maps m = maps_of(s, weight, 1);
+	assert_true(m.coco50 == 0.0 && m.coco5095 == 0.0 && m.voc50 == 0.0);
+	assert_int_equal(m.classes_with_gt, 1);
+	m = maps_of(s, NULL, 1);
+	assert_close(m.voc50, 0.5, EPS);
+	det_set_free(s);
+}
+
 /* ---- bootstrap ---------------------------------------------------------------- */
 
 static void test_bootstrap(void **state)
@@ -583,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_max_dets),
 		cmocka_unit_test(test_map5095_thresholds),
 		cmocka_unit_test(test_weight_equals_duplicate),
+		cmocka_unit_test(test_weight_zero_hides_tp),
 		cmocka_unit_test(test_bootstrap),
 		cmocka_unit_test(test_agree_identical_and_disjoint),
 		cmocka_unit_test(test_agree_thresh_and_iou),
