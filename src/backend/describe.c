@@ -29,6 +29,10 @@ static int kind_of(LAYER_TYPE t, enum layer_kind *k)
 	case BATCHNORM: *k = LAYER_BATCHNORM; return 0;
 	case COST: *k = LAYER_COST; return 0;
 	case CROP: *k = LAYER_CROP; return 0;
+	case YOLO: *k = LAYER_YOLO; return 0;
+	case REGION: *k = LAYER_REGION; return 0;
+	case UPSAMPLE: *k = LAYER_UPSAMPLE; return 0;
+	case REORG: *k = LAYER_REORG; return 0;
 	default: return -1;
 	}
 }
@@ -81,6 +85,20 @@ static void describe_layer(layer *l, int i, struct layer_desc *d)
 	case BATCHNORM:
 		d->params = backend_weights_layer_floats(l);
 		break;
+	case UPSAMPLE:
+	case REORG:
+		d->stride = l->reverse && l->type == UPSAMPLE ? -l->stride : l->stride;
+		break;
+	case YOLO:
+	case REGION:
+		/* anchors are cfg text, not .weights floats: no params */
+		d->head = (struct head_desc){
+			.classes = l->classes, .coords = l->type == YOLO ? 4 : l->coords,
+			.anchors = l->n, .total = l->type == YOLO ? l->total : l->n,
+			.mask = l->type == YOLO ? l->mask : NULL, .biases = l->biases,
+			.softmax = l->softmax, .background = l->background,
+		};
+		break;
 	default:
 		break;
 	}
@@ -94,6 +112,7 @@ int backend_describe(struct backend_net *bn, char **cause)
 	m->layers = xcalloc((size_t)dn->n, sizeof *m->layers);
 	m->input = (struct shape){ dn->w, dn->h, dn->c };
 	m->outputs = dn->outputs;
+	m->classes = dn->outputs;
 	for (int i = 0; i < dn->n; i++) {
 		layer *l = &dn->layers[i];
 		enum layer_kind k;
@@ -102,6 +121,10 @@ int backend_describe(struct backend_net *bn, char **cause)
 			return -1;
 		}
 		describe_layer(l, i, &m->layers[i]);
+		if (k == LAYER_YOLO || k == LAYER_REGION) {
+			m->detector = 1;
+			m->classes = l->classes;	/* cfgcheck: every head's alike */
+		}
 		m->total_params += m->layers[i].params;
 		m->total_macs += m->layers[i].macs;
 	}

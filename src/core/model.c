@@ -10,6 +10,8 @@ const char *layer_kind_name(enum layer_kind k)
 		[LAYER_DROPOUT] = "dropout", [LAYER_SOFTMAX] = "softmax",
 		[LAYER_SHORTCUT] = "shortcut", [LAYER_ROUTE] = "route",
 		[LAYER_BATCHNORM] = "batchnorm", [LAYER_COST] = "cost", [LAYER_CROP] = "crop",
+		[LAYER_YOLO] = "yolo", [LAYER_REGION] = "region",
+		[LAYER_UPSAMPLE] = "upsample", [LAYER_REORG] = "reorg",
 	};
 	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }

@@ -21,6 +21,10 @@ enum layer_kind {
 	LAYER_BATCHNORM,
 	LAYER_COST,
 	LAYER_CROP,
+	LAYER_YOLO,	/* detection head: logistic on x, y, objectness, classes */
+	LAYER_REGION,	/* detection head (YOLOv2): logistic/softmax */
+	LAYER_UPSAMPLE,
+	LAYER_REORG,
 };
 
 struct shape {
@@ -42,6 +46,19 @@ struct weight_tensor {
 	float *rolling_variance; /* batch-norm running variance, or NULL */
 };
 
+/* A [yolo] or [region] head as Darknet parsed it (arrays alias the
+ * network's).  Its output is `anchors` blocks of (coords + 1 + classes)
+ * planes of out.w × out.h: x, y, w, h, (more coords,) objectness, classes. */
+struct head_desc {
+	int classes;
+	int coords;		/* 4 for [yolo] */
+	int anchors;		/* boxes per cell: [yolo] mask entries, [region] num */
+	int total;		/* anchors listed: [yolo] num=, [region] num= */
+	const int *mask;	/* [yolo]: `anchors` indexes into biases pairs; NULL for [region] */
+	const float *biases;	/* 2 × total anchor sizes (w, h), .5 where the cfg gives none */
+	int softmax, background;	/* [region] only */
+};
+
 struct layer_desc {
 	int index;
 	enum layer_kind kind;
@@ -54,13 +71,17 @@ struct layer_desc {
 	uint64_t macs;		/* multiply-accumulates per image */
 	int has_weights;	/* conv or connected */
 	struct weight_tensor wt;
+	struct head_desc head;	/* LAYER_YOLO, LAYER_REGION; zeroed otherwise */
 };
 
 struct model {
 	int n;
 	struct layer_desc *layers;	/* owned, n entries */
 	struct shape input;
-	int outputs;			/* width of the final output vector (classes) */
+	int outputs;			/* width of the final output vector (classes;
+					 * a detector: its last head's size) */
+	int detector;			/* 1: the network has [yolo] or [region] heads */
+	int classes;			/* a detector's head classes; else outputs */
 	uint64_t total_params;
 	uint64_t total_macs;
 	uint64_t weight_bytes;		/* float32 bytes of all stored parameters */

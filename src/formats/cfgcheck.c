@@ -25,10 +25,11 @@
 #define MAX_LAYERS	65536	/* Darknet callocs a ~1 KiB struct per layer */
 #define SHOW		48	/* bytes of cfg text quoted in a message */
 #define SUPPORTED	"convolutional, connected, maxpool, avgpool, dropout, " \
-			"softmax, shortcut, route, batchnorm, cost, crop"
+			"softmax, shortcut, route, batchnorm, cost, crop, " \
+			"yolo, region, upsample, reorg"
 
 enum kind { K_CONV, K_CONN, K_MAX, K_AVG, K_DROP, K_SOFT, K_SHORT, K_ROUTE,
-	K_BN, K_COST, K_CROP };
+	K_BN, K_COST, K_CROP, K_YOLO, K_REGION, K_UP, K_REORG };
 
 static const struct {
 	const char *section;
@@ -51,14 +52,18 @@ static const struct {
 	{ "[batchnorm]", "batchnorm", K_BN },
 	{ "[cost]", "cost", K_COST },
 	{ "[crop]", "crop", K_CROP },
+	{ "[yolo]", "yolo", K_YOLO },
+	{ "[region]", "region", K_REGION },
+	{ "[upsample]", "upsample", K_UP },
+	{ "[reorg]", "reorg", K_REORG },
 };
 
 /* The rest of Darknet's string_to_layer_type: known, but not handled here. */
 static const char *const unsupported[] = {
-	"[detection]", "[region]", "[yolo]", "[iseg]", "[local]",
+	"[detection]", "[iseg]", "[local]",
 	"[deconv]", "[deconvolutional]", "[activation]", "[logistic]",
-	"[l2norm]", "[crnn]", "[gru]", "[lstm]", "[rnn]", "[reorg]", "[lrn]",
-	"[normalization]", "[upsample]", NULL
+	"[l2norm]", "[crnn]", "[gru]", "[lstm]", "[rnn]", "[lrn]",
+	"[normalization]", NULL
 };
 
 /* get_activation: anything else silently becomes relu in Darknet. */
@@ -137,6 +142,11 @@ struct chk {
 	double image_floats;	/* buffers of outputs, per image */
 	double fast_ws;		/* largest fast-kernel im2col buffer per image, bytes */
 	long long total_weights;
+	/* detection heads ([yolo], [region]) so far: all must agree */
+	int heads;
+	enum kind head_kind;
+	long long head_classes, head_coords;
+	int head_line;
 };
 
 /* Up to SHOW bytes of cfg text for a message, control bytes as '?' (Darknet
@@ -903,6 +913,260 @@ static int layer_crop(struct chk *k, const struct sec *s, struct out *o)
 	return 0;
 }
 
+/* ---- detectors: parse_yolo, parse_region, parse_upsample, parse_reorg ---- */
+
+/* Comma-separated pieces in a value, as Darknet counts them. */
+static long long pieces(const char *v)
+{
+	long long n = 1;
+
+	for (; *v != '\0'; v++)
+		n += *v == ',';
+	return n;
+}
+
+/* read_map and read_tree read another file while parsing (file_error()
+ * ends the process when it is missing) and change what the head means. */
+static int head_files(struct chk *k, const struct sec *s)
+{
+	static const char *const keys[] = { "map", "tree", NULL };
+
+	for (const char *const *key = keys; *key != NULL; key++)
+		if (opt_val(k, s, *key) != NULL)
+			return fail(k, opt_line(k, s, *key), "%s %s= (a class "
+			    "%s read from another file) is not supported",
+			    s->type, *key, strcmp(*key, "map") == 0 ? "map" :
+			    "tree, hierarchical softmax");
+	return 0;
+}
+
+/* parse_yolo_mask: the atoi of each piece; the head's anchors are those
+ * entries of its num= anchors (get_yolo_box reads biases[2*mask[n]]). */
+static int yolo_mask(struct chk *k, const struct sec *s, long long total,
+    long long *n)
+{
+	const struct opt *m = opt_find(k, s, "mask");
+	const char *p, *end;
+	int odd = 0;
+
+	*n = total;
+	if (m == NULL || m->val == NULL)
+		return 0;
+	*n = pieces(m->val);
+	if (*n > MAX_DIM)
+		return fail(k, m->line, "%s mask= has %lld entries (limit %lld)",
+		    s->type, *n, MAX_DIM);
+	for (p = m->val;; p++) {
+		int v = dk_atoi(p, &end);
+		odd |= end == p || (*end != ',' && *end != '\0');
+		if (v < 0 || v >= total)
+			return fail(k, m->line, "%s mask=%s: entry %d is not one "
+			    "of the num=%lld anchors (0..%lld)", s->type,
+			    show(m->val).s, v, total, total - 1);
+		p = strchr(end, ',');
+		if (p == NULL)
+			break;
+	}
+	if (odd)
+		note(k, CFG_NOTE_IGNORED, m->line, "%s mask=%s: Darknet reads "
+		    "each piece's leading integer (0 for none) and ignores the "
+		    "rest", s->type, show(m->val).s);
+	return 0;
+}
+
+/* anchors=: Darknet writes the atof of every piece into l.biases, which
+ * holds 2*num floats (initialised to .5), without checking the count. */
+static int head_anchors(struct chk *k, const struct sec *s, long long num)
+{
+	const struct opt *a = opt_find(k, s, "anchors");
+	const char *p, *end;
+	long long n;
+	int odd = 0;
+
+	if (a == NULL || a->val == NULL) {
+		note(k, CFG_NOTE_WARNING, s->line, "%s has no anchors=: Darknet "
+		    "uses 0.5 for every anchor's width and height", s->type);
+		return 0;
+	}
+	n = pieces(a->val);
+	if (n > 2 * num)
+		return fail(k, a->line, "%s anchors= has %lld values, more than "
+		    "2 × num=%lld (Darknet would write past its anchor array)",
+		    s->type, n, num);
+	for (p = a->val;; p++) {
+		float v = dk_atof(p, &end);
+		odd |= end == p || (*end != ',' && *end != '\0');
+		if (!isfinite(v))
+			return fail(k, a->line, "%s anchors=%s: a value is not a "
+			    "finite number", s->type, show(a->val).s);
+		p = strchr(end, ',');
+		if (p == NULL)
+			break;
+	}
+	if (odd)
+		note(k, CFG_NOTE_IGNORED, a->line, "%s anchors=%s: Darknet reads "
+		    "each piece's leading number (0 for none) and ignores the "
+		    "rest", s->type, show(a->val).s);
+	if (n < 2 * num)
+		note(k, CFG_NOTE_WARNING, a->line, "%s anchors= gives %lld "
+		    "values for num=%lld anchors: Darknet uses 0.5 for the "
+		    "other %lld", s->type, n, num, 2 * num - n);
+	return 0;
+}
+
+/* make_yolo_layer/make_region_layer take the input's width and height and
+ * the channels they imply; parse_* asserts l.outputs == params.inputs. */
+static int head_input(struct chk *k, const struct sec *s, long long n,
+    long long per, const char *how)
+{
+	long long want = sat_mul(sat_mul(sat_mul(k->w, k->h), n), per);
+
+	if (k->w > 0 && k->h > 0 && want == k->inputs)
+		return 0;
+	return fail(k, s->line, "%s needs %lld input channels (%s), but the "
+	    "layer before it outputs %lld×%lld×%lld", s->type, sat_mul(n, per),
+	    how, k->w, k->h, k->c);
+}
+
+/* make_network_boxes sizes every head's detections by the last layer's
+ * classes (and region coords): heads that disagree overflow them. */
+static int head_add(struct chk *k, const struct sec *s, enum kind kd,
+    long long classes, long long coords)
+{
+	if (k->heads > 0 && (kd != k->head_kind || classes != k->head_classes ||
+	    coords != k->head_coords))
+		return fail(k, s->line, "%s (classes=%lld) differs from the "
+		    "head at line %d (classes=%lld): Darknet sizes every head's "
+		    "detections by the last one", s->type, classes, k->head_line,
+		    k->head_classes);
+	k->heads++;
+	k->head_kind = kd;
+	k->head_classes = classes;
+	k->head_coords = coords;
+	k->head_line = s->line;
+	return 0;
+}
+
+/* At inference forward_yolo_layer copies its input and applies the
+ * logistic to x, y, objectness and classes; the rest is training. */
+static int layer_yolo(struct chk *k, const struct sec *s, struct out *o)
+{
+	long long classes, total, n;
+	char how[96];
+
+	if (opt_int(k, s, "classes", 20, 1, MAX_DIM, &classes) != 0 ||
+	    opt_int(k, s, "num", 1, 1, MAX_DIM, &total) != 0 ||
+	    yolo_mask(k, s, total, &n) != 0)
+		return -1;
+	snprintf(how, sizeof how, "%lld anchors × (classes=%lld + 5)", n,
+	    classes);
+	if (head_input(k, s, n, classes + 5, how) != 0 ||
+	    head_files(k, s) != 0 || head_anchors(k, s, total) != 0 ||
+	    head_add(k, s, K_YOLO, classes, 4) != 0)
+		return -1;
+	opts_read(k, s, (const char *const[]){ "max", "random", NULL },
+	    (const char *const[]){ "jitter", "ignore_thresh", "truth_thresh",
+	    NULL });
+	o->w = k->w, o->h = k->h, o->c = n * (classes + 5);
+	o->bufs = 2;
+	o->params = 2.0 * (double)(total + n);	/* biases, bias_updates */
+	return 0;
+}
+
+/* forward_region_layer at inference: logistic on x, y and objectness
+ * (unless background=), then logistic or softmax= on the classes. */
+static int layer_region(struct chk *k, const struct sec *s, struct out *o)
+{
+	long long coords, classes, num;
+	char how[96];
+
+	if (opt_int(k, s, "coords", 4, 4, MAX_DIM, &coords) != 0 ||
+	    opt_int(k, s, "classes", 20, 1, MAX_DIM, &classes) != 0 ||
+	    opt_int(k, s, "num", 1, 1, MAX_DIM, &num) != 0)
+		return -1;
+	snprintf(how, sizeof how, "num=%lld × (classes=%lld + coords=%lld + "
+	    "1)", num, classes, coords);
+	if (head_input(k, s, num, classes + coords + 1, how) != 0 ||
+	    head_files(k, s) != 0 || head_anchors(k, s, num) != 0 ||
+	    head_add(k, s, K_REGION, classes, coords) != 0)
+		return -1;
+	opts_read(k, s, (const char *const[]){ "log", "sqrt", "softmax",
+	    "background", "max", "rescore", "classfix", "absolute", "random",
+	    "bias_match", NULL }, (const char *const[]){ "jitter", "thresh",
+	    "coord_scale", "object_scale", "noobject_scale", "mask_scale",
+	    "class_scale", NULL });
+	o->w = k->w, o->h = k->h, o->c = num * (classes + coords + 1);
+	o->bufs = 2;
+	o->params = 4.0 * (double)num;	/* biases, bias_updates */
+	return 0;
+}
+
+/* make_upsample_layer: stride=N repeats each value N×N times (times
+ * scale=); a negative stride sums N×N blocks instead, reading the input
+ * as rows of out_w*N values, which is its layout only when N divides it. */
+static int layer_upsample(struct chk *k, const struct sec *s, struct out *o)
+{
+	long long stride, n;
+	double scale;
+
+	if (opt_int(k, s, "stride", 2, -MAX_DIM, MAX_DIM, &stride) != 0 ||
+	    opt_float(k, s, "scale", 1, 1, &scale) != 0 ||
+	    need_image(k, s) != 0)
+		return -1;
+	if (stride == 0)
+		return fail(k, opt_line(k, s, "stride"), "%s stride=0 gives no "
+		    "output", s->type);
+	n = stride < 0 ? -stride : stride;
+	if (stride < 0 && (k->w % n != 0 || k->h % n != 0))
+		return fail(k, opt_line(k, s, "stride"), "%s stride=%lld does "
+		    "not divide its %lld×%lld input (Darknet would read it with "
+		    "the wrong row width)", s->type, stride, k->w, k->h);
+	o->w = stride > 0 ? sat_mul(k->w, n) : k->w / n;
+	o->h = stride > 0 ? sat_mul(k->h, n) : k->h / n;
+	o->c = k->c;
+	o->bufs = 2;
+	return 0;
+}
+
+/* make_reorg_layer; reorg_cpu indexes the channels modulo c/(stride²)
+ * and the output by the input's width and height, so both must divide. */
+static int layer_reorg(struct chk *k, const struct sec *s, struct out *o)
+{
+	long long stride, extra, s2;
+	int reverse, flatten;
+
+	if (opt_int(k, s, "stride", 1, 1, MAX_DIM, &stride) != 0 ||
+	    opt_flag(k, s, "reverse", &reverse) != 0 ||
+	    opt_flag(k, s, "flatten", &flatten) != 0 ||
+	    opt_int(k, s, "extra", 0, 0, MAX_ELEMS, &extra) != 0 ||
+	    need_image(k, s) != 0)
+		return -1;
+	o->bufs = 2;
+	if (extra != 0) {
+		/* a copy into a longer vector; flatten would copy outputs
+		 * floats from the shorter input */
+		if (flatten)
+			return fail(k, opt_line(k, s, "extra"), "%s extra= with "
+			    "flatten= would read past its input", s->type);
+		o->outputs = sat_add(k->inputs, extra);	/* out_w/h/c stay 0 */
+		return 0;
+	}
+	s2 = stride * stride;
+	if (k->c % s2 != 0)
+		return fail(k, opt_line(k, s, "stride"), "%s stride=%lld: its "
+		    "%lld input channels are not a multiple of stride × stride "
+		    "(Darknet would divide by zero or write outside its output)",
+		    s->type, stride, k->c);
+	if (!reverse && (k->w % stride != 0 || k->h % stride != 0))
+		return fail(k, opt_line(k, s, "stride"), "%s stride=%lld does "
+		    "not divide its %lld×%lld input (Darknet would write past "
+		    "its output)", s->type, stride, k->w, k->h);
+	o->w = reverse ? sat_mul(k->w, stride) : k->w / stride;
+	o->h = reverse ? sat_mul(k->h, stride) : k->h / stride;
+	o->c = reverse ? k->c / s2 : sat_mul(k->c, s2);
+	return 0;
+}
+
 static int layer_cost(struct chk *k, const struct sec *s, struct out *o)
 {
 	if ((size_t)k->nlayers + 2 != k->nsecs)
@@ -1053,6 +1317,14 @@ static int layer_parse(struct chk *k, const struct sec *s, enum kind kd,
 		return layer_cost(k, s, o);
 	case K_CROP:
 		return layer_crop(k, s, o);
+	case K_YOLO:
+		return layer_yolo(k, s, o);
+	case K_REGION:
+		return layer_region(k, s, o);
+	case K_UP:
+		return layer_upsample(k, s, o);
+	case K_REORG:
+		return layer_reorg(k, s, o);
 	}
 	return -1;
 }
@@ -1151,24 +1423,38 @@ static int layer_check(struct chk *k, struct sec *s)
 	return 0;
 }
 
-/* Ignoring a trailing [cost], the output must be one vector per image. */
-static int net_classifier(struct chk *k)
+/* A detector ends in its head (make_network_boxes reads the last layer's
+ * classes); a classifier, ignoring a trailing [cost], in one vector per
+ * image. */
+static int net_output(struct chk *k, struct cfg_info *info)
 {
 	int last = k->nlayers - 1;
-	const struct cfg_layer_info *l;
+	const struct cfg_layer_info *l = &k->layers[last];
 
-	if (strcmp(k->layers[last].type, "cost") == 0)
+	if (k->heads > 0) {
+		if (strcmp(l->type, "yolo") != 0 && strcmp(l->type, "region") != 0)
+			return fail(k, l->line, "the last layer is [%s]; a "
+			    "detector's must be its [yolo] or [region] head "
+			    "(Darknet reads the classes of its detections there)",
+			    l->type);
+		info->detector = 1;
+		info->classes = (int)k->head_classes;
+		return 0;
+	}
+	if (strcmp(l->type, "cost") == 0)
 		last--;
 	if (last < 0)
 		return fail(k, 0, "no layer before [cost]");
 	l = &k->layers[last];
+	info->classes = (int)l->outputs;
 	if (strcmp(l->type, "softmax") == 0 || ((strcmp(l->type,
 	    "connected") == 0 || strcmp(l->type, "avgpool") == 0) &&
 	    l->out_w == 1 && l->out_h == 1))
 		return 0;
 	return fail(k, 0, "output is %d×%d×%d, not a classifier vector (the "
 	    "last layer is [%s]; safer needs [softmax], [connected] or "
-	    "[avgpool] there)", l->out_w, l->out_h, l->out_c, l->type);
+	    "[avgpool] there, or a [yolo] or [region] detection head)",
+	    l->out_w, l->out_h, l->out_c, l->type);
 }
 
 /* Notes in line order (the reading order puts a line that does not parse
@@ -1211,7 +1497,7 @@ static int cfg_check(struct chk *k, const char *text, size_t len,
 	for (size_t i = 1; i < k->nsecs; i++)
 		if (layer_check(k, &k->secs[i]) != 0)
 			return -1;
-	if (net_classifier(k) != 0)
+	if (net_output(k, info) != 0)
 		return -1;
 	info->nlayers = k->nlayers;
 	info->total_weights = k->total_weights;

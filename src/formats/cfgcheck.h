@@ -16,8 +16,13 @@
  *
  * Supported layers: [convolutional]/[conv], [connected]/[conn], [maxpool]/[max],
  * [avgpool]/[avg], [dropout], [softmax]/[soft], [shortcut], [route],
- * [batchnorm], [cost].  The network must be a classifier: ignoring a trailing
- * [cost], the last layer is [softmax], [connected] or [avgpool].
+ * [batchnorm], [cost], [crop], and for detectors [yolo], [region],
+ * [upsample], [reorg].  The network must be a classifier (ignoring a
+ * trailing [cost], the last layer is [softmax], [connected] or [avgpool])
+ * or a detector: one or more [yolo] heads or [region] heads, all of one
+ * kind and one classes=, the last layer being one.  Refused among the
+ * heads' keys: anchors= beyond 2*num (Darknet overflows its array), mask=
+ * entries outside 0..num-1, map=/tree= (files read while parsing).
  *
  * Errors follow util.h: -1 (or NULL) and an allocated one-line message in
  * *cause of the form "FILE:LINE: problem" or "FILE: problem". */
@@ -51,7 +56,8 @@ struct cfg_layer_info {
 	int kind_supported;	/* always 1 in a successful result */
 	char type[24];		/* canonical name without brackets: "convolutional",
 				 * "connected", "maxpool", "avgpool", "dropout",
-				 * "softmax", "shortcut", "route", "batchnorm", "cost" */
+				 * "softmax", "shortcut", "route", "batchnorm", "cost",
+				 * "crop", "yolo", "region", "upsample", "reorg" */
 	int out_w, out_h, out_c;	/* Darknet's l.out_w/out_h/out_c; 0 where
 					 * Darknet leaves them 0 (softmax, cost,
 					 * route of unequal shapes) */
@@ -68,6 +74,9 @@ struct cfg_info {
 	int subdivisions;	/* [net] subdivisions as written (default 1) */
 	int nlayers;
 	struct cfg_layer_info *layers;
+	int detector;		/* 1: the network has [yolo] or [region] heads */
+	int classes;		/* a detector's heads' classes=; a classifier's
+				 * output width */
 	long long total_weights;	/* sum of nweights: floats after the header
 					 * of a matching .weights file */
 	double est_bytes;	/* rough memory Darknet needs for this cfg at

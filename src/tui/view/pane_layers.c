@@ -28,7 +28,8 @@ static const char *kind_short(const struct layer_desc *l)
 		[LAYER_CONV] = "conv", [LAYER_CONNECTED] = "fc", [LAYER_MAXPOOL] = "maxp",
 		[LAYER_AVGPOOL] = "avgp", [LAYER_DROPOUT] = "drop", [LAYER_SOFTMAX] = "soft",
 		[LAYER_SHORTCUT] = "shct", [LAYER_ROUTE] = "rout", [LAYER_BATCHNORM] = "bn",
-		[LAYER_COST] = "cost", [LAYER_CROP] = "crop",
+		[LAYER_COST] = "cost", [LAYER_CROP] = "crop", [LAYER_YOLO] = "yolo",
+		[LAYER_REGION] = "regn", [LAYER_UPSAMPLE] = "up", [LAYER_REORG] = "reor",
 	};
 	return (unsigned)l->kind < sizeof names / sizeof names[0] ? names[l->kind] : "?";
 }
