@@ -20,7 +20,6 @@
  * SEED; OpenBLAS with one thread (gemm_blas.c). */
 #include <darknet.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@
 #include <unistd.h>
 
 #include "canvas.h"
+#include "core/detmap.h"
 #include "core/util.h"
 #include "gemm_blas.h"
 
@@ -89,148 +89,80 @@ static void truth_row(const struct canvas *c, const network *net, float *truth)
 	}
 }
 
-/* ---- measuring: VOC mAP at IoU .5, recall and precision at score .25 -------------- */
+/* ---- measuring: mAP (core/detmap), recall and precision at score .25 ------------ */
 
-struct pred {
-	int cls, tp;
-	float prob;
-};
-
-struct measure {
-	struct pred *p;		/* owned */
-	int np, cap;
-	int gt[CANVAS_CLASSES];
-	int tp25, det25, gt_all;
-};
-
-static int pred_by_prob(const void *a, const void *b)
+/* Darknet's detections of one canvas (pixels) as detmap's predictions: one per
+ * class with a non-zero probability, as validate_detector writes them. */
+static int to_preds(const detection *d, int nd, int classes, struct det_pred *out)
 {
-	float x = ((const struct pred *)a)->prob, y = ((const struct pred *)b)->prob;
-	return (x < y) - (x > y);
+	int n = 0;
+	for (int i = 0; i < nd; i++)
+		for (int k = 0; k < classes; k++)
+			if (d[i].prob[k] > 0)
+				out[n++] = (struct det_pred){ { d[i].bbox.x, d[i].bbox.y, d[i].bbox.w, d[i].bbox.h }, k,
+				    d[i].prob[k] };
+	return n;
 }
 
-static float rel_iou(box a, const struct canvas_box *b)
+static int to_truths(const struct canvas *c, struct det_truth *out, struct det_pred *as_pred)
 {
-	float ix = fminf(a.x + a.w / 2, b->cx + b->w / 2) - fmaxf(a.x - a.w / 2, b->cx - b->w / 2);
-	float iy = fminf(a.y + a.h / 2, b->cy + b->h / 2) - fmaxf(a.y - a.h / 2, b->cy - b->h / 2);
-	if (ix <= 0 || iy <= 0)
-		return 0;
-	float inter = ix * iy;
-	return inter / (a.w * a.h + b->w * b->h - inter);
-}
-
-/* One canvas's detections (boxes relative to the canvas), per class in
- * descending score: each takes the best-IoU truth of its class, a true
- * positive when IoU > .5 and that truth is not taken yet (VOC). */
-static void measure_image(struct measure *m, const struct canvas *c, detection *d, int nd)
-{
-	for (int i = 0; i < c->n; i++)
-		m->gt[c->box[i].cls]++;
-	m->gt_all += c->n;
-	int taken25[CANVAS_MAX_OBJECTS] = { 0 };
-	for (int k = 0; k < CANVAS_CLASSES; k++) {
-		int taken[CANVAS_MAX_OBJECTS] = { 0 };
-		int start = m->np;
-		for (int i = 0; i < nd; i++) {
-			if (d[i].prob[k] <= 0)
-				continue;
-			if (m->np == m->cap) {
-				m->cap = m->cap ? 2 * m->cap : 4096;
-				m->p = xreallocarray(m->p, (size_t)m->cap, sizeof *m->p);
-			}
-			m->p[m->np++] = (struct pred){ k, i, d[i].prob[k] };	/* tp holds the index for now */
-		}
-		qsort(m->p + start, (size_t)(m->np - start), sizeof *m->p, pred_by_prob);
-		for (int j = start; j < m->np; j++) {
-			box b = d[m->p[j].tp].bbox;
-			int best = -1;
-			float best_iou = 0;
-			for (int g = 0; g < c->n; g++) {
-				float iou = c->box[g].cls == k ? rel_iou(b, &c->box[g]) : 0;
-				if (iou > best_iou) {
-					best_iou = iou;
-					best = g;
-				}
-			}
-			int tp = best >= 0 && best_iou > .5f && !taken[best];
-			if (tp)
-				taken[best] = 1;
-			m->p[j].tp = tp;
-			if (m->p[j].prob >= .25f) {
-				m->det25++;
-				if (tp && !taken25[best]) {
-					taken25[best] = 1;
-					m->tp25++;
-				}
-			}
-		}
+	for (int i = 0; i < c->n; i++) {
+		const struct canvas_box *b = &c->box[i];
+		out[i] = (struct det_truth){ { b->cx * c->w, b->cy * c->h, b->w * c->w, b->h * c->h }, b->cls };
+		as_pred[i] = (struct det_pred){ out[i].b, b->cls, 1 };
 	}
+	return c->n;
 }
 
-/* VOC all-point AP of class k: area under the precision envelope. */
-static double class_ap(const struct measure *m, const struct pred *sorted, int k)
-{
-	int n = 0, tp = 0;
-	double *prec = xmalloc((size_t)(m->np + 1) * sizeof *prec), *rec = xmalloc((size_t)(m->np + 1) * sizeof *rec);
-	for (int i = 0; i < m->np; i++) {
-		if (sorted[i].cls != k)
-			continue;
-		tp += sorted[i].tp;
-		n++;
-		prec[n - 1] = (double)tp / n;
-		rec[n - 1] = (double)tp / m->gt[k];
-	}
-	double ap = 0, prev_rec = 0;
-	for (int i = n - 2; i >= 0; i--)
-		prec[i] = fmax(prec[i], prec[i + 1]);
-	for (int i = 0; i < n; i++) {
-		ap += (rec[i] - prev_rec) * prec[i];
-		prev_rec = rec[i];
-	}
-	free(prec);
-	free(rec);
-	return ap;
-}
-
-static double measure_map(struct measure *m)
-{
-	qsort(m->p, (size_t)m->np, sizeof *m->p, pred_by_prob);
-	double sum = 0;
-	int classes = 0;
-	for (int k = 0; k < CANVAS_CLASSES; k++)
-		if (m->gt[k] > 0) {
-			sum += class_ap(m, m->p, k);
-			classes++;
-		}
-	return classes ? sum / classes : NAN;
-}
-
-/* Runs the checkpoint on `count` test canvases, as validate_detector would
- * (thresh .005, hier .5, do_nms_sort .45). */
+/* Runs the weights on `count` test canvases as validate_detector runs a file
+ * (thresh .005, hier .5, do_nms_sort .45): mAP@.5 by VOC's rule and all-point
+ * area (Darknet's voc_eval) and by COCO's, COCO's mAP@.5:.95, and at score
+ * .25 the recall and precision of a one-to-one matching at IoU .5. */
 static void validate(network *net, const struct idx_images *im, const struct idx_labels *lb, int count,
     size_t iter, double elapsed)
 {
-	struct measure m = { 0 };
 	int classes = net->layers[net->n - 1].classes;
+	struct det_set *set = det_set_new(classes, count);
+	struct det_agree agree = { 0 };
+	long boxes = 0;
 	for (int i = 0; i < count; i++) {
 		struct canvas c;
 		canvas_make(&c, im, lb, VAL_SEED, (uint64_t)i);
 		image in = canvas_letterbox(&c, net);
 		network_predict(net, in.data);
 		int nd = 0;
-		detection *d = get_network_boxes(net, c.w, c.h, .005f, .5f, 0, 1, &nd);
+		detection *d = get_network_boxes(net, c.w, c.h, .005f, .5f, 0, 0, &nd);
 		do_nms_sort(d, nd, classes, .45f);
-		measure_image(&m, &c, d, nd);
+		struct det_pred *p = xcalloc((size_t)nd * classes + 1, sizeof *p), tp[CANVAS_MAX_OBJECTS];
+		struct det_truth t[CANVAS_MAX_OBJECTS];
+		int np = to_preds(d, nd, classes, p), nt = to_truths(&c, t, tp);
+		det_set_put(set, i, p, np, t, nt);
+		struct det_agree a;
+		det_agree_image(tp, nt, p, np, .25f, .5f, &a);
+		agree.ref += a.ref;
+		agree.test += a.test;
+		agree.matched += a.matched;
+		boxes += nt;
+		free(p);
 		free_detections(d, nd);
 		free_image(in);
 		canvas_free(&c);
 	}
-	double map = measure_map(&m);
-	printf("validate iter %zu: %d test canvases, %d boxes: mAP@.5 %.4f, at score .25 recall %.4f precision %.4f"
-	    " (elapsed %.0fs)\n", iter, count, m.gt_all, map, (double)m.tp25 / m.gt_all,
-	    m.det25 ? (double)m.tp25 / m.det25 : 0.0, elapsed);
+	struct det_map voc, coco;
+	det_set_map(set, DET_VOC_ALL, NULL, &voc);
+	det_set_map(set, DET_COCO101, NULL, &coco);
+	printf("validate iter %zu: %d test canvases, %ld boxes: mAP@.5 %.4f (VOC; COCO %.4f), mAP@.5:.95 %.4f,"
+	    " at score .25 recall %.4f precision %.4f (elapsed %.0fs)\n", iter, count, boxes, voc.map50,
+	    coco.map50, coco.map5095, agree.ref ? (double)agree.matched / agree.ref : 0.0,
+	    agree.test ? (double)agree.matched / agree.test : 0.0, elapsed);
+	printf("  AP@.5 per class (VOC):");
+	for (int k = 0; k < classes; k++)
+		printf(" %s %.3f", canvas_names[k], voc.ap50[k]);
+	printf("\n");
 	fflush(stdout);
-	free(m.p);
+	det_map_free(&voc);
+	det_map_free(&coco);
+	det_set_free(set);
 }
 
 /* ---- weights files that survive an interruption ----------------------------------- */
