@@ -62,6 +62,7 @@ struct engine {
 	const struct model *model;
 	int nworkers, batch, nbatches, classes, out_is_prob;
 	struct det_state *det;	/* detectors only: boxes, mAP, agreement */
+	int det_voc;
 	struct worker *workers;
 
 	/* baseline, per image */
@@ -900,6 +901,7 @@ struct engine *engine_new(const char *cfg_path, const char *weights_path, const 
 			.keep = cfg->det_keep,
 		};
 		e->det = det_state_new(data, e->classes, &dp);
+		e->det_voc = cfg->det_voc;
 	}
 	if (data->classes > e->classes) {
 		*cause = xasprintf("%s: the network has %d outputs but the data has %d classes", cfg_path,
@@ -1041,6 +1043,11 @@ int engine_start_layer(const struct engine *e, int layer)
 int engine_detector(const struct engine *e)
 {
 	return e->det != NULL;
+}
+
+const char *engine_metric(const struct engine *e)
+{
+	return e->det == NULL ? "top1" : e->det_voc ? "map50_voc" : "map50";
 }
 
 void engine_det_map(struct engine *e, int baseline, struct det_map *out)
