@@ -16,6 +16,8 @@ struct setup_opts {
 	long cache_mb;
 	double data_mb;		/* --data-mb: decoded images kept in memory (MiB); < 0: the default */
 	int weights_required;
+	int detector_ok;	/* the command handles detector cfgs (info);
+				 * setup_opts_finish refuses them otherwise */
 	/* set by setup_opts_finish: the cfg's notes (formats/cfgcheck.h) */
 	int cfg_ignored, cfg_warnings;
 	char *owned[8];		/* defaults filled in by setup_opts_finish */
@@ -26,7 +28,8 @@ void setup_opts_init(struct setup_opts *o);
 /* Fills in defaults (bundled model, Fashion-MNIST); -1 with *cause if a
  * required file is missing.  Prints the cfg's warnings (another fork's keys,
  * unknown activations) on stderr and, with verbose, what Darknet ignores;
- * a cfg that fails its check is reported later, by whatever loads it. */
+ * a cfg that fails its check is reported later, by whatever loads it.
+ * Refuses a detector cfg unless detector_ok is set. */
 int setup_opts_finish(struct setup_opts *o, char **cause);
 void setup_opts_free(struct setup_opts *o);
 
