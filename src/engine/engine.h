@@ -19,6 +19,7 @@
 #include "formats/dataset.h"
 #include "core/detmap.h"
 #include "core/model.h"
+#include "engine/detection.h"
 #include "core/perturb.h"
 
 struct engine;
@@ -68,12 +69,7 @@ struct engine_progress {
 	 * and agreement with the unperturbed boxes.  Intervals are NAN until
 	 * the job has finished (95% paired bootstrap over images). */
 	int detector;
-	double map50, map5095;	/* of the images done */
-	double base_map50;	/* the unperturbed detector's on the same images */
-	double map_lo, map_hi, drop_lo, drop_hi;
-	long det_ref, det_test, det_matched;	/* boxes above the display threshold */
-	double det_iou_sum;	/* over matched pairs */
-	double f1_lo, f1_hi, iou_lo, iou_hi;
+	struct det_progress det;
 };
 
 struct engine *engine_new(const char *cfg_path, const char *weights_path, const struct dataset *data,
