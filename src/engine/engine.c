@@ -1045,6 +1045,11 @@ int engine_detector(const struct engine *e)
 	return e->det != NULL;
 }
 
+const char *engine_metric_label(const struct engine *e)
+{
+	return e->det == NULL ? "top-1" : "mAP@.5";
+}
+
 const char *engine_metric(const struct engine *e)
 {
 	return e->det == NULL ? "top1" : e->det_voc ? "map50_voc" : "map50";

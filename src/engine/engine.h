@@ -139,6 +139,8 @@ int engine_detector(const struct engine *e);
 /* What "top-1" means for this engine, as result files name it: "top1",
  * or "map50" / "map50_voc" (mAP@.5, COCO 101-point or VOC all-point). */
 const char *engine_metric(const struct engine *e);
+/* The same for people: "top-1" or "mAP@.5". */
+const char *engine_metric_label(const struct engine *e);
 void engine_det_map(struct engine *e, int baseline, struct det_map *out);
 /* Image i's boxes (engine_config.det_keep), of the baseline or the last job. */
 const struct det_pred *engine_det_boxes(struct engine *e, int baseline, int i, int *n);
