@@ -79,8 +79,11 @@ int backend_needed_before(const struct backend_net *net, int from, int *layers, 
  * exit()s on an I/O error.  -1 with *cause on a write error. */
 int backend_write_weights(const struct backend_net *net, FILE *f, char **cause);
 
-/* Gradient of the cross-entropy loss with respect to every weight layer's
- * weights, summed over n images (x: n × input floats, labels: n entries),
+/* Gradient of the loss with respect to every weight layer's weights,
+ * summed over n images (x: n × input floats): a classifier's cross-entropy
+ * against labels (n entries), or with truth (n × backend_truths floats,
+ * backend_det_truth) a detector's own loss, Darknet's [yolo]/[region]
+ * training loss against those boxes;
  * through Darknet's own backward pass in training mode (batch statistics in
  * batch norm, dropout disabled).  grads[l] must point to nweights floats for
  * each layer with weights (NULL elsewhere); they are overwritten.  n must be
@@ -90,8 +93,15 @@ int backend_write_weights(const struct backend_net *net, FILE *f, char **cause);
  * except max-pool's backward: an output that took no input (its window all
  * padding or all NaN, index -1) adds nothing, where Darknet's writes before
  * the previous layer's delta array.  NaN weights give NaN gradients. */
-int backend_gradients(struct backend_net *net, const float *x, const int *labels, int n,
+int backend_gradients(struct backend_net *net, const float *x, const int *labels, const float *truth, int n,
     float **grads, double *loss, char **cause);
+/* Floats of a truth row per image. */
+size_t backend_truths(const struct backend_net *net);
+/* A detector's truth row for one image: its boxes (pixels of the w×h
+ * original) placed as letterbox_image places the image in the network's
+ * input, normalised, in Darknet's x y w h class order; at most
+ * backend_truths/5 boxes, the rest zero. */
+void backend_det_truth(const struct backend_net *net, const struct det_truth *t, int nt, int w, int h, float *row);
 
 /* Darknet's image pipeline of `classifier valid`: the central square of the
  * image (center_crop_image) resized to the network's width and height.

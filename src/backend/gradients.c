@@ -40,13 +40,60 @@ static size_t weights_of(const layer *l)
 	return l->type == CONVOLUTIONAL ? (size_t)l->nweights : (size_t)l->outputs * l->inputs;
 }
 
-int backend_gradients(struct backend_net *bn, const float *x, const int *labels, int n,
+size_t backend_truths(const struct backend_net *bn)
+{
+	return (size_t)bn->dn->truths;
+}
+
+/* letterbox_image's placement of a w×h image in the network's input, as
+ * fractions of it: scale (sx, sy) and offset (dx, dy); integer sizes and
+ * offsets as letterbox_image computes them. */
+static void letterbox_frame(int w, int h, int netw, int neth, float *sx, float *sy, float *dx, float *dy)
+{
+	int new_w, new_h;
+	if ((float)netw / w < (float)neth / h) {
+		new_w = netw;
+		new_h = (h * netw) / w;
+	} else {
+		new_h = neth;
+		new_w = (w * neth) / h;
+	}
+	*sx = (float)new_w / netw;
+	*sy = (float)new_h / neth;
+	*dx = (float)((netw - new_w) / 2) / netw;
+	*dy = (float)((neth - new_h) / 2) / neth;
+}
+
+void backend_det_truth(const struct backend_net *bn, const struct det_truth *t, int nt, int w, int h, float *row)
+{
+	network *dn = bn->dn;
+	size_t max = (size_t)dn->truths / 5;
+	float sx, sy, dx, dy;
+	letterbox_frame(w, h, dn->w, dn->h, &sx, &sy, &dx, &dy);
+	memset(row, 0, (size_t)dn->truths * sizeof *row);
+	size_t k = 0;
+	for (int i = 0; i < nt && k < max; i++) {
+		/* Darknet's fill_truth_detection order: x y w h class; it drops
+		 * boxes narrower or lower than .001 of the input */
+		float bw = t[i].b.w / w * sx, bh = t[i].b.h / h * sy;
+		if (bw < .001f || bh < .001f)
+			continue;
+		float *r = row + 5 * k++;
+		r[0] = t[i].b.x / w * sx + dx;
+		r[1] = t[i].b.y / h * sy + dy;
+		r[2] = bw;
+		r[3] = bh;
+		r[4] = (float)t[i].cls;
+	}
+}
+
+int backend_gradients(struct backend_net *bn, const float *x, const int *labels, const float *truth, int n,
     float **grads, double *loss, char **cause)
 {
 	network *dn = bn->dn;
 	int b = dn->batch, classes = dn->outputs;
 	size_t in = (size_t)dn->inputs;
-	if (dn->truths < classes || dn->truth == NULL) {
+	if (truth == NULL && (dn->truths < classes || dn->truth == NULL)) {
 		*cause = xasprintf("%s: network has no truth buffer for gradients", bn->cfg_path);
 		return -1;
 	}
@@ -90,9 +137,12 @@ int backend_gradients(struct backend_net *bn, const float *x, const int *labels,
 	for (int start = 0; start + b <= n; start += b) {
 		memset(dn->truth, 0, (size_t)b * dn->truths * sizeof(float));
 		memcpy(dn->input, x + (size_t)start * in, (size_t)b * in * sizeof(float));
-		for (int i = 0; i < b; i++)
-			if (labels[start + i] >= 0 && labels[start + i] < classes)
-				dn->truth[(size_t)i * dn->truths + labels[start + i]] = 1;
+		if (truth != NULL)	/* a detector: its boxes, as Darknet's training reads them */
+			memcpy(dn->truth, truth + (size_t)start * dn->truths, (size_t)b * dn->truths * sizeof(float));
+		else
+			for (int i = 0; i < b; i++)
+				if (labels[start + i] >= 0 && labels[start + i] < classes)
+					dn->truth[(size_t)i * dn->truths + labels[start + i]] = 1;
 		for (int i = 0; i < dn->n; i++) {
 			layer *l = &dn->layers[i];
 			if (has_weights(l))

@@ -250,16 +250,19 @@ static void print_text(const struct budget_opts *bo, struct engine *e, const str
 {
 	char t[64];
 	const struct engine_progress *base = engine_baseline(e);
-	printf("target  %s (knob %s)\nsource  %s\ndata    %d images, baseline top-1 %.2f%%\n\n",
+	const char *metric = engine_metric_label(e);
+	char col[16];
+	snprintf(col, sizeof col, "%s%%", metric);
+	printf("target  %s (knob %s)\nsource  %s\ndata    %d images, baseline %s %.2f%%\n\n",
 	    alloc_target_text(&bo->target, t, sizeof t), alloc_knob_name(bo->target.knob), src->what, base->done,
-	    100 * progress_top1(base));
+	    metric, 100 * progress_top1(base));
 	printf("%-12s %8s %9s %11s %7s %8s %7s %6s %-16s %7s\n", "budget", "avg bits", "sparsity", "size", "ratio",
-	    "BOPs", "top-1%", "drop", "95% CI", "assumed");
+	    "BOPs", col, "drop", "95% CI", "assumed");
 	print_budget_line("sensitivity", s);
 	print_budget_line("uniform", u);
 	if (s->ok && u->ok)
-		printf("\nsensitivity vs uniform: %+.2f points of top-1 at %.1f%% of the uniform size\n",
-		    100 * (s->top1 - u->top1), 100 * s->cost.bytes / u->cost.bytes);
+		printf("\nsensitivity vs uniform: %+.2f points of %s at %.1f%% of the uniform size\n",
+		    100 * (s->top1 - u->top1), metric, 100 * s->cost.bytes / u->cost.bytes);
 	if (s->ok && isfinite(s->assumed))
 		printf("additivity: the allocation assumed %.2f points (sum of its single-layer drops); "
 		    "measured jointly %.2f\n", s->assumed, s->drop);
@@ -376,8 +379,10 @@ static int run_pareto(const struct budget_opts *bo, struct engine *e, const stru
 	int n = alloc_pareto_targets(&bo->target, engine_model(e), v);
 	printf("front (knob %s, %s, %d images, measured)\n", alloc_knob_name(bo->target.knob), src->what,
 	    engine_baseline(e)->done);
-	printf("%-16s | %-40s | %-40s\n", "target", "sensitivity: size, bits, sparsity, top-1%, drop",
-	    "uniform: size, bits, sparsity, top-1%, drop");
+	char cs[64], cu[64];
+	snprintf(cs, sizeof cs, "sensitivity: size, bits, sparsity, %s%%, drop", engine_metric_label(e));
+	snprintf(cu, sizeof cu, "uniform: size, bits, sparsity, %s%%, drop", engine_metric_label(e));
+	printf("%-16s | %-40s | %-40s\n", "target", cs, cu);
 	for (int i = 0; i < n && !interrupt_signal; i++) {
 		struct alloc_target t = bo->target;
 		struct evaluated s, u;

@@ -56,6 +56,8 @@ static void print_json(const struct setup_opts *o, const struct model *m, const 
 	    "cfg", table_json_string(cfg), "weights", weights ? table_json_string(weights) : NULL, "input", shape_json(m->input), "layers", layers,
 	    "total_params", (json_int_t)m->total_params, "total_macs", (json_int_t)m->total_macs,
 	    "weight_bytes", (json_int_t)m->weight_bytes, "weight_layers", model_weight_layers(m));
+	json_object_set_new(root, "detector", json_boolean(m->detector));
+	json_object_set_new(root, "classes", json_integer(m->classes));
 	json_object_set_new(root, "cfg_ignored", json_integer(o->cfg_ignored));
 	json_object_set_new(root, "cfg_warnings", json_integer(o->cfg_warnings));
 	if (b) {
@@ -91,6 +93,8 @@ static void print_table(const struct setup_opts *o, const struct model *m, const
 	printf("total: %s parameters in %d weight layers, %s MACs per image, %s of float32 weights\n",
 	    fmt_thousands(m->total_params, a, sizeof a), model_weight_layers(m),
 	    fmt_thousands(m->total_macs, bb, sizeof bb), fmt_bytes((double)m->weight_bytes, c, sizeof c));
+	if (m->detector)
+		printf("detector: %d classes\n", m->classes);
 	printf("cfg: %d key%s or line%s Darknet ignores%s, %d warning%s\n", o->cfg_ignored,
 	    o->cfg_ignored == 1 ? "" : "s", o->cfg_ignored == 1 ? "" : "s",
 	    o->cfg_ignored > 0 && !o->verbose ? " (--verbose lists them)" : "",
@@ -131,6 +135,7 @@ static int cmd_info_exec(void *state, struct setup_opts *o)
 	struct cmd_info *s = state;
 	char *cause = NULL;
 	o->weights_required = 0;
+
 	if (setup_opts_finish(o, &cause) != 0)
 		return cmd_fail(cause);
 	s->net = backend_load(o->cfg, o->weights, 1, &cause);

@@ -121,7 +121,8 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 	int rc = EXIT_OK, done = s->ndone, ngroup = 0, wr;
 	int tty = so->output && isatty(2);
 	if (!so->output) {
-		printf("# baseline top-1 %.2f%% on %d images\n", 100 * s->h.baseline_top1, d->count);
+		printf("# baseline %s %.2f%% on %d images\n", s->h.metric && strcmp(s->h.metric, "top1") != 0
+		    ? "mAP@.5 (in the top1 column)" : "top-1", 100 * s->h.baseline_top1, d->count);
 		scan_print_row(stdout, NULL, 1);
 	}
 	struct scan_row *group = xmalloc((size_t)so->trials * sizeof *group);

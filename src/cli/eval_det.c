@@ -79,21 +79,21 @@ static void print_json(const struct setup_opts *o, const struct dataset *d, cons
 	json_object_set_new(root, "objects", json_integer(d->objects));
 	json_object_set_new(root, "label_files", json_integer(d->labelled_files));
 	json_object_set_new(root, "skipped", json_integer(d->skipped));
-	json_object_set_new(root, "map50", table_json_real(lab ? p->map50 : NAN));
-	json_object_set_new(root, "map50_ci95", lab ? pair(p->map_lo, p->map_hi) : json_null());
-	json_object_set_new(root, "map50_95", table_json_real(lab && !o->det_voc ? p->map5095 : NAN));
+	json_object_set_new(root, "map50", table_json_real(lab ? p->det.map50 : NAN));
+	json_object_set_new(root, "map50_ci95", lab ? pair(p->det.map_lo, p->det.map_hi) : json_null());
+	json_object_set_new(root, "map50_95", table_json_real(lab && !o->det_voc ? p->det.map5095 : NAN));
 	json_t *ap = json_object();
 	for (int c = 0; lab && c < d->classes; c++)
 		json_object_set_new(ap, d->names[c], table_json_real(m->ap50 ? m->ap50[c] : NAN));
 	json_object_set_new(root, "ap50", ap);
 	if (budget) {
-		json_object_set_new(root, "baseline_map50", table_json_real(lab ? p->base_map50 : NAN));
-		json_object_set_new(root, "drop", table_json_real(lab ? 100 * (p->base_map50 - p->map50) : NAN));
-		json_object_set_new(root, "drop_ci95", lab ? pair(100 * p->drop_lo, 100 * p->drop_hi) : json_null());
+		json_object_set_new(root, "baseline_map50", table_json_real(lab ? p->det.base_map50 : NAN));
+		json_object_set_new(root, "drop", table_json_real(lab ? 100 * (p->det.base_map50 - p->det.map50) : NAN));
+		json_object_set_new(root, "drop_ci95", lab ? pair(100 * p->det.drop_lo, 100 * p->det.drop_hi) : json_null());
 		json_object_set_new(root, "agree_f1", table_json_real(progress_agree(p)));
-		json_object_set_new(root, "agree_f1_ci95", pair(p->f1_lo, p->f1_hi));
+		json_object_set_new(root, "agree_f1_ci95", pair(p->det.f1_lo, p->det.f1_hi));
 		json_object_set_new(root, "agree_iou", table_json_real(progress_det_iou(p)));
-		json_object_set_new(root, "agree_iou_ci95", pair(p->iou_lo, p->iou_hi));
+		json_object_set_new(root, "agree_iou_ci95", pair(p->det.iou_lo, p->det.iou_hi));
 	}
 	json_object_set_new(root, "seconds", json_real(p->seconds));
 	json_object_set_new(root, "images_per_s", json_real(p->seconds > 0 ? p->done / p->seconds : 0));
@@ -111,10 +111,10 @@ static void print_text(const struct setup_opts *o, const struct dataset *d, cons
 	    d->classes, d->objects, d->labelled_files, d->skipped ? " (some images skipped)" : "");
 	if (p->labelled > 0) {
 		printf("mAP@.5  %.2f%%  95%% CI [%.2f, %.2f]  (%s; boxes as darknet detector valid: "
-		    "thresh %g, nms %g)\n", 100 * p->map50, 100 * p->map_lo, 100 * p->map_hi, interp_name(o),
+		    "thresh %g, nms %g)\n", 100 * p->det.map50, 100 * p->det.map_lo, 100 * p->det.map_hi, interp_name(o),
 		    o->det_thresh > 0 ? o->det_thresh : .005, o->det_nms < 0 ? 0 : o->det_nms > 0 ? o->det_nms : .45);
 		if (!o->det_voc)
-			printf("mAP@.5:.95  %.2f%%\n", 100 * p->map5095);
+			printf("mAP@.5:.95  %.2f%%\n", 100 * p->det.map5095);
 		printf("AP@.5  ");
 		for (int c = 0; c < d->classes; c++)
 			if (m->ap50 && isfinite(m->ap50[c]))
@@ -130,11 +130,11 @@ static void print_text(const struct setup_opts *o, const struct dataset *d, cons
 	if (budget == NULL)
 		return;
 	if (p->labelled > 0)
-		printf("budget  baseline mAP@.5 %.2f%%, drop %.2f points, 95%% CI [%.2f, %.2f]\n", 100 * p->base_map50,
-		    100 * (p->base_map50 - p->map50), 100 * p->drop_lo, 100 * p->drop_hi);
+		printf("budget  baseline mAP@.5 %.2f%%, drop %.2f points, 95%% CI [%.2f, %.2f]\n", 100 * p->det.base_map50,
+		    100 * (p->det.base_map50 - p->det.map50), 100 * p->det.drop_lo, 100 * p->det.drop_hi);
 	printf("agree   F1 %.3f [%.3f, %.3f], mean IoU %.3f [%.3f, %.3f] of boxes above %g against the "
-	    "unperturbed detector\n", progress_agree(p), p->f1_lo, p->f1_hi, progress_det_iou(p), p->iou_lo,
-	    p->iou_hi, o->det_show > 0 ? o->det_show : .25);
+	    "unperturbed detector\n", progress_agree(p), p->det.f1_lo, p->det.f1_hi, progress_det_iou(p), p->det.iou_lo,
+	    p->det.iou_hi, o->det_show > 0 ? o->det_show : .25);
 }
 
 int eval_det_report(const struct setup_opts *o, const struct dataset *d, struct engine *e,

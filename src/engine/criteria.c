@@ -163,19 +163,24 @@ struct gpass {
 	const struct model *m;
 	const float *x;
 	const int *labels;
+	const float *truth;	/* a detector's truth rows (n × truths), or NULL */
+	size_t truths;
 	int n;
 	size_t insize;
 	float **grads;
 	volatile sig_atomic_t *interrupt;
 };
 
-static void gpass_init(struct gpass *g, struct backend_net *net, const float *x, const int *labels, int n)
+static void gpass_init(struct gpass *g, struct backend_net *net, const float *x, const int *labels,
+    const float *truth, int n)
 {
 	memset(g, 0, sizeof *g);
 	g->net = net;
 	g->m = backend_model(net);
 	g->x = x;
 	g->labels = labels;
+	g->truth = truth;
+	g->truths = backend_truths(net);
 	g->n = n;
 	g->insize = (size_t)g->m->input.w * g->m->input.h * g->m->input.c;
 	g->grads = xcalloc((size_t)g->m->n, sizeof *g->grads);
@@ -192,7 +197,7 @@ static int gpass_layer(struct gpass *g, int layer, float *out, char **cause)
 {
 	double loss;
 	g->grads[layer] = out;
-	int rc = backend_gradients(g->net, g->x, g->labels, g->n, g->grads, &loss, cause);
+	int rc = backend_gradients(g->net, g->x, g->labels, g->truth, g->n, g->grads, &loss, cause);
 	g->grads[layer] = NULL;
 	return rc;
 }
@@ -288,7 +293,7 @@ int criteria_hessian_trace(struct backend_net *net, const float *x, const int *l
     int layer, int probes, double eps, uint64_t seed, double *trace, char **cause)
 {
 	struct gpass g;
-	gpass_init(&g, net, x, labels, n);
+	gpass_init(&g, net, x, labels, NULL, n);
 	int rc = hessian_trace(&g, layer, probes, eps, seed, trace, cause);
 	gpass_free(&g);
 	return rc;
@@ -298,7 +303,7 @@ int criteria_integrated_gradients(struct backend_net *net, const float *x, const
     int layer, int steps, double *abs_sum, double *signed_sum, char **cause)
 {
 	struct gpass g;
-	gpass_init(&g, net, x, labels, n);
+	gpass_init(&g, net, x, labels, NULL, n);
 	int rc = integrated_gradients(&g, layer, steps, abs_sum, signed_sum, cause);
 	gpass_free(&g);
 	return rc;
@@ -328,7 +333,7 @@ static int first_order(struct gpass *g, int batch, const struct criteria_opts *o
 			break;
 		}
 		if (backend_gradients(g->net, g->x + (size_t)b * batch * g->insize, g->labels + (size_t)b * batch,
-		    batch, g->grads, &loss, cause) != 0) {
+		    g->truth ? g->truth + (size_t)b * batch * g->truths : NULL, batch, g->grads, &loss, cause) != 0) {
 			rc = -1;
 			break;
 		}
@@ -430,6 +435,17 @@ static const float *first_images(const struct dataset *d, int n, int threads, fl
 	return *owned = c.out;
 }
 
+/* A detector's loss reads boxes: the first n images' truth rows. */
+static float *det_truth_rows(struct backend_net *net, const struct dataset *d, int n)
+{
+	size_t tr = backend_truths(net);
+	float *rows = xmalloc((size_t)n * tr * sizeof *rows);
+	for (int i = 0; i < n; i++)
+		backend_det_truth(net, d->truth + d->truth_first[i], (int)(d->truth_first[i + 1] - d->truth_first[i]),
+		    d->img_w[i], d->img_h[i], rows + (size_t)i * tr);
+	return rows;
+}
+
 static int gradient_scores(struct backend_net *net, const struct dataset *d, int n, int batch,
     const struct criteria_opts *o, struct criteria_table *t, char **cause)
 {
@@ -437,8 +453,9 @@ static int gradient_scores(struct backend_net *net, const struct dataset *d, int
 	const float *x = first_images(d, n, o->threads, &owned, cause);
 	if (x == NULL)
 		return -1;
+	float *truth = d->detection ? det_truth_rows(net, d, n) : NULL;
 	struct gpass g;
-	gpass_init(&g, net, x, d->labels, n);
+	gpass_init(&g, net, x, d->labels, truth, n);
 	g.interrupt = o->interrupt;
 	int rc = 0;
 	if (o->mask & ((1u << CRIT_GRAD) | (1u << CRIT_TAYLOR) | (1u << CRIT_FISHER)))
@@ -447,6 +464,7 @@ static int gradient_scores(struct backend_net *net, const struct dataset *d, int
 		rc = second_order(&g, o, t, cause);
 	gpass_free(&g);
 	free(owned);
+	free(truth);
 	return rc;
 }
 
@@ -488,6 +506,14 @@ static int quick_scores(const char *cfg, const char *weights, const struct datas
 
 static int check_labels(const struct dataset *d, int n, char **cause)
 {
+	if (d->detection) {
+		if (d->labelled_files == 0) {
+			*cause = xasprintf("%s: gradient criteria need ground truth (no image has a label file)",
+			    d->source);
+			return -1;
+		}
+		return 0;
+	}
 	for (int i = 0; i < n; i++)
 		if (d->labels[i] < 0) {
 			*cause = xasprintf("%s: gradient criteria need labelled images (image %d has no label)", d->source, i);

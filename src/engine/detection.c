@@ -1,6 +1,5 @@
 /* detection.c - see detection.h */
 #include "engine/detection.h"
-#include "engine/engine.h"
 #include "backend/backend.h"
 #include "core/util.h"
 
@@ -164,17 +163,16 @@ void det_job_start(struct det_state *s)
 	s->last_map = 0;
 }
 
-void det_snapshot(struct det_state *s, struct engine_progress *p, int baseline, int force, int final)
+void det_snapshot(struct det_state *s, struct det_progress *p, int done, int baseline, int force, int final)
 {
-	p->detector = 1;
 	p->map_lo = p->map_hi = p->drop_lo = p->drop_hi = NAN;
 	p->f1_lo = p->f1_hi = p->iou_lo = p->iou_hi = NAN;
-	if (final && !baseline && p->done > 0) {
+	if (final && !baseline && done > 0) {
 		double f1, iou;
 		/* the images done, in index order (a cancelled job has holes) */
-		struct det_agree *a = xmalloc((size_t)p->done * sizeof *a);
+		struct det_agree *a = xmalloc((size_t)done * sizeof *a);
 		int k = 0;
-		for (int i = 0; i < s->d->count && k < p->done; i++)
+		for (int i = 0; i < s->d->count && k < done; i++)
 			if (s->done[i])
 				a[k++] = s->agree[i];
 		det_agree_bootstrap(a, k, AGREE_ROUNDS, s->p.seed, &f1, &p->f1_lo, &p->f1_hi, &iou, &p->iou_lo,

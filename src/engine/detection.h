@@ -3,7 +3,7 @@
  * data set's ground truth, and the agreement of a job's boxes with the
  * unperturbed detector's (for data without ground truth).
  *
- * Used by engine.c only.  Threads: det_boxes and det_agree_batch run on a
+ * Used by engine.c (engine.h shows struct det_progress).  Threads: det_boxes and det_agree_batch run on a
  * worker without the engine lock (they touch only the worker's buffers and
  * the job's per-image slots of their own batch); det_commit, det_job_start,
  * det_snapshot and det_finish run with the engine lock held. */
@@ -14,7 +14,16 @@
 #include "formats/dataset.h"
 
 struct backend_net;
-struct engine_progress;
+
+/* A job's detection figures, in its engine_progress. */
+struct det_progress {
+	double map50, map5095;	/* of the images done (fractions) */
+	double base_map50;	/* the unperturbed detector's on the same images */
+	double map_lo, map_hi, drop_lo, drop_hi;
+	long ref, test, matched;	/* boxes above the display threshold */
+	double iou_sum;		/* over matched pairs */
+	double f1_lo, f1_hi, iou_lo, iou_hi;
+};
 
 struct det_params {
 	float thresh;		/* evaluation threshold (validate_detector: .005) */
@@ -53,7 +62,7 @@ void det_commit(struct det_state *s, const struct det_worker *w, int start, int 
 void det_job_start(struct det_state *s);
 /* mAP of the images done so far into p (at most every 100 ms unless
  * `force`); with `final`, also the bootstrap intervals. */
-void det_snapshot(struct det_state *s, struct engine_progress *p, int baseline, int force, int final);
+void det_snapshot(struct det_state *s, struct det_progress *p, int done, int baseline, int force, int final);
 /* Image i's boxes of the baseline or the last job, when kept (else NULL). */
 const struct det_pred *det_state_boxes(const struct det_state *s, int baseline, int i, int *n);
 /* Per-class AP of the baseline or the last job (call when idle). */

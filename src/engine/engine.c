@@ -62,6 +62,7 @@ struct engine {
 	const struct model *model;
 	int nworkers, batch, nbatches, classes, out_is_prob;
 	struct det_state *det;	/* detectors only: boxes, mAP, agreement */
+	int det_voc;
 	struct worker *workers;
 
 	/* baseline, per image */
@@ -354,7 +355,7 @@ static void publish(struct engine *e, struct job *j, int always)
 {
 	int wake = always || !j->baseline;
 	if (e->det != NULL && !j->prog.finished)
-		det_snapshot(e->det, &j->prog, j->baseline, 0, 0);
+		det_snapshot(e->det, &j->prog.det, j->prog.done, j->baseline, 0, 0);
 	if (!j->baseline)
 		snapshot(e, j);
 	pthread_cond_broadcast(&e->cv_done);
@@ -404,10 +405,10 @@ static void *worker_main(void *arg)
 		p->n01 += bc.n01;
 		p->agree += bc.agree;
 		p->kl_sum += bc.kl;
-		p->det_ref += bc.det_ref;
-		p->det_test += bc.det_test;
-		p->det_matched += bc.det_matched;
-		p->det_iou_sum += bc.det_iou_sum;
+		p->det.ref += bc.det_ref;
+		p->det.test += bc.det_test;
+		p->det.matched += bc.det_matched;
+		p->det.iou_sum += bc.det_iou_sum;
 		if (e->det != NULL)
 			det_commit(e->det, &w->det, b * e->batch, m, j->baseline);
 		p->decode_seconds += bc.decode_seconds;
@@ -517,7 +518,7 @@ static void *dispatcher_main(void *arg)
 			j->prog.cancelled = 1;
 		}
 		if (e->det != NULL)
-			det_snapshot(e->det, &j->prog, j->baseline, 1, 1);
+			det_snapshot(e->det, &j->prog.det, j->prog.done, j->baseline, 1, 1);
 		j->prog.seconds = now_seconds() - j->t0;
 		publish(e, j, 1);
 	}
@@ -900,6 +901,7 @@ struct engine *engine_new(const char *cfg_path, const char *weights_path, const 
 			.keep = cfg->det_keep,
 		};
 		e->det = det_state_new(data, e->classes, &dp);
+		e->det_voc = cfg->det_voc;
 	}
 	if (data->classes > e->classes) {
 		*cause = xasprintf("%s: the network has %d outputs but the data has %d classes", cfg_path,
@@ -1043,6 +1045,16 @@ int engine_detector(const struct engine *e)
 	return e->det != NULL;
 }
 
+const char *engine_metric_label(const struct engine *e)
+{
+	return e->det == NULL ? "top-1" : "mAP@.5";
+}
+
+const char *engine_metric(const struct engine *e)
+{
+	return e->det == NULL ? "top1" : e->det_voc ? "map50_voc" : "map50";
+}
+
 void engine_det_map(struct engine *e, int baseline, struct det_map *out)
 {
 	pthread_mutex_lock(&e->mu);
@@ -1061,7 +1073,7 @@ const struct det_pred *engine_det_boxes(struct engine *e, int baseline, int i, i
 double progress_top1(const struct engine_progress *p)
 {
 	if (p->detector)
-		return p->labelled ? p->map50 : NAN;
+		return p->labelled ? p->det.map50 : NAN;
 	return p->labelled ? (double)p->correct / (double)p->labelled : NAN;
 }
 
@@ -1075,9 +1087,9 @@ double progress_topk(const struct engine_progress *p)
 void progress_drop(const struct engine_progress *p, double *drop, double *lo, double *hi)
 {
 	if (p->detector) {	/* in mAP points, the interval from the paired bootstrap */
-		*drop = p->labelled ? 100 * (p->base_map50 - p->map50) : NAN;
-		*lo = 100 * p->drop_lo;
-		*hi = 100 * p->drop_hi;
+		*drop = p->labelled ? 100 * (p->det.base_map50 - p->det.map50) : NAN;
+		*lo = 100 * p->det.drop_lo;
+		*hi = 100 * p->det.drop_hi;
 		return;
 	}
 	stats_paired_drop(p->labelled, p->n10, p->n01, drop, lo, hi);
@@ -1086,7 +1098,7 @@ void progress_drop(const struct engine_progress *p, double *drop, double *lo, do
 double progress_agree(const struct engine_progress *p)
 {
 	if (p->detector) {
-		struct det_agree a = { p->det_ref, p->det_test, p->det_matched, p->det_iou_sum };
+		struct det_agree a = { p->det.ref, p->det.test, p->det.matched, p->det.iou_sum };
 		return p->done ? det_agree_f1(&a) : NAN;
 	}
 	return p->done ? (double)p->agree / p->done : NAN;
@@ -1094,7 +1106,7 @@ double progress_agree(const struct engine_progress *p)
 
 double progress_det_iou(const struct engine_progress *p)
 {
-	struct det_agree a = { p->det_ref, p->det_test, p->det_matched, p->det_iou_sum };
+	struct det_agree a = { p->det.ref, p->det.test, p->det.matched, p->det.iou_sum };
 	return p->detector ? det_agree_iou(&a) : NAN;
 }
 

@@ -19,6 +19,7 @@
 #include "formats/dataset.h"
 #include "core/detmap.h"
 #include "core/model.h"
+#include "engine/detection.h"
 #include "core/perturb.h"
 
 struct engine;
@@ -68,12 +69,7 @@ struct engine_progress {
 	 * and agreement with the unperturbed boxes.  Intervals are NAN until
 	 * the job has finished (95% paired bootstrap over images). */
 	int detector;
-	double map50, map5095;	/* of the images done */
-	double base_map50;	/* the unperturbed detector's on the same images */
-	double map_lo, map_hi, drop_lo, drop_hi;
-	long det_ref, det_test, det_matched;	/* boxes above the display threshold */
-	double det_iou_sum;	/* over matched pairs */
-	double f1_lo, f1_hi, iou_lo, iou_hi;
+	struct det_progress det;
 };
 
 struct engine *engine_new(const char *cfg_path, const char *weights_path, const struct dataset *data,
@@ -140,6 +136,11 @@ void engine_top_k(const float *x, int n, int k, int *index);
  * (baseline: the unperturbed network's, else the last job's; call when
  * idle; free with det_map_free). */
 int engine_detector(const struct engine *e);
+/* What "top-1" means for this engine, as result files name it: "top1",
+ * or "map50" / "map50_voc" (mAP@.5, COCO 101-point or VOC all-point). */
+const char *engine_metric(const struct engine *e);
+/* The same for people: "top-1" or "mAP@.5". */
+const char *engine_metric_label(const struct engine *e);
 void engine_det_map(struct engine *e, int baseline, struct det_map *out);
 /* Image i's boxes (engine_config.det_keep), of the baseline or the last job. */
 const struct det_pred *engine_det_boxes(struct engine *e, int baseline, int i, int *n);

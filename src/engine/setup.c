@@ -61,16 +61,17 @@ void setup_opts_free(struct setup_opts *o)
 	o->nowned = 0;
 }
 
-/* What Darknet will make of the cfg, said once per run. */
-static void cfg_notes(struct setup_opts *o)
+/* What Darknet will make of the cfg, said once per run.  Returns 1 for a
+ * detector. */
+static int cfg_notes(struct setup_opts *o)
 {
 	struct cfg_info info;
 	char *cause = NULL;
-	int shown = 0;
+	int shown = 0, detector;
 
 	if (cfgcheck_file_at(o->cfg, 1, &info, &cause) != 0) {
 		free(cause);
-		return;
+		return 0;
 	}
 	for (int i = 0; i < info.nnotes; i++) {
 		if (info.notes[i].kind != CFG_NOTE_WARNING && !o->verbose)
@@ -84,7 +85,9 @@ static void cfg_notes(struct setup_opts *o)
 		    info.ignored + info.warnings - info.nnotes);
 	o->cfg_ignored = info.ignored;
 	o->cfg_warnings = info.warnings;
+	detector = info.detector;
 	cfg_info_free(&info);
+	return detector;
 }
 
 int setup_opts_finish(struct setup_opts *o, char **cause)
@@ -150,12 +153,7 @@ int setup_load_data(const struct setup_opts *o, struct shape in, int detection, 
 
 int setup_cfg_is_detector(const struct cfg_info *info)
 {
-	for (int i = 0; i < info->nlayers; i++) {
-		const char *t = info->layers[i].type;
-		if (strcmp(t, "yolo") == 0 || strcmp(t, "region") == 0 || strcmp(t, "detection") == 0)
-			return 1;
-	}
-	return 0;
+	return info->detector;
 }
 
 struct engine *setup_load_engine(const struct setup_opts *o, struct dataset *d, char **cause)

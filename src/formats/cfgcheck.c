@@ -929,7 +929,7 @@ static long long pieces(const char *v)
  * ends the process when it is missing) and change what the head means. */
 static int head_files(struct chk *k, const struct sec *s)
 {
-	static const char *const keys[] = { "map", "tree", NULL };
+	static const char *const keys[] = { "tree", "map", NULL };
 
 	for (const char *const *key = keys; *key != NULL; key++)
 		if (opt_val(k, s, *key) != NULL)

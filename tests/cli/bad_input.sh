@@ -57,11 +57,11 @@ budget: duplicate section             | budget-duplicate.budget:8;[layer 0]     
 budget: unknown key                   | budget-unknown-key.budget:7;sparsity      | eval --budget $D/budget-unknown-key.budget --limit 10
 weights: a NaN where quant needs finite | $X/nan.weights;layer 0 (conv);NaN    | scan -p quant:4 --layers 0 --limit 10 -c $C -w $X/nan.weights -o $O/nan.csv
 scan: --resume, another model's file  | $X/other-model.csv;another model          | scan -p prune:0.5 --layers 0 --limit 50 -c $C -w $X/other.weights -o $X/other-model.csv --resume
-scan: --resume, a row for layer 99    | $X/layer99.csv:13;layer 99               | scan -p prune:0.5 --layers 0 --limit 50 -o $X/layer99.csv --resume
-scan: --resume, trial 7 of 5          | $X/trial7.csv:13;trial 7                  | scan -p prune:0.5 --layers 0 --limit 50 -o $X/trial7.csv --resume
-scan: --resume, top1 = 1.5            | $X/top1.csv:13;1.5                        | scan -p prune:0.5 --layers 0 --limit 50 -o $X/top1.csv --resume
-scan: --resume, top1 = inf            | $X/inf.csv:13;inf                         | scan -p prune:0.5 --layers 0 --limit 50 -o $X/inf.csv --resume
-scan: a 16-field row                  | $X/wide.csv:13;found 16                   | scan -p prune:0.5 --layers 0 --limit 50 -o $X/wide.csv --resume
+scan: --resume, a row for layer 99    | $X/layer99.csv:14;layer 99               | scan -p prune:0.5 --layers 0 --limit 50 -o $X/layer99.csv --resume
+scan: --resume, trial 7 of 5          | $X/trial7.csv:14;trial 7                  | scan -p prune:0.5 --layers 0 --limit 50 -o $X/trial7.csv --resume
+scan: --resume, top1 = 1.5            | $X/top1.csv:14;1.5                        | scan -p prune:0.5 --layers 0 --limit 50 -o $X/top1.csv --resume
+scan: --resume, top1 = inf            | $X/inf.csv:14;inf                         | scan -p prune:0.5 --layers 0 --limit 50 -o $X/inf.csv --resume
+scan: a 16-field row                  | $X/wide.csv:14;found 16                   | scan -p prune:0.5 --layers 0 --limit 50 -o $X/wide.csv --resume
 rank: a 64-field row                  | $X/wide-rank.csv:19;found 64              | compare --scan $X/other-model.csv --rank $X/wide-rank.csv
 EOF
 }
@@ -102,7 +102,7 @@ printf '\0\0\xc0\x7f' | dd of="$X/nan.weights" bs=1 seek=400 conv=notrunc 2>/dev
 cp "$W" "$X/other.weights"	# same size, one float changed: another checksum
 printf '\0\0\x80\x3f' | dd of="$X/other.weights" bs=1 seek=$(($(stat -c %s "$W") - 40)) conv=notrunc 2>/dev/null
 "$SAFER" scan -p prune:0.5 --layers 0 --limit 50 -o "$X/other-model.csv" 2>/dev/null || die "cannot make other-model.csv"
-sed 's/^0,conv,/99,conv,/' "$X/other-model.csv" >"$X/layer99.csv"	# row on line 13
+sed 's/^0,conv,/99,conv,/' "$X/other-model.csv" >"$X/layer99.csv"	# row on line 14
 sed 's/^\(0,conv,prune,0\.5\),0,/\1,7,/' "$X/other-model.csv" >"$X/trial7.csv"	# the header says 5 trials
 sed 's/^0,conv,.*/&,1,2,3/' "$X/other-model.csv" >"$X/wide.csv"
 sed 's/^\(0,conv,prune,0\.5,0\),[^,]*,/\1,1.5,/' "$X/other-model.csv" >"$X/top1.csv"	# top-1 is a fraction

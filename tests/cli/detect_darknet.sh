@@ -14,36 +14,10 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 require_darknet
-MAPFILES=${MAPFILES:-$BUILDDIR/tests/tools/mapfiles}
-[ -x "$MAPFILES" ] || die "no $MAPFILES (make check builds it)"
-case $T in *images*|*JPEGImages*|*raw*) die "scratch path $T would confuse Darknet's label rule; set TMPDIR" ;; esac
 
-CFG=$SRCDIR/tests/data/det-small.cfg
-D=$T/det
-mkdir -p "$D/images" "$D/labels" "$D/results" "$D/backup" "$D/sres" "$D/stock"
-for i in dog eagle giraffe horses person kite; do
-	cp "/usr/share/darknet/data/$i.jpg" "$D/images/" || die "no Debian sample photograph $i.jpg"
-done
-printf '0 0.30 0.65 0.25 0.50\n1 0.75 0.20 0.30 0.20\n' >"$D/labels/dog.txt"
-printf '2 0.5 0.5 0.6 0.7\n' >"$D/labels/horses.txt"
-printf '1 0.35 0.5 0.15 0.6\n0 0.7 0.6 0.3 0.4\n' >"$D/labels/person.txt"
-printf '\n2 0.5 0.45 0.5 0.8\n\n' >"$D/labels/giraffe.txt"
-ls "$D"/images/*.jpg >"$D/valid.txt"
-grep -v -e eagle -e kite "$D/valid.txt" >"$D/train.txt"	# Darknet's training needs every label file
-printf 'dog\nperson\nhorse\n' >"$D/names"
-cat >"$D/det.data" <<EOD
-classes=3
-train=$D/train.txt
-valid=$D/valid.txt
-names=$D/names
-backup=$D/backup
-results=$D/results
-EOD
-
-(cd "$D" && "$DARKNET_BIN" detector train det.data "$CFG" >train.log 2>&1) ||
-	die "darknet detector train failed: $(tail -3 "$D/train.log")"
-W=$D/backup/det-small_final.weights
-[ -s "$W" ] || die "darknet wrote no $W"
+make_detector "$T/det"
+D=$T/det CFG=$DET_CFG W=$DET_WEIGHTS
+mkdir -p "$D/results" "$D/sres" "$D/stock"
 (cd "$D" && "$DARKNET_BIN" detector valid det.data "$CFG" "$W" >valid.log 2>&1) ||
 	die "darknet detector valid failed: $(tail -3 "$D/valid.log")"
 
@@ -51,31 +25,6 @@ run "$SAFER" eval -c "$CFG" -w "$W" -d "$D/det.data" --results "$D/sres" --json
 check "safer eval on the detector (exit $RC: $(head -c 300 "$T/err"))" [ "$RC" -eq 0 ]
 cp "$T/out" "$D/eval.json"
 
-# same_boxes A B TOL_P TOL_C MAX_MISS: the lines of A (Darknet's) and B
-# (safer's) paired one to one by image, score within TOL_P and corners
-# within TOL_C pixels; at most MAX_MISS lines of either left without a
-# partner.  Prints how many were.
-same_boxes() {
-	awk -v tp="$3" -v tc="$4" -v maxmiss="$5" '
-		function near(a, b, t,    d) { d = a - b; if (d < 0) d = -d; return d <= t }
-		FNR == NR { n++; id[n] = $1; for (k = 2; k <= 6; k++) v[n, k] = $k; byid[$1] = byid[$1] " " n; next }
-		{
-			found = 0; split(byid[$1], cand, " ")
-			for (c in cand) {
-				i = cand[c]
-				if (used[i] || !near(v[i, 2], $2, tp)) continue
-				if (!near(v[i, 3], $3, tc) || !near(v[i, 4], $4, tc) || !near(v[i, 5], $5, tc) || !near(v[i, 6], $6, tc)) continue
-				used[i] = 1; found = 1; break
-			}
-			if (!found) miss++
-			m++
-		}
-		END {
-			for (i = 1; i <= n; i++) if (!used[i]) miss++
-			printf "%d Darknet, %d safer, %d without a partner\n", n, m, miss
-			exit miss > maxmiss
-		}' "$1" "$2"
-}
 # Darknet's own layer code in safer (--stock): the same boxes, one for one
 run "$SAFER" eval -c "$CFG" -w "$W" -d "$D/det.data" --results "$D/stock" --stock --json
 check "safer eval --stock (exit $RC)" [ "$RC" -eq 0 ]

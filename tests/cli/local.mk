@@ -17,8 +17,10 @@ CLI_TESTS = tests/cli/eval_darknet.sh tests/cli/decode_formats.sh \
 	tests/cli/crop_darknet.sh \
 	tests/cli/resize_darknet.sh \
 	tests/cli/jpeg_darknet.sh \
-	tests/cli/canvas.sh \
-	tests/cli/detect_darknet.sh
+	tests/cli/detect_darknet.sh \
+	tests/cli/detect_commands.sh \
+	tests/cli/detector_cfgs.sh \
+	tests/cli/canvas.sh
 TESTS += $(CLI_TESTS)
 TESTS_SCRIPTS_DIST += $(CLI_TESTS) tests/cli/lib.sh
 

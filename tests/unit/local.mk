@@ -33,6 +33,11 @@ tests_tools_mapfiles_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 tests_tools_dncompare_SOURCES = tests/tools/dncompare.c
 tests_tools_dncompare_CPPFLAGS = $(AM_CPPFLAGS) $(DARKNET_CFLAGS)
 tests_tools_dncompare_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
+# Darknet's parse of a cfg: per-layer shapes, MACs and .weights floats.
+check_PROGRAMS += tests/tools/dnlayers
+tests_tools_dnlayers_SOURCES = tests/tools/dnlayers.c
+tests_tools_dnlayers_CPPFLAGS = $(AM_CPPFLAGS) $(DARKNET_CFLAGS)
+tests_tools_dnlayers_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 
 ## The benchmark (make bench): not a test, never run by make check.
 EXTRA_PROGRAMS = tests/bench/bench tests/bench/mkweights

@@ -91,7 +91,7 @@ static double tiny_loss(struct tiny *t)
 	double loss;
 	char *cause = NULL;
 	float *none[4] = { NULL, NULL, NULL, NULL };
-	if (backend_gradients(t->net, t->x, t->labels, BATCH, none, &loss, &cause) != 0)
+	if (backend_gradients(t->net, t->x, t->labels, NULL, BATCH, none, &loss, &cause) != 0)
 		fail_msg("backend_gradients: %s", cause);
 	return loss;
 }
@@ -104,7 +104,7 @@ static void check_gradients(const char *cfg, int side)
 	double loss;
 	const float h = 1e-3f;
 	tiny_open(&t, cfg, side);
-	if (backend_gradients(t.net, t.x, t.labels, BATCH, t.grads, &loss, &cause) != 0)
+	if (backend_gradients(t.net, t.x, t.labels, NULL, BATCH, t.grads, &loss, &cause) != 0)
 		fail_msg("backend_gradients: %s", cause);
 	assert_true(loss > 0);
 	for (int l = 0; l < 2; l++) {
@@ -162,10 +162,10 @@ static void test_hessian_trace(void **state)
 	for (size_t k = 0; k < nw; k++) {
 		float w = wt->weights[k];
 		wt->weights[k] = w + h;
-		assert_int_equal(backend_gradients(t.net, t.x, t.labels, BATCH, g, &loss, &cause), 0);
+		assert_int_equal(backend_gradients(t.net, t.x, t.labels, NULL, BATCH, g, &loss, &cause), 0);
 		double plus = gp[k];
 		wt->weights[k] = w - h;
-		assert_int_equal(backend_gradients(t.net, t.x, t.labels, BATCH, g, &loss, &cause), 0);
+		assert_int_equal(backend_gradients(t.net, t.x, t.labels, NULL, BATCH, g, &loss, &cause), 0);
 		wt->weights[k] = w;
 		exact += (plus - gp[k]) / (2.0 * h) / BATCH;
 	}
