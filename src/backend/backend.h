@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/detmap.h"
 #include "core/model.h"
 
 struct backend_net;
@@ -97,5 +98,23 @@ int backend_gradients(struct backend_net *net, const float *x, const int *labels
  * `chw` is 3 planes of w×h floats in [0,1]; writes net_w*net_h*3 floats to
  * out. */
 void backend_resize_crop(const float *chw, int w, int h, int net_w, int net_h, float *out);
+
+/* Darknet's image pipeline of `detector valid` (LETTERBOX_DATA):
+ * letterbox_image to the network's size, aspect kept, grey 0.5 around. */
+void backend_letterbox(const float *chw, int w, int h, int net_w, int net_h, float *out);
+
+/* Whether the network has [yolo], [region] or [detection] layers, and the
+ * classes of its last layer (what validate_detector reads). */
+int backend_is_detector(const struct backend_net *net);
+int backend_det_classes(const struct backend_net *net);
+
+/* The detections of image i of the last forward pass's batch, whose
+ * original size was w×h, as `darknet detector valid` computes them:
+ * get_network_boxes (hier .5, pixels of the original image) at `thresh`,
+ * do_nms_sort at `nms` (0: none), then one det_pred per box and class with
+ * a nonzero probability, the box clamped as Darknet's results files write
+ * it.  Appended to *out (*n entries, room for *cap, grown as needed). */
+int backend_detections(struct backend_net *net, int i, int w, int h, float thresh, float nms,
+    struct det_pred **out, int *n, int *cap);
 
 #endif

@@ -118,6 +118,7 @@ void backend_free(struct backend_net *bn)
 	}
 	free(bn->own);
 	free(bn->blas_ws);
+	free(bn->det_view);
 	free(bn->model.layers);
 	free(bn->cfg_path);
 	free(bn->cfg_text);

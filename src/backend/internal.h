@@ -17,6 +17,8 @@ struct backend_net {
 				 * against the memory left before each parse */
 	/* A clone's own weight arrays, put back before free_network. */
 	float **own;
+	/* detect.c: the layers as the boxes of one image read them */
+	layer *det_view;
 };
 
 /* ---- log.c: Darknet's stdout/stderr ---------------------------------------

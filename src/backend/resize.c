@@ -22,3 +22,15 @@ void backend_resize_crop(const float *chw, int w, int h, int net_w, int net_h, f
 	free_image(im);
 	free_image(crop);
 }
+
+/* `detector valid` loads with LETTERBOX_DATA: letterbox_image keeps the
+ * aspect ratio, resizes to fit and centres the result on grey (0.5). */
+void backend_letterbox(const float *chw, int w, int h, int net_w, int net_h, float *out)
+{
+	image im = make_image(w, h, 3);
+	memcpy(im.data, chw, (size_t)w * h * 3 * sizeof(float));
+	image boxed = letterbox_image(im, net_w, net_h);
+	memcpy(out, boxed.data, (size_t)net_w * net_h * 3 * sizeof(float));
+	free_image(im);
+	free_image(boxed);
+}

@@ -1,6 +1,7 @@
 /* cmd_eval.c - `safer eval`: top-1 / top-k of a network on a data set. */
 #include "core/budget.h"
 #include "cli/cmd.h"
+#include "cli/eval_det.h"
 #include "core/format.h"
 #include "engine/engine.h"
 #include "cli/options.h"
@@ -19,8 +20,16 @@ static const char eval_help[] =
 "images per second.  Without data options: the Fashion-MNIST test set.\n"
 "With --budget, the whole budget is applied at once and the report adds its\n"
 "drop against the unperturbed network (paired 95% interval), storage size,\n"
-"compression ratio, MACs and bit operations.\n\n"
-"  -b, --budget FILE     evaluate the network with this budget applied\n\n"
+"compression ratio, MACs and bit operations.\n"
+"A detector reports mAP@.5 (COCO's 101-point interpolation, or VOC's with\n"
+"--voc), mAP@[.5:.95] and per-class AP on the boxes `darknet detector valid`\n"
+"computes, with 95% intervals from a paired bootstrap over images; with\n"
+"--budget also the agreement (F1, mean IoU) with the unperturbed boxes.\n\n"
+"  -b, --budget FILE     evaluate the network with this budget applied\n"
+"      --results DIR     detectors: write the boxes as darknet detector valid\n"
+"                        does, DIR/comp4_det_test_<class>.txt\n"
+"      --stock           run Darknet's own layer code instead of safer's kernels\n"
+"                        (slower; for comparisons with Darknet's output files)\n\n"
 COMMON_HELP;
 
 struct eval_report {
@@ -136,7 +145,8 @@ static void print_text(const struct setup_opts *o, const struct dataset *d, cons
 }
 
 /* The whole budget at once, exact mode, compared image by image with the baseline. */
-static int eval_budget(struct engine *e, const char *path, int k, struct eval_report *rep, char **cause)
+static int eval_budget(struct engine *e, const char *path, int k, struct eval_report *rep,
+    struct engine_progress *out, char **cause)
 {
 	struct budget b;
 	if (budget_load(path, engine_model(e), &b, cause) != 0)
@@ -146,6 +156,7 @@ static int eval_budget(struct engine *e, const char *path, int k, struct eval_re
 	struct engine_job job = { .nitems = n, .items = items };
 	struct engine_progress p;
 	int rc = engine_run(e, &job, &p, &interrupt_signal, cause);
+	*out = p;
 	if (rc == 0 && !p.finished) {
 		*cause = xstrdup("interrupted");
 		rc = 1;
@@ -168,20 +179,30 @@ static int eval_budget(struct engine *e, const char *path, int k, struct eval_re
 
 struct cmd_eval {
 	const char *budget_path;
+	const char *results_dir;
+	int stock;
 	struct engine *e;	/* owned */
 	struct dataset d;	/* owned */
 };
 
+enum cmd_eval_code { CMD_EVAL_RESULTS = OPTIONS_OWN, CMD_EVAL_STOCK };
+
 static const struct options_spec cmd_eval_options[] = {
 	{ "budget", 'b', OPTIONS_VALUE },
+	{ "results", CMD_EVAL_RESULTS, OPTIONS_VALUE },
+	{ "stock", CMD_EVAL_STOCK, OPTIONS_FLAG },
 	{ NULL, 0, OPTIONS_FLAG },
 };
 
 static int cmd_eval_option(void *state, int code, const char *arg)
 {
 	struct cmd_eval *s = state;
-	(void)code;	/* -b is the only one */
-	s->budget_path = arg;
+	if (code == CMD_EVAL_RESULTS)
+		s->results_dir = arg;
+	else if (code == CMD_EVAL_STOCK)
+		s->stock = 1;
+	else
+		s->budget_path = arg;
 	return 0;
 }
 
@@ -193,21 +214,31 @@ static int cmd_eval_exec(void *state, struct setup_opts *o)
 		return cmd_fail(cause);
 	if (s->budget_path == NULL)
 		o->cache_mb = 0;	/* only a perturbed run reads the prefix cache */
+	o->det_keep = s->results_dir != NULL;
+	o->stock = s->stock;
+	o->det_rounds = 1000;	/* a report: intervals worth their time */
 	s->e = setup_load_engine(o, &s->d, &cause);
 	if (s->e == NULL)
 		return cmd_fail(cause);
+	if (s->results_dir && !engine_detector(s->e))
+		return cmd_fail(xasprintf("--results %s: only a detector writes results files", s->results_dir));
 	struct eval_report rep;
 	memset(&rep, 0, sizeof rep);
 	report_fill(engine_baseline(s->e), s->d.topk, &rep);
+	struct engine_progress p = *engine_baseline(s->e);
 	if (s->budget_path) {
 		interrupt_install();
-		int br = eval_budget(s->e, s->budget_path, s->d.topk, &rep, &cause);
+		int br = eval_budget(s->e, s->budget_path, s->d.topk, &rep, &p, &cause);
 		if (br > 0) {
 			free(cause);
 			return interrupt_exit_status();
 		}
 		if (br < 0)
 			return cmd_fail(cause);
+	}
+	if (engine_detector(s->e)) {
+		int rc = eval_det_report(o, &s->d, s->e, &p, s->budget_path, s->results_dir, &cause);
+		return rc == 0 ? EXIT_OK : cmd_fail_status(rc, cause);
 	}
 	if (o->json)
 		print_json(o, &s->d, &rep, engine_threads(s->e));

@@ -135,7 +135,7 @@ static int cmd_info_exec(void *state, struct setup_opts *o)
 	struct cmd_info *s = state;
 	char *cause = NULL;
 	o->weights_required = 0;
-	o->detector_ok = 1;
+
 	if (setup_opts_finish(o, &cause) != 0)
 		return cmd_fail(cause);
 	s->net = backend_load(o->cfg, o->weights, 1, &cause);

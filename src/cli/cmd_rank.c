@@ -56,10 +56,11 @@ static int load_data(struct setup_opts *o, int samples, struct dataset *d, char 
 	if (cfgcheck_file_at(o->cfg, 1, &info, cause) != 0)
 		return -1;
 	struct shape in = { info.w, info.h, info.c };
+	int detector = setup_cfg_is_detector(&info);
 	cfg_info_free(&info);
 	if (o->limit == 0)
 		o->limit = samples;
-	return setup_load_data(o, in, d, cause);
+	return setup_load_data(o, in, detector, d, cause);
 }
 
 static int model_checksum_hex(const char *cfg, const char *weights, char **hex, char **cause)

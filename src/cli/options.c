@@ -49,6 +49,10 @@ const struct options_spec options_common[] = {
 	{ "cache-mb", OPTIONS_CACHE_MB, OPTIONS_VALUE },
 	{ "data-mb", OPTIONS_DATA_MB, OPTIONS_VALUE },
 	{ "unlabeled", OPTIONS_UNLABELED, OPTIONS_FLAG },
+	{ "thresh", OPTIONS_THRESH, OPTIONS_VALUE },
+	{ "nms", OPTIONS_NMS, OPTIONS_VALUE },
+	{ "show-thresh", OPTIONS_SHOW_THRESH, OPTIONS_VALUE },
+	{ "voc", OPTIONS_VOC, OPTIONS_FLAG },
 	{ "verbose", 'v', OPTIONS_FLAG },
 	{ "json", 'j', OPTIONS_FLAG },
 	{ NULL, 0, OPTIONS_FLAG },
@@ -94,6 +98,22 @@ int options_handle_common(struct setup_opts *o, int code, const char *arg, int a
 			return -1;
 		return 1;
 	case OPTIONS_UNLABELED: o->unlabeled = 1; return 1;
+	case OPTIONS_THRESH:
+	case OPTIONS_NMS:
+	case OPTIONS_SHOW_THRESH: {
+		double x;
+		const char *name = code == OPTIONS_THRESH ? "thresh" : code == OPTIONS_NMS ? "nms" : "show-thresh";
+		if (parse_real(name, arg, code == OPTIONS_NMS ? 0 : 1e-6, 1, &x) != 0)
+			return -1;
+		if (code == OPTIONS_THRESH)
+			o->det_thresh = (float)x;
+		else if (code == OPTIONS_NMS)
+			o->det_nms = x == 0 ? -1.0f : (float)x;	/* engine_config: < 0 is "none" */
+		else
+			o->det_show = (float)x;
+		return 1;
+	}
+	case OPTIONS_VOC: o->det_voc = 1; return 1;
 	case 'v': o->verbose = 1; backend_set_verbose(1); return 1;
 	case 'j': o->json = 1; return 1;
 	default: return 0;

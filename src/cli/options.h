@@ -26,6 +26,10 @@ enum options_code {
 	OPTIONS_CACHE_MB,
 	OPTIONS_DATA_MB,
 	OPTIONS_UNLABELED,
+	OPTIONS_THRESH,
+	OPTIONS_NMS,
+	OPTIONS_SHOW_THRESH,
+	OPTIONS_VOC,
 	OPTIONS_OWN
 };
 
@@ -46,6 +50,11 @@ extern const struct options_spec options_common[];
 "      --cache-mb N      activation cache bound in MiB (default 1024)\n" \
 "      --data-mb N       decoded images kept in memory, MiB (default: a quarter of\n" \
 "                        free memory, at most 2048); the rest are decoded each pass\n" \
+"Detectors ([yolo] or [region] heads; --data names the images, labels as Darknet finds them):\n" \
+"      --thresh X        evaluation threshold (default .005, as darknet detector valid)\n" \
+"      --nms X           NMS IoU threshold (default .45; 0: none)\n" \
+"      --show-thresh X   boxes that count in the agreement (default .25)\n" \
+"      --voc             VOC all-point AP instead of COCO's 101 points\n" \
 "  -v, --verbose         show Darknet's own messages and the cfg keys it ignores\n" \
 "  -j, --json            machine-readable output\n"
 

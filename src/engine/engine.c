@@ -8,6 +8,7 @@
  * threads of their own and share nothing with the jobs but the mutex that
  * guards the task list and their done flags. */
 #include "engine/engine.h"
+#include "engine/detection.h"
 #include "formats/cfgcheck.h"
 #include "backend/backend.h"
 #include "core/rng.h"
@@ -51,6 +52,7 @@ struct worker {
 	float *inbuf;		/* batch × largest input, zero-padded tail */
 	float *prob;		/* classes floats */
 	int *top;		/* data->topk class indexes, engine_top_k's list */
+	struct det_worker det;	/* detectors: the boxes of its batch */
 };
 
 struct engine {
@@ -59,6 +61,8 @@ struct engine {
 	struct backend_net *master;
 	const struct model *model;
 	int nworkers, batch, nbatches, classes, out_is_prob;
+	struct det_state *det;	/* detectors only: boxes, mAP, agreement */
+	int det_voc;
 	struct worker *workers;
 
 	/* baseline, per image */
@@ -210,6 +214,8 @@ static void layer_hook(int layer, float *out, size_t n, void *vctx)
 
 struct batch_counts {
 	long correct, topk_correct, labelled, n10, n01, agree;
+	long det_ref, det_test, det_matched;
+	double det_iou_sum;
 	double kl;
 	double decode_seconds, infer_seconds;
 };
@@ -272,6 +278,15 @@ static int batch_run(struct worker *w, struct job *job, int b, struct batch_coun
 				memcpy(e->cache[l] + (size_t)start * sz, backend_layer_output(w->net, l),
 				    (size_t)m * sz * sizeof(float));
 			}
+	if (e->det != NULL) {	/* a detector: boxes now, counted under the lock */
+		det_boxes(e->det, &w->det, w->net, start, m);
+		bc->labelled = det_state_labelled(e->det) ? m : 0;
+		if (!job->baseline)
+			det_agree_batch(e->det, &w->det, start, m, &bc->det_ref, &bc->det_test, &bc->det_matched,
+			    &bc->det_iou_sum);
+		bc->infer_seconds = thread_cpu_seconds() - t0;
+		return 0;
+	}
 	for (int i = 0; i < m; i++) {
 		const float *row = out + (size_t)i * e->classes;
 		int idx = start + i, label = d->labels[idx];
@@ -325,7 +340,7 @@ static void snapshot(struct engine *e, struct job *j)
 /* Adaptive mode: enough images and a narrow enough interval. */
 static int adaptive_done(const struct job *j)
 {
-	if (j->eps <= 0 || j->prog.done < j->min_images)
+	if (j->eps <= 0 || j->prog.detector || j->prog.done < j->min_images)
 		return 0;
 	double drop, lo, hi;
 	progress_drop(&j->prog, &drop, &lo, &hi);
@@ -339,6 +354,8 @@ static int adaptive_done(const struct job *j)
 static void publish(struct engine *e, struct job *j, int always)
 {
 	int wake = always || !j->baseline;
+	if (e->det != NULL && !j->prog.finished)
+		det_snapshot(e->det, &j->prog, j->baseline, 0, 0);
 	if (!j->baseline)
 		snapshot(e, j);
 	pthread_cond_broadcast(&e->cv_done);
@@ -388,6 +405,12 @@ static void *worker_main(void *arg)
 		p->n01 += bc.n01;
 		p->agree += bc.agree;
 		p->kl_sum += bc.kl;
+		p->det_ref += bc.det_ref;
+		p->det_test += bc.det_test;
+		p->det_matched += bc.det_matched;
+		p->det_iou_sum += bc.det_iou_sum;
+		if (e->det != NULL)
+			det_commit(e->det, &w->det, b * e->batch, m, j->baseline);
 		p->decode_seconds += bc.decode_seconds;
 		p->infer_seconds += bc.infer_seconds;
 		j->batch_kl[b] = bc.kl;
@@ -461,6 +484,8 @@ static void *dispatcher_main(void *arg)
 		struct job *old = e->cur;
 		e->cur = j;
 		job_free(old);
+		if (e->det != NULL && !j->baseline)
+			det_job_start(e->det);
 		j->t0 = now_seconds();
 		if (!ok) {
 			j->prog.error = cause;
@@ -492,6 +517,8 @@ static void *dispatcher_main(void *arg)
 		} else {
 			j->prog.cancelled = 1;
 		}
+		if (e->det != NULL)
+			det_snapshot(e->det, &j->prog, j->baseline, 1, 1);
 		j->prog.seconds = now_seconds() - j->t0;
 		publish(e, j, 1);
 	}
@@ -546,6 +573,7 @@ static struct job *job_new(struct engine *e, const struct engine_job *spec, int 
 		}
 	}
 	j->prog.total = e->data->count;
+	j->prog.detector = e->det != NULL;
 	return j;
 }
 
@@ -849,6 +877,32 @@ struct engine *engine_new(const char *cfg_path, const char *weights_path, const 
 		goto fail;
 	}
 	e->classes = e->model->outputs;
+	if (backend_is_detector(e->master) != data->detection) {
+		*cause = data->detection
+		    ? xasprintf("%s: not a detector, but the data is a detection set", cfg_path)
+		    : xasprintf("%s: a detector needs a detection data set (--data FILE.data with valid= and "
+			"names=; the label files are found as Darknet finds them)", cfg_path);
+		goto fail;
+	}
+	if (data->detection) {
+		e->classes = backend_det_classes(e->master);
+		if (data->classes != e->classes) {
+			*cause = xasprintf("%s: the detector has %d classes but %s names %d", cfg_path, e->classes,
+			    data->source, data->classes);
+			goto fail;
+		}
+		struct det_params dp = {
+			.thresh = cfg->det_thresh > 0 ? cfg->det_thresh : .005f,
+			.nms = cfg->det_nms < 0 ? 0 : cfg->det_nms > 0 ? cfg->det_nms : .45f,
+			.show = cfg->det_show > 0 ? cfg->det_show : .25f,
+			.interp = cfg->det_voc ? DET_VOC_ALL : DET_COCO101,
+			.rounds = cfg->det_rounds > 0 ? cfg->det_rounds : 200,
+			.seed = cfg->seed ? cfg->seed : 1,
+			.keep = cfg->det_keep,
+		};
+		e->det = det_state_new(data, e->classes, &dp);
+		e->det_voc = cfg->det_voc;
+	}
 	if (data->classes > e->classes) {
 		*cause = xasprintf("%s: the network has %d outputs but the data has %d classes", cfg_path,
 		    e->classes, data->classes);
@@ -867,7 +921,7 @@ struct engine *engine_new(const char *cfg_path, const char *weights_path, const 
 	}
 	e->base_pred = xmalloc((size_t)data->count * sizeof *e->base_pred);
 	e->base_correct = xmalloc((size_t)data->count);
-	e->base_prob = xmalloc((size_t)data->count * e->classes * sizeof *e->base_prob);
+	e->base_prob = xmalloc((size_t)data->count * (e->det ? 1 : e->classes) * sizeof *e->base_prob);
 	e->workers = xcalloc((size_t)e->nworkers, sizeof *e->workers);
 	size_t maxin = backend_layer_size(e->master, -1);
 	for (int l = 0; l < e->model->n; l++)
@@ -884,6 +938,7 @@ struct engine *engine_new(const char *cfg_path, const char *weights_path, const 
 		w->inbuf = xmalloc(maxin * (size_t)e->batch * sizeof *w->inbuf);
 		w->prob = xmalloc((size_t)e->classes * sizeof *w->prob);
 		w->top = xmalloc((size_t)data->topk * sizeof *w->top);
+		det_worker_init(&w->det, e->batch);
 	}
 	for (int i = 0; i < e->nworkers; i++)
 		pthread_create(&e->workers[i].thread, NULL, worker_main, &e->workers[i]);
@@ -921,6 +976,7 @@ void engine_free(struct engine *e)
 			free(e->workers[i].inbuf);
 			free(e->workers[i].prob);
 			free(e->workers[i].top);
+			det_worker_free(&e->workers[i].det);
 		}
 	}
 	/* a job stopped by quit may still hold perturbed weights */
@@ -955,6 +1011,7 @@ void engine_free(struct engine *e)
 	free(e->base_pred);
 	free(e->base_correct);
 	free(e->base_prob);
+	det_state_free(e->det);
 	free(e->latest.error);
 	backend_free(e->master);
 	for (int i = 0; i < 2; i++)
@@ -983,28 +1040,75 @@ int engine_start_layer(const struct engine *e, int layer)
 	return layer;
 }
 
+int engine_detector(const struct engine *e)
+{
+	return e->det != NULL;
+}
+
+const char *engine_metric(const struct engine *e)
+{
+	return e->det == NULL ? "top1" : e->det_voc ? "map50_voc" : "map50";
+}
+
+void engine_det_map(struct engine *e, int baseline, struct det_map *out)
+{
+	pthread_mutex_lock(&e->mu);
+	det_state_map(e->det, baseline, out);
+	pthread_mutex_unlock(&e->mu);
+}
+
+const struct det_pred *engine_det_boxes(struct engine *e, int baseline, int i, int *n)
+{
+	pthread_mutex_lock(&e->mu);
+	const struct det_pred *b = det_state_boxes(e->det, baseline, i, n);
+	pthread_mutex_unlock(&e->mu);
+	return b;
+}
+
 double progress_top1(const struct engine_progress *p)
 {
+	if (p->detector)
+		return p->labelled ? p->map50 : NAN;
 	return p->labelled ? (double)p->correct / (double)p->labelled : NAN;
 }
 
 double progress_topk(const struct engine_progress *p)
 {
+	if (p->detector)
+		return NAN;
 	return p->labelled ? (double)p->topk_correct / (double)p->labelled : NAN;
 }
 
 void progress_drop(const struct engine_progress *p, double *drop, double *lo, double *hi)
 {
+	if (p->detector) {	/* in mAP points, the interval from the paired bootstrap */
+		*drop = p->labelled ? 100 * (p->base_map50 - p->map50) : NAN;
+		*lo = 100 * p->drop_lo;
+		*hi = 100 * p->drop_hi;
+		return;
+	}
 	stats_paired_drop(p->labelled, p->n10, p->n01, drop, lo, hi);
 }
 
 double progress_agree(const struct engine_progress *p)
 {
+	if (p->detector) {
+		struct det_agree a = { p->det_ref, p->det_test, p->det_matched, p->det_iou_sum };
+		return p->done ? det_agree_f1(&a) : NAN;
+	}
 	return p->done ? (double)p->agree / p->done : NAN;
+}
+
+double progress_det_iou(const struct engine_progress *p)
+{
+	struct det_agree a = { p->det_ref, p->det_test, p->det_matched, p->det_iou_sum };
+	return p->detector ? det_agree_iou(&a) : NAN;
 }
 
 double progress_kl(const struct engine_progress *p)
 {
+	if (p->detector)
+		return NAN;
 	double kl = p->done ? p->kl_sum / p->done : NAN;
 	return kl < 0 ? 0 : kl;	/* KL >= 0: a negative mean is rounding (-1.4e-08); NaN stays */
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "formats/dataset.h"
+#include "core/detmap.h"
 #include "core/model.h"
 #include "core/perturb.h"
 
@@ -28,6 +29,14 @@ struct engine_config {
 	int batch;		/* images per forward pass; 0 = default (32) */
 	size_t cache_mb;	/* activation cache bound; 0 = no prefix reuse */
 	int stock;		/* 1: Darknet's own forward functions (for comparisons) */
+	/* detectors (0: the default in brackets) */
+	float det_thresh;	/* evaluation threshold [.005, validate_detector's] */
+	float det_nms;		/* NMS threshold [.45]; < 0: no NMS */
+	float det_show;		/* display threshold of the agreement [.25] */
+	int det_voc;		/* 1: VOC all-point AP instead of COCO's 101 points */
+	int det_rounds;		/* bootstrap resamples of a finished job [200] */
+	uint64_t seed;		/* of the bootstrap [1] */
+	int det_keep;		/* keep every image's boxes (engine_det_boxes) */
 };
 
 struct engine_job {
@@ -55,6 +64,16 @@ struct engine_progress {
 	int stopped_early;	/* adaptive stop */
 	int cancelled;
 	char *error;		/* a copy from engine_poll is its caller's to free */
+	/* detectors: mAP against the ground truth (labelled sets; fractions)
+	 * and agreement with the unperturbed boxes.  Intervals are NAN until
+	 * the job has finished (95% paired bootstrap over images). */
+	int detector;
+	double map50, map5095;	/* of the images done */
+	double base_map50;	/* the unperturbed detector's on the same images */
+	double map_lo, map_hi, drop_lo, drop_hi;
+	long det_ref, det_test, det_matched;	/* boxes above the display threshold */
+	double det_iou_sum;	/* over matched pairs */
+	double f1_lo, f1_hi, iou_lo, iou_hi;
 };
 
 struct engine *engine_new(const char *cfg_path, const char *weights_path, const struct dataset *data,
@@ -117,12 +136,26 @@ int engine_task_cancel(struct engine_task *t);
  * -1 (k > n). */
 void engine_top_k(const float *x, int n, int k, int *index);
 
-/* Derived numbers. */
+/* Whether the network is a detector; then these give its per-class AP
+ * (baseline: the unperturbed network's, else the last job's; call when
+ * idle; free with det_map_free). */
+int engine_detector(const struct engine *e);
+/* What "top-1" means for this engine, as result files name it: "top1",
+ * or "map50" / "map50_voc" (mAP@.5, COCO 101-point or VOC all-point). */
+const char *engine_metric(const struct engine *e);
+void engine_det_map(struct engine *e, int baseline, struct det_map *out);
+/* Image i's boxes (engine_config.det_keep), of the baseline or the last job. */
+const struct det_pred *engine_det_boxes(struct engine *e, int baseline, int i, int *n);
+
+/* Derived numbers.  For a detector, "top-1" is mAP@.5, the drop is in mAP
+ * points, agreement is the F1 of the boxes' matching and KL is NAN. */
 double progress_top1(const struct engine_progress *p);
 double progress_topk(const struct engine_progress *p);
 /* Drop against the baseline on the images done so far (percentage points). */
 void progress_drop(const struct engine_progress *p, double *drop, double *lo, double *hi);
 double progress_agree(const struct engine_progress *p);
 double progress_kl(const struct engine_progress *p);
+/* Detectors: mean IoU of the matched boxes (NAN otherwise). */
+double progress_det_iou(const struct engine_progress *p);
 
 #endif

@@ -24,6 +24,7 @@ static void make_header(const struct scan_opts *so, struct engine *e, const stru
 	h->seed = so->seed;
 	h->trials = so->trials;
 	h->baseline_top1 = progress_top1(engine_baseline(e));
+	h->metric = xstrdup(engine_metric(e));
 }
 
 /* A row of the file --resume continues names a layer this model has. */

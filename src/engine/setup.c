@@ -115,13 +115,7 @@ int setup_opts_finish(struct setup_opts *o, char **cause)
 	for (size_t i = 0; i < sizeof read / sizeof read[0]; i++)
 		if (read[i] != NULL)
 			inputs_note(read[i]);
-	/* The one place detectors are turned away (until the measures of
-	 * #15 take them): every command but info stops here. */
-	if (cfg_notes(o) && !o->detector_ok) {
-		*cause = xasprintf("%s: a detector ([yolo] or [region] heads): "
-		    "only safer info handles detectors so far", o->cfg);
-		return -1;
-	}
+	cfg_notes(o);
 	return 0;
 }
 
@@ -136,12 +130,18 @@ double setup_data_bytes(const struct setup_opts *o)
 	return room < most ? room : most;
 }
 
-int setup_load_data(const struct setup_opts *o, struct shape in, struct dataset *d, char **cause)
+int setup_load_data(const struct setup_opts *o, struct shape in, int detection, struct dataset *d, char **cause)
 {
 	struct dataset_options dopt = {
-		.resize = backend_resize_crop, .limit = o->limit, .unlabeled = o->unlabeled,
+		.resize = detection ? backend_letterbox : backend_resize_crop, .limit = o->limit,
+		.unlabeled = o->unlabeled, .detection = detection,
 		.cache_bytes = setup_data_bytes(o), .parallel = parallel_run, .threads = o->threads,
 	};
+	if (detection && o->data == NULL) {
+		*cause = xasprintf("%s: a detector needs a detection data set: --data FILE.data with valid= "
+		    "(the image list) and names= (the label files are found as Darknet finds them)", o->cfg);
+		return -1;
+	}
 	int rc = o->data
 	    ? dataset_load_data(o->data, in, &dopt, d, cause)
 	    : dataset_load_idx(o->idx_images, o->unlabeled ? NULL : o->idx_labels, o->names, in, &dopt, d, cause);
@@ -151,17 +151,26 @@ int setup_load_data(const struct setup_opts *o, struct shape in, struct dataset 
 	return rc;
 }
 
+int setup_cfg_is_detector(const struct cfg_info *info)
+{
+	return info->detector;
+}
+
 struct engine *setup_load_engine(const struct setup_opts *o, struct dataset *d, char **cause)
 {
 	struct cfg_info info;
 	if (cfgcheck_file_at(o->cfg, 1, &info, cause) != 0)
 		return NULL;
 	struct shape in = { info.w, info.h, info.c };
+	int detector = setup_cfg_is_detector(&info);
 	cfg_info_free(&info);
-	if (setup_load_data(o, in, d, cause) != 0)
+	if (setup_load_data(o, in, detector, d, cause) != 0)
 		return NULL;
 	struct engine_config ec = {
 		.threads = o->threads, .batch = o->batch, .cache_mb = (size_t)o->cache_mb,
+		.det_thresh = o->det_thresh, .det_nms = o->det_nms, .det_show = o->det_show,
+		.det_voc = o->det_voc, .det_rounds = o->det_rounds, .seed = o->seed,
+		.det_keep = o->det_keep, .stock = o->stock,
 	};
 	struct engine *e = engine_new(o->cfg, o->weights, d, &ec, cause);
 	if (e == NULL)

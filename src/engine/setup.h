@@ -7,6 +7,8 @@
 #include "formats/dataset.h"
 #include "engine/engine.h"
 
+#include <stdint.h>
+
 struct setup_opts {
 	const char *cfg, *weights;
 	const char *data;			/* Darknet .data file */
@@ -16,8 +18,11 @@ struct setup_opts {
 	long cache_mb;
 	double data_mb;		/* --data-mb: decoded images kept in memory (MiB); < 0: the default */
 	int weights_required;
-	int detector_ok;	/* the command handles detector cfgs (info);
-				 * setup_opts_finish refuses them otherwise */
+	/* detectors (engine_config's fields; 0: their defaults) */
+	float det_thresh, det_nms, det_show;
+	int det_voc, det_rounds, det_keep;
+	int stock;		/* Darknet's own forward functions (engine_config.stock) */
+	uint64_t seed;
 	/* set by setup_opts_finish: the cfg's notes (formats/cfgcheck.h) */
 	int cfg_ignored, cfg_warnings;
 	char *owned[8];		/* defaults filled in by setup_opts_finish */
@@ -28,8 +33,7 @@ void setup_opts_init(struct setup_opts *o);
 /* Fills in defaults (bundled model, Fashion-MNIST); -1 with *cause if a
  * required file is missing.  Prints the cfg's warnings (another fork's keys,
  * unknown activations) on stderr and, with verbose, what Darknet ignores;
- * a cfg that fails its check is reported later, by whatever loads it.
- * Refuses a detector cfg unless detector_ok is set. */
+ * a cfg that fails its check is reported later, by whatever loads it. */
 int setup_opts_finish(struct setup_opts *o, char **cause);
 void setup_opts_free(struct setup_opts *o);
 
@@ -39,9 +43,13 @@ void setup_opts_free(struct setup_opts *o);
 #define SETUP_DATA_MB_MAX 2048
 double setup_data_bytes(const struct setup_opts *o);
 
-/* Loads the data set for the network input shape of `cfg`.  Prints a warning
+/* Loads the data set for the network input shape of `cfg`: as a detection
+ * set (letterbox, Darknet label files) when `detection`.  Prints a warning
  * line for skipped images. */
-int setup_load_data(const struct setup_opts *o, struct shape in, struct dataset *d, char **cause);
+int setup_load_data(const struct setup_opts *o, struct shape in, int detection, struct dataset *d, char **cause);
+struct cfg_info;
+/* Whether a checked cfg has [yolo], [region] or [detection] layers. */
+int setup_cfg_is_detector(const struct cfg_info *info);
 /* Loads data and engine together. */
 struct engine *setup_load_engine(const struct setup_opts *o, struct dataset *d, char **cause);
 

@@ -1,5 +1,6 @@
 /* dataset.c - see dataset.h */
 #include "formats/dataset.h"
+#include "formats/detlabels.h"
 #include "core/inputs.h"
 #include "formats/idx.h"
 #include "formats/image.h"
@@ -212,18 +213,20 @@ static const char *source_name(const struct dataset_source *s, int i)
 	return s->paths ? s->paths[i] : s->name;
 }
 
-/* Image i into dst (image_size floats); -1 with *cause when it does not decode. */
-static int source_decode(const struct dataset_source *s, int i, float *dst, char **cause)
+/* Image i into dst (image_size floats), its size in *w, *h; -1 with
+ * *cause when it does not decode. */
+static int source_decode(const struct dataset_source *s, int i, float *dst, int *w, int *h, char **cause)
 {
 	if (s->paths) {
-		int w, h;
-		float *chw = image_load_chw(s->paths[i], &w, &h, cause);
+		float *chw = image_load_chw(s->paths[i], w, h, cause);
 		if (chw == NULL)
 			return -1;
-		to_input(s->resize, chw, w, h, s->shape, dst);
+		to_input(s->resize, chw, *w, *h, s->shape, dst);
 		free(chw);
 		return 0;
 	}
+	*w = s->cols;
+	*h = s->rows;
 	size_t plane = (size_t)s->rows * s->cols;
 	const unsigned char *px = s->pixels + (size_t)i * plane;
 	if (s->rows == s->shape.h && s->cols == s->shape.w && s->shape.c == 1) {
@@ -289,7 +292,8 @@ int dataset_fetch(const struct dataset *d, int start, int m, float *out, char **
 			continue;
 		}
 		char *why = NULL;
-		if (source_decode(d->src, i, dst, &why) != 0 || dataset_image_hash(dst, sz) != d->src->hash[i]) {
+		int w, h;
+		if (source_decode(d->src, i, dst, &w, &h, &why) != 0 || dataset_image_hash(dst, sz) != d->src->hash[i]) {
 			*cause = xasprintf("%s: changed since it was loaded (%s)", source_name(d->src, i),
 			    why ? why : "it gives other pixels now");
 			free(why);
@@ -328,6 +332,7 @@ struct chunk {
 	char **why;
 	uint64_t *hash;
 	double *cpu;		/* CPU seconds of each decode */
+	int *w, *h;		/* each image's size */
 	int base, n;		/* first candidate, images (0: nothing to commit) */
 };
 
@@ -335,6 +340,9 @@ struct loader {
 	struct dataset *d;
 	const struct dataset_source *s;	/* the candidates */
 	const int *labels;	/* of the candidates */
+	const struct det_truth *const *truth;	/* detection: of the candidates, normalised */
+	const int *ntruth;
+	size_t truth_cap;
 	int *keep;		/* candidate index of each kept image */
 	uint64_t *hash;		/* of each kept image */
 	struct chunk buf[2];
@@ -342,6 +350,30 @@ struct loader {
 	int cap;
 	uint64_t sum;
 };
+
+/* Kept image k (candidate c, w×h pixels): its size and its boxes in pixels. */
+static void keep_truth(struct loader *L, int k, int c, int w, int h)
+{
+	struct dataset *d = L->d;
+	d->paths[k] = xstrdup(L->s->paths[c]);
+	d->img_w[k] = w;
+	d->img_h[k] = h;
+	size_t at = d->truth_first[k], nt = L->ntruth ? (size_t)L->ntruth[c] : 0;
+	if (at + nt > L->truth_cap) {
+		L->truth_cap = (at + nt) * 2 + 64;
+		d->truth = xreallocarray(d->truth, L->truth_cap, sizeof *d->truth);
+	}
+	for (size_t i = 0; i < nt; i++) {
+		struct det_truth t = L->truth[c][i];
+		t.b.x *= (float)w;
+		t.b.w *= (float)w;
+		t.b.y *= (float)h;
+		t.b.h *= (float)h;
+		d->truth[at + i] = t;
+	}
+	d->truth_first[k + 1] = at + nt;
+	d->objects += (long)nt;
+}
 
 static void loader_commit(struct loader *L, struct chunk *b)
 {
@@ -361,6 +393,8 @@ static void loader_commit(struct loader *L, struct chunk *b)
 		if (d->count < L->cap)
 			memcpy(d->x + (size_t)d->count * sz, x, sz * sizeof *x);
 		d->labels[d->count] = L->labels[b->base + j];
+		if (d->detection)
+			keep_truth(L, d->count, b->base + j, b->w[j], b->h[j]);
 		L->keep[d->count] = b->base + j;
 		L->hash[d->count++] = b->hash[j];
 	}
@@ -381,7 +415,7 @@ static void loader_task(void *ctx, int i)
 	float *x = b->x + (size_t)j * L->d->image_size;
 	double t0 = thread_cpu_seconds();
 	b->why[j] = NULL;
-	b->ok[j] = source_decode(L->s, b->base + j, x, &b->why[j]) == 0;
+	b->ok[j] = source_decode(L->s, b->base + j, x, &b->w[j], &b->h[j], &b->why[j]) == 0;
 	if (b->ok[j])
 		b->hash[j] = dataset_image_hash(x, L->d->image_size);
 	b->cpu[j] = thread_cpu_seconds() - t0;
@@ -414,11 +448,17 @@ static void run_tasks(const struct dataset_options *opt, int ntasks, struct load
  * first cap), labels, skipped, checksum; then keeps in d->src what decodes
  * the images that are not cached, or frees s when all are.  Takes s. */
 static void load_images(struct dataset *d, struct dataset_source *s, const int *labels,
-    const struct dataset_options *opt, const char *what)
+    const struct det_truth *const *truth, const int *ntruth, const struct dataset_options *opt, const char *what)
 {
 	int n = s->n;
 	double t0 = now_seconds();
-	struct loader L = { .d = d, .s = s, .labels = labels };
+	struct loader L = { .d = d, .s = s, .labels = labels, .truth = truth, .ntruth = ntruth };
+	if (d->detection) {
+		d->img_w = xmalloc((size_t)n * sizeof *d->img_w);
+		d->img_h = xmalloc((size_t)n * sizeof *d->img_h);
+		d->truth_first = xcalloc((size_t)n + 1, sizeof *d->truth_first);
+		d->paths = xcalloc((size_t)n, sizeof *d->paths);
+	}
 	L.cap = dataset_cache_images(opt->cache_bytes, n, d->image_size);
 	reserve_tensor(what, L.cap, d);
 	d->x = xmalloc((size_t)L.cap * d->image_size * sizeof *d->x);
@@ -434,6 +474,8 @@ static void load_images(struct dataset *d, struct dataset_source *s, const int *
 		b->why = xmalloc((size_t)chunk * sizeof *b->why);
 		b->hash = xmalloc((size_t)chunk * sizeof *b->hash);
 		b->cpu = xmalloc((size_t)chunk * sizeof *b->cpu);
+		b->w = xmalloc((size_t)chunk * sizeof *b->w);
+		b->h = xmalloc((size_t)chunk * sizeof *b->h);
 	}
 	for (int base = 0, shown = 0; base < n || L.buf[L.cur ^ 1].n > 0; base += chunk) {
 		struct chunk *b = &L.buf[L.cur];
@@ -452,8 +494,12 @@ static void load_images(struct dataset *d, struct dataset_source *s, const int *
 		free(L.buf[k].why);
 		free(L.buf[k].hash);
 		free(L.buf[k].cpu);
+		free(L.buf[k].w);
+		free(L.buf[k].h);
 	}
 	d->checksum = hash_fnv1a(d->labels, (size_t)d->count * sizeof(int), L.sum);
+	if (d->detection && d->objects > 0)	/* the ground truth is part of the data */
+		d->checksum = hash_fnv1a(d->truth, (size_t)d->objects * sizeof *d->truth, d->checksum);
 	d->cached = d->count < L.cap ? d->count : L.cap;
 	d->load_seconds = now_seconds() - t0;
 	if (d->cached == d->count) {
@@ -577,6 +623,24 @@ static int resolve_all(char **paths, int n, const char *list_path, struct datase
 	return 0;
 }
 
+/* Each image's label file, found as Darknet finds it (detlabels.h). */
+static int read_truth(char *const *paths, int n, struct dataset *d, struct det_truth ***truth, int **ntruth,
+    char **cause)
+{
+	*truth = xcalloc((size_t)n, sizeof **truth);
+	*ntruth = xcalloc((size_t)n, sizeof **ntruth);
+	for (int i = 0; i < n; i++) {
+		char *lp = detlabels_path(paths[i]);
+		struct stat st;
+		d->labelled_files += stat(lp, &st) == 0;
+		int rc = detlabels_read(lp, d->classes, &(*truth)[i], &(*ntruth)[i], cause);
+		free(lp);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int dataset_load_data(const char *data_path, struct shape net_in, const struct dataset_options *opt,
     struct dataset *d, char **cause)
 {
@@ -600,6 +664,8 @@ int dataset_load_data(const char *data_path, struct shape net_in, const struct d
 		return -1;
 	char **paths = NULL, *list = NULL, *labels = NULL;
 	int *cand = NULL;	/* the label of each listed path */
+	struct det_truth **truth = NULL;	/* detection: each listed image's boxes */
+	int *ntruth = NULL;
 	int npaths = 0, nall = 0, nnames = 0;
 	const char *v_valid = data_file_get(&df, "valid");
 	const char *v_labels = data_file_get(&df, "labels");
@@ -643,7 +709,8 @@ int dataset_load_data(const char *data_path, struct shape net_in, const struct d
 	if (opt->limit > 0 && opt->limit < npaths)
 		npaths = opt->limit;	/* the first N, as --limit promises */
 	cand = xmalloc((size_t)npaths * sizeof *cand);
-	if (opt->unlabeled)
+	d->detection = opt->detection;
+	if (opt->unlabeled || opt->detection)
 		for (int i = 0; i < npaths; i++)
 			cand[i] = -1;
 	else if (labels_check(list, paths, npaths, d, cand, cause) != 0)
@@ -653,7 +720,11 @@ int dataset_load_data(const char *data_path, struct shape net_in, const struct d
 		source_free(src);
 		goto out;
 	}
-	load_images(d, src, cand, opt, list);
+	if (opt->detection && !opt->unlabeled && read_truth(src->paths, npaths, d, &truth, &ntruth, cause) != 0) {
+		source_free(src);
+		goto out;
+	}
+	load_images(d, src, cand, (const struct det_truth *const *)truth, ntruth, opt, list);
 	if (d->count == 0) {
 		*cause = xasprintf("%s: none of the %d images could be decoded (%s)", list, npaths,
 		    d->first_skip ? d->first_skip : "?");
@@ -668,6 +739,11 @@ out:
 	free(list);
 	free(labels);
 	free(cand);
+	if (truth)
+		for (int i = 0; i < npaths; i++)
+			free(truth[i]);
+	free(truth);
+	free(ntruth);
 	data_file_free(&df);
 	if (rc != 0)
 		dataset_free(d);
@@ -731,7 +807,7 @@ int dataset_load_idx(const char *images_path, const char *labels_path, const cha
 	src->cols = im.cols;
 	src->name = xstrdup(images_path);
 	im.pixels = NULL;
-	load_images(d, src, cand, opt, images_path);
+	load_images(d, src, cand, NULL, NULL, opt, images_path);
 	d->source = xasprintf("%s", images_path);
 	finish(d);
 	rc = 0;
@@ -749,6 +825,13 @@ void dataset_free(struct dataset *d)
 	source_free(d->src);
 	free(d->x);
 	free(d->labels);
+	free(d->img_w);
+	free(d->img_h);
+	free(d->truth);
+	free(d->truth_first);
+	for (int i = 0; d->paths && i < d->count; i++)
+		free(d->paths[i]);
+	free(d->paths);
 	if (d->names)
 		free_lines(d->names, d->classes);
 	free(d->first_skip);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/detmap.h"
 #include "core/model.h"
 
 struct dataset {
@@ -37,6 +38,16 @@ struct dataset {
 	double load_seconds;	/* wall-clock time decoding at load */
 	double load_cpu_seconds;	/* CPU seconds of the threads decoding at load */
 	struct dataset_source *src;	/* owned: how to decode images again (NULL: all are in x) */
+	/* A detection set (dataset_options.detection): labels are all -1; each
+	 * image's size and its ground truth in pixels (detlabels.h), image i's
+	 * boxes being truth[truth_first[i] .. truth_first[i+1]-1]. */
+	int detection;
+	int *img_w, *img_h;		/* owned: count entries */
+	struct det_truth *truth;	/* owned */
+	size_t *truth_first;		/* owned: count + 1 entries */
+	char **paths;			/* owned: count image paths, as listed */
+	long objects;			/* boxes in truth */
+	int labelled_files;		/* images that had a label file */
 };
 
 /* Darknet's `classifier valid` resize: the centred square, resized to the
@@ -49,6 +60,8 @@ struct dataset_options {
 	dataset_resize_fn resize;	/* required */
 	int limit;		/* keep at most this many images (0: all) */
 	int unlabeled;		/* labels not needed (label-free measures only) */
+	int detection;		/* a detector's set: ground truth from Darknet label
+				 * files (unless unlabeled); resize is the letterbox */
 	double cache_bytes;	/* decoded images kept in memory up to this; <= 0: all of them */
 	/* runs task(ctx, 0..ntasks-1) on `threads` threads and returns when all
 	 * are done (the engine's parallel_run); NULL: one after the other */

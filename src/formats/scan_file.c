@@ -18,6 +18,7 @@ static const struct table_field header_fields[] = {
 	TABLE_INT_FIELD("trials", struct scan_header, trials, 1, 1000000),
 	/* null (CSV "nan") on unlabeled data, like the rows' top1 and drops */
 	TABLE_REAL_IN_FIELD("baseline_top1", struct scan_header, baseline_top1, "%.6f", 0, 1, 1),
+	TABLE_STR_FIELD("metric", struct scan_header, metric),
 	TABLE_END
 };
 

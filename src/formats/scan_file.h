@@ -24,6 +24,8 @@ struct scan_header {
 	uint64_t seed;
 	int trials;
 	double baseline_top1;	/* fraction */
+	char *metric;		/* what the top1 column holds: "top1" (NULL in older
+				 * files), "map50" or "map50_voc" for a detector */
 };
 
 struct scan_row {

@@ -17,12 +17,14 @@ CLI_TESTS = tests/cli/eval_darknet.sh tests/cli/decode_formats.sh \
 	tests/cli/crop_darknet.sh \
 	tests/cli/resize_darknet.sh \
 	tests/cli/jpeg_darknet.sh \
+	tests/cli/detect_darknet.sh \
 	tests/cli/detector_cfgs.sh
 TESTS += $(CLI_TESTS)
 TESTS_SCRIPTS_DIST += $(CLI_TESTS) tests/cli/lib.sh
 
 ## Fixtures of bad_input.sh / info_cfgs.sh.
-CLI_FIXTURES = tests/data/garbage.cfg tests/data/unknown-section.cfg tests/data/yolo.cfg \
+CLI_FIXTURES = tests/data/det-small.cfg \
+	tests/data/garbage.cfg tests/data/unknown-section.cfg tests/data/yolo.cfg \
 	tests/data/lstm.cfg tests/data/no-net.cfg tests/data/zero-filters.cfg \
 	tests/data/negative-filters.cfg tests/data/zero-size.cfg tests/data/negative-size.cfg \
 	tests/data/huge-filters.cfg tests/data/not-classifier.cfg tests/data/no-valid.data \

@@ -7,7 +7,8 @@ UNIT_TESTS = tests/unit/test_idx tests/unit/test_stats tests/unit/test_perturb \
 	tests/unit/test_tui_state tests/unit/test_topk \
 	tests/unit/test_atomic \
 	tests/unit/test_dataset \
-	tests/unit/test_detector
+	tests/unit/test_detector \
+	tests/unit/test_detmap
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 endif
@@ -26,6 +27,10 @@ check_PROGRAMS += tests/tools/mkjpeg
 tests_tools_mkjpeg_SOURCES = tests/tools/mkjpeg.c
 tests_tools_mkjpeg_LDADD = $(SAFER_LIBS)
 check_PROGRAMS += tests/tools/dncompare
+# The mAP of Darknet's own results files (detectors), by core/detmap.
+check_PROGRAMS += tests/tools/mapfiles
+tests_tools_mapfiles_SOURCES = tests/tools/mapfiles.c
+tests_tools_mapfiles_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 tests_tools_dncompare_SOURCES = tests/tools/dncompare.c
 tests_tools_dncompare_CPPFLAGS = $(AM_CPPFLAGS) $(DARKNET_CFLAGS)
 tests_tools_dncompare_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)

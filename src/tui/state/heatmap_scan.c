@@ -104,6 +104,7 @@ static void fill_header(const struct tui *t, struct scan_header *h)
 	h->seed = t->seed;
 	h->trials = tui_results_trials_wanted(t, t->kind);
 	h->baseline_top1 = progress_top1(engine_baseline(t->eng));
+	h->metric = xstrdup(engine_metric(t->eng));
 }
 
 /* Saves every trial measured for the kind on screen (CSV or JSON by extension). */

@@ -1,0 +1,62 @@
+/* detection.h - the engine's measures for detectors: each image's boxes as
+ * `darknet detector valid` computes them, the mAP of a job against the
+ * data set's ground truth, and the agreement of a job's boxes with the
+ * unperturbed detector's (for data without ground truth).
+ *
+ * Used by engine.c only.  Threads: det_boxes and det_agree_batch run on a
+ * worker without the engine lock (they touch only the worker's buffers and
+ * the job's per-image slots of their own batch); det_commit, det_job_start,
+ * det_snapshot and det_finish run with the engine lock held. */
+#ifndef SAFER_ENGINE_DETECTION_H
+#define SAFER_ENGINE_DETECTION_H
+
+#include "core/detmap.h"
+#include "formats/dataset.h"
+
+struct backend_net;
+struct engine_progress;
+
+struct det_params {
+	float thresh;		/* evaluation threshold (validate_detector: .005) */
+	float nms;		/* do_nms_sort threshold; 0: no NMS */
+	float show;		/* display threshold of the agreement (.25) */
+	enum det_interp interp;
+	int rounds;		/* bootstrap resamples at the end of a job */
+	uint64_t seed;
+	int keep;		/* keep every image's boxes (det_state_boxes) */
+};
+
+/* One worker's boxes for the images of its current batch. */
+struct det_worker {
+	struct det_pred *box;
+	int n, cap;
+	int *first;		/* batch + 1 offsets into box */
+};
+
+struct det_state;
+
+struct det_state *det_state_new(const struct dataset *d, int classes, const struct det_params *p);
+void det_state_free(struct det_state *s);
+int det_state_labelled(const struct det_state *s);
+
+void det_worker_init(struct det_worker *w, int batch);
+void det_worker_free(struct det_worker *w);
+
+/* Boxes of images start..start+m-1 from the network's last pass. */
+void det_boxes(struct det_state *s, struct det_worker *w, struct backend_net *net, int start, int m);
+/* Their agreement with the baseline's boxes (a perturbed job only). */
+void det_agree_batch(struct det_state *s, const struct det_worker *w, int start, int m, long *ref, long *test,
+    long *matched, double *iou_sum);
+/* Records the batch into the baseline's or the current job's measure. */
+void det_commit(struct det_state *s, const struct det_worker *w, int start, int m, int baseline);
+/* A new perturbed job starts: forget the last one's boxes. */
+void det_job_start(struct det_state *s);
+/* mAP of the images done so far into p (at most every 100 ms unless
+ * `force`); with `final`, also the bootstrap intervals. */
+void det_snapshot(struct det_state *s, struct engine_progress *p, int baseline, int force, int final);
+/* Image i's boxes of the baseline or the last job, when kept (else NULL). */
+const struct det_pred *det_state_boxes(const struct det_state *s, int baseline, int i, int *n);
+/* Per-class AP of the baseline or the last job (call when idle). */
+void det_state_map(struct det_state *s, int baseline, struct det_map *out);
+
+#endif
