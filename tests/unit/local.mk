@@ -7,6 +7,7 @@ UNIT_TESTS = tests/unit/test_idx tests/unit/test_stats tests/unit/test_perturb \
 	tests/unit/test_tui_state tests/unit/test_topk \
 	tests/unit/test_atomic \
 	tests/unit/test_dataset \
+	tests/unit/test_detector \
 	tests/unit/test_detmap
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
