@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# valgrind memcheck of info, eval, a small scan and export on the bundled model:
-# no errors and no definitely/indirectly lost blocks.  Skipped (77) when
-# valgrind is missing or the build uses ASan (the two do not mix).
+# valgrind memcheck of info, eval, a small scan and export on the bundled model,
+# and of eval, scan and rank on a small detector (when the darknet binary
+# can train one): no errors and no definitely/indirectly lost blocks.
+# Skipped (77) when valgrind is missing or the build uses ASan (the two do
+# not mix).
 set -u
 SAFER=${SAFER:-./src/safer}
 command -v valgrind >/dev/null || { echo "valgrind not installed"; exit 77; }
+. "$(dirname "$0")/../cli/lib.sh"
 if [ "${SANITIZED:-no}" = yes ]; then echo "sanitizer build: skipped"; exit 77; fi
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 cat > "$tmp/b.budget" <<'END'
@@ -15,7 +18,7 @@ bits=6
 bits-pc=4
 END
 fail=0
-run() {
+vg() {
 	local name=$1; shift
 	# --child-silent-after-fork: the trial parse of a cfg runs in a throw-away child
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
@@ -27,8 +30,19 @@ run() {
 		echo "ok   $name"
 	fi
 }
-run info info
-run eval eval --limit 300 -t 2
-run scan scan -p prune:0.5 -p bitflip:1e-3 -T 2 --layers 2,6 --limit 200 -o "$tmp/s.csv"
-run export export --budget "$tmp/b.budget" -o "$tmp/x.weights"
+vg info info
+vg eval eval --limit 300 -t 2
+vg scan scan -p prune:0.5 -p bitflip:1e-3 -T 2 --layers 2,6 --limit 200 -o "$tmp/s.csv"
+vg export export --budget "$tmp/b.budget" -o "$tmp/x.weights"
+if [ -n "$DARKNET_BIN" ] && [ -x "$DARKNET_BIN" ]; then
+	make_detector "$T/det"
+	M=(-c "$DET_CFG" -w "$DET_WEIGHTS" -d "$DET_DATA")
+	printf '[layer 9]\nbits=4\n' >"$tmp/d.budget"
+	mkdir -p "$tmp/res"
+	vg det-eval eval "${M[@]}" --budget "$tmp/d.budget" --results "$tmp/res" -t 2
+	vg det-scan scan "${M[@]}" -p prune:0.5 --layers 2,16 -o "$tmp/d.csv"
+	vg det-rank rank "${M[@]}" --samples 4 --grad-batch 2 --criterion grad -o "$tmp/d-rank.csv"
+else
+	echo "skip detector runs: no darknet binary to train one"
+fi
 exit $fail
