@@ -88,11 +88,13 @@ t0=$(now)
 }
 t1=$(now)
 # the row's own seconds (the engine's pass over the canvases with layer L pruned)
-row=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "seconds") c = i; next }
+row=$(awk -F, '/^layer,/ { for (i = 1; i <= NF; i++) if ($i == "seconds") c = i; next }
 	!/^#/ && c { print $c; exit }' "$out")
-base=$(sed -n 's/^# baseline \(.*\) on .*/\1/p' "$BENCH_DIR/det-scan.out" | head -n 1)
-awk -v t0="$t0" -v t1="$t1" -v row="${row:-nan}" -v base="$base" 'BEGIN {
-	printf "8. det scan    whole process (decode %d images, baseline pass, the row) %.2f s: %s 2 s; the row itself %s s; baseline %s\n",
-	    '$count', t1 - t0, t1 - t0 < 2 ? "under" : "NOT under", row, base
+base=$(sed -n 's/^# baseline_top1: //p' "$out")
+metric=$(sed -n 's/^# metric: //p' "$out")
+awk -v t0="$t0" -v t1="$t1" -v row="${row:-nan}" -v base="$base" -v metric="$metric" 'BEGIN {
+	printf "8. det scan    the row (%d images, layer pruned, exact mAP and its bootstrap) %.2f s: %s 2 s;" \
+	    " whole process (decoding, baseline pass, the row) %.2f s; baseline %s %s\n",
+	    '$count', row, row < 2 ? "under" : "NOT under", t1 - t0, metric, base
 }'
 exit $status
