@@ -236,6 +236,8 @@ void tui_picture_outline(const struct tui_view *v, const struct tui_rect *r, con
     const struct tui_picture_fit *f, const struct tui_picture_box *b)
 {
 	const char *const *g = v->g.utf8 ? glyph_utf8[b->style] : glyph_ascii[b->style];
+	if (!isfinite(b->x0) || !isfinite(b->x1) || !isfinite(b->y0) || !isfinite(b->y1) || !(b->sw > 0) || !(b->sh > 0))
+		return;		/* a NaN box (NaN weights) has no cell */
 	int x0 = cell_x(f, b->x0, b->sw), x1 = cell_x(f, b->x1, b->sw);
 	int y0 = cell_y(f, b->y0, b->sh), y1 = cell_y(f, b->y1, b->sh);
 	for (int x = x0 + 1; x < x1; x++) {
