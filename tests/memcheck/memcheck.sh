@@ -18,6 +18,13 @@ bits=6
 bits-pc=4
 END
 fail=0
+# libjpeg-turbo's SIMD code computes the pixels of a partial last block
+# column (a width not a multiple of 16, e.g. Debian's eagle.jpg, 773 px)
+# from padding valgrind counts as undefined, though its output is the
+# scalar code's byte for byte (djpeg with and without JSIMD_FORCENONE=1
+# gives the same file for each photograph the detector runs use).  The
+# scalar path keeps valgrind's report about safer.
+export JSIMD_FORCENONE=1
 vg() {
 	local name=$1; shift
 	# --child-silent-after-fork: the trial parse of a cfg runs in a throw-away child
