@@ -42,9 +42,12 @@ static char *write_temp_cfg(const char *text, char **cause)
 /* free_network and free_layer forget these; nothing else owns them. */
 void backend_parse_free(network *dn)
 {
-	for (int i = 0; i < dn->n; i++)
+	for (int i = 0; i < dn->n; i++) {
 		if (dn->layers[i].type == SOFTMAX)
 			free(dn->layers[i].loss);
+		if (dn->layers[i].type == YOLO)
+			free(dn->layers[i].mask);
+	}
 	free(dn->seen);
 	free(dn->t);
 	free(dn->cost);

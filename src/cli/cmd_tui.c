@@ -60,6 +60,7 @@ static int cmd_tui_exec(void *state, struct setup_opts *o)
 		return cmd_fail(xstrdup("tui: standard input and output must be a terminal (try 'safer eval')"));
 	if (setup_opts_finish(o, &cause) != 0)
 		return cmd_fail(cause);
+	o->det_keep = 1;	/* a detector's boxes, for the picture view */
 	const char *slash = strrchr(o->cfg, '/');
 	fprintf(stderr, "safer: loading %s and the data, measuring the baseline...\n", slash ? slash + 1 : o->cfg);
 	struct engine *e = setup_load_engine(o, &s->d, &cause);

@@ -213,6 +213,16 @@ const struct det_pred *det_state_boxes(const struct det_state *s, int baseline, 
 	return s->p.keep ? s->kept[baseline][i] : NULL;
 }
 
+int det_state_done(const struct det_state *s, int i)
+{
+	return s->done[i];
+}
+
+float det_state_show(const struct det_state *s)
+{
+	return s->p.show;
+}
+
 void det_state_map(struct det_state *s, int baseline, struct det_map *out)
 {
 	memset(out, 0, sizeof *out);

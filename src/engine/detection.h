@@ -65,6 +65,10 @@ void det_job_start(struct det_state *s);
 void det_snapshot(struct det_state *s, struct det_progress *p, int done, int baseline, int force, int final);
 /* Image i's boxes of the baseline or the last job, when kept (else NULL). */
 const struct det_pred *det_state_boxes(const struct det_state *s, int baseline, int i, int *n);
+/* Whether the current (or last) job has committed image i. */
+int det_state_done(const struct det_state *s, int i);
+/* The display threshold of the agreement (det_params.show). */
+float det_state_show(const struct det_state *s);
 /* Per-class AP of the baseline or the last job (call when idle). */
 void det_state_map(struct det_state *s, int baseline, struct det_map *out);
 

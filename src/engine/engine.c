@@ -1070,6 +1070,36 @@ const struct det_pred *engine_det_boxes(struct engine *e, int baseline, int i, i
 	return b;
 }
 
+int engine_det_boxes_copy(struct engine *e, int baseline, int i, float min_prob, struct det_pred **out)
+{
+	int n = -1, k = 0;
+	*out = NULL;
+	if (e->det == NULL || i < 0 || i >= e->data->count)
+		return -1;
+	pthread_mutex_lock(&e->mu);
+	const struct det_pred *b = det_state_boxes(e->det, baseline, i, &n);
+	if (b == NULL || (!baseline && !det_state_done(e->det, i))) {
+		n = -1;
+	} else {
+		*out = n ? xmalloc((size_t)n * sizeof **out) : NULL;
+		for (int j = 0; j < n; j++)
+			if (b[j].prob >= min_prob)
+				(*out)[k++] = b[j];
+		n = k;
+	}
+	pthread_mutex_unlock(&e->mu);
+	if (n <= 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return n;
+}
+
+float engine_det_show(const struct engine *e)
+{
+	return e->det ? det_state_show(e->det) : .25f;
+}
+
 double progress_top1(const struct engine_progress *p)
 {
 	if (p->detector)

@@ -142,8 +142,16 @@ const char *engine_metric(const struct engine *e);
 /* The same for people: "top-1" or "mAP@.5". */
 const char *engine_metric_label(const struct engine *e);
 void engine_det_map(struct engine *e, int baseline, struct det_map *out);
-/* Image i's boxes (engine_config.det_keep), of the baseline or the last job. */
+/* Image i's boxes (engine_config.det_keep), of the baseline or the last job.
+ * The pointer is the engine's: a running job replaces it, so call when idle. */
 const struct det_pred *engine_det_boxes(struct engine *e, int baseline, int i, int *n);
+/* The same copied while a job may run (the explorer): image i's boxes with
+ * prob >= min_prob into *out (allocated, the caller's to free; NULL when
+ * none).  Returns their count, or -1 when boxes are not kept, or (baseline
+ * 0) when the last job has not evaluated image i. */
+int engine_det_boxes_copy(struct engine *e, int baseline, int i, float min_prob, struct det_pred **out);
+/* The display threshold of the detectors' agreement (engine_config.det_show). */
+float engine_det_show(const struct engine *e);
 
 /* Derived numbers.  For a detector, "top-1" is mAP@.5, the drop is in mAP
  * points, agreement is the F1 of the boxes' matching and KL is NAN. */

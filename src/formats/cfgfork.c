@@ -6,8 +6,8 @@
  * (stream, wait_stream, use_cuda_graph, workspace_size_limit_MB, ...), keys
  * its CPU code never uses (sway, rotate, stretch, coordconv, ...), and keys
  * that only matter next to a row here (out_channels with maxpool_depth,
- * weights_normalization with weights_type).  [yolo] keys (scale_x_y,
- * new_coords) need no row: safer refuses [yolo] itself. */
+ * weights_normalization with weights_type).  That fork's [yolo] keys
+ * (scale_x_y, new_coords, ...) have no row yet: they are noted as ignored. */
 #include "formats/cfgfork.h"
 
 #include <stdlib.h>

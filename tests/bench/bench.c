@@ -324,18 +324,25 @@ static void random_data(const char *cfg, int count, struct dataset *d)
 	d->count = count;
 	d->shape = m->input;
 	d->image_size = (size_t)m->input.w * m->input.h * m->input.c;
-	d->classes = m->outputs;
-	d->topk = 5;
+	d->classes = m->detector ? m->classes : m->outputs;
+	d->topk = m->detector ? 1 : 5;
+	d->detection = m->detector;
 	backend_free(net);
 	d->x = xmalloc((size_t)count * d->image_size * sizeof *d->x);
 	d->labels = xmalloc((size_t)count * sizeof *d->labels);
+	if (d->detection) {	/* images of the network's size, no ground truth */
+		d->img_w = xmalloc((size_t)count * sizeof *d->img_w);
+		d->img_h = xmalloc((size_t)count * sizeof *d->img_h);
+		for (int i = 0; i < count; i++)
+			d->img_w[i] = d->shape.w, d->img_h[i] = d->shape.h;
+	}
 	uint64_t s = 0x2545f4914f6cdd1dull;
 	for (size_t i = 0; i < (size_t)count * d->image_size; i++) {
 		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
 		d->x[i] = (float)((s >> 40) / 16777216.0);
 	}
 	for (int i = 0; i < count; i++)
-		d->labels[i] = i % d->classes;
+		d->labels[i] = d->detection ? -1 : i % d->classes;
 	d->source = xstrdup("random images");
 }
 
@@ -358,12 +365,27 @@ static void run_big_stock(void *arg, struct result *r)
 	if (net == NULL)
 		die(cause);
 	backend_predict_stock(net, d.x);	/* first touch of every buffer */
-	double t0 = now_seconds();
-	for (int i = 0; i < d.count; i++)
+	struct det_pred *box = NULL;
+	int nbox = 0, cap = 0;
+	long boxes = 0;
+	double t0 = now_seconds(), t_boxes = 0;
+	for (int i = 0; i < d.count; i++) {
 		backend_predict_stock(net, d.x + (size_t)i * d.image_size);
+		if (!d.detection)
+			continue;
+		/* `darknet detector valid`'s boxes, thresh .005 and NMS .45, as the engine's pass computes them */
+		double tb = now_seconds();
+		nbox = 0;
+		backend_detections(net, 0, d.img_w[i], d.img_h[i], .005f, .45f, &box, &nbox, &cap);
+		t_boxes += now_seconds() - tb;
+		boxes += nbox;
+	}
 	double t = now_seconds() - t0;
-	r->v[0] = d.count / t;
-	r->v[2] = 2.0 * (double)backend_model(net)->total_macs * d.count / t / 1e9;
+	free(box);
+	r->v[0] = d.count / t;	/* with the boxes of a detector */
+	r->v[1] = d.count / (t - t_boxes);	/* network_predict alone */
+	r->v[2] = 2.0 * (double)backend_model(net)->total_macs * r->v[1] / 1e9;
+	r->v[3] = (double)boxes / d.count;
 	backend_free(net);
 	dataset_free(&d);
 }
@@ -416,7 +438,7 @@ static void run_big_check(void *arg, struct result *r)
 	float *ref = xmalloc(n * sizeof *ref);
 	memcpy(ref, backend_predict_stock(stock, d.x), n * sizeof *ref);
 	const float *got = backend_forward_from(fast, 0, d.x, NULL, NULL);
-	double worst = 0, scale = 0, rel = 0;
+	double worst = 0, scale = 0, rel = 0, head_rel = 0, head_scale = 0;
 	for (size_t i = 0; i < n; i++) {
 		double diff = fabs((double)ref[i] - got[i]);
 		worst = diff > worst || diff != diff ? diff : worst;
@@ -429,17 +451,29 @@ static void run_big_check(void *arg, struct result *r)
 		size_t k = backend_layer_size(stock, l) * (size_t)a->check;
 		if (m->layers[l].kind == LAYER_DROPOUT || m->layers[l].kind == LAYER_COST)
 			continue;
+		int head = m->layers[l].kind == LAYER_YOLO || m->layers[l].kind == LAYER_REGION;
 		for (size_t i = 0; i < k; i++) {
 			double q = fabs((double)x[i] - y[i]) / fmax(1.0, fabs((double)x[i]));
 			rel = q > rel || q != q ? q : rel;
+			if (head) {
+				head_rel = q > head_rel || q != q ? q : head_rel;
+				head_scale = fmax(head_scale, fabs(x[i]));
+			}
 		}
 	}
 	r->v[3] = rel;
+	if (m->detector) {	/* the heads' outputs, not a class vector */
+		r->v[0] = head_rel;
+		r->v[1] = a->check;
+		r->v[2] = head_scale;
+		goto done;
+	}
 	for (int i = 0; i < a->check; i++)
 		same += argmax(ref + (size_t)i * classes, classes) == argmax(got + (size_t)i * classes, classes);
 	r->v[0] = worst;
 	r->v[1] = same;
 	r->v[2] = scale;
+done:
 	free(ref);
 	backend_free(fast);
 	backend_free(stock);
@@ -455,10 +489,15 @@ static int bench_big(const char *name, const char *cfg, const char *weights, int
 		return 1;
 	}
 	double gmacs = backend_model(net)->total_macs / 1e9;
+	int detector = backend_model(net)->detector;
+	struct shape in = backend_model(net)->input;
+	double in_floats = (double)in.w * in.h * in.c;
 	backend_free(net);
 	/* ~1 s of stock time per GFLOP and image: fewer images for larger nets */
 	int stock_images = (int)fmax(3, (quick ? 10 : 40) / (2 * gmacs));
-	struct big_arg st_arg = { cfg, weights, stock_images, 0 }, en_arg = { cfg, weights, quick ? 128 : 512, 0 };
+	/* the engine's images are held in memory: at most 512 MiB of them (yolov3-tiny at 416x416: 2 MiB each) */
+	int engine_images = (int)fmin(quick ? 128 : 512, 512.0 * (1 << 20) / (in_floats * sizeof(float)));
+	struct big_arg st_arg = { cfg, weights, stock_images, 0 }, en_arg = { cfg, weights, engine_images, 0 };
 	struct result st, en, ck;
 	double rss_st, rss_en, rss_ck;
 	printf("\n== %s (%s, %.2f GFLOP per image)\n", name, cfg, 2 * gmacs);
@@ -466,11 +505,21 @@ static int bench_big(const char *name, const char *cfg, const char *weights, int
 		printf("  inference run failed\n");
 		return 1;
 	}
-	printf("1. inference   stock Darknet (batch 1, 1 thread, %d images): %7.2f images/s  %6.2f GFLOP/s  RSS %.0f MiB\n",
-	    stock_images, st.v[0], st.v[2], rss_st);
-	printf("               safer engine (%d threads, batch %d, %d images):  %7.2f images/s  %6.2f GFLOP/s  RSS %.0f MiB\n",
-	    (int)en.v[3], (int)en.v[4], en_arg.images, en.v[0], en.v[2], rss_en);
-	printf("               ratio %.1fx (target >= 8x)\n", en.v[0] / st.v[0]);
+	if (detector) {
+		printf("1. inference   stock Darknet (batch 1, 1 thread, %d images): network_predict %7.2f images/s  %6.2f GFLOP/s;"
+		    " with detector valid's boxes (thresh .005, NMS .45; %.1f per image) %7.2f images/s  RSS %.0f MiB\n",
+		    stock_images, st.v[1], st.v[2], st.v[3], st.v[0], rss_st);
+		printf("               safer engine, forward and the same boxes (%d threads, batch %d, %d images):  %7.2f images/s"
+		    "  %6.2f GFLOP/s  RSS %.0f MiB\n", (int)en.v[3], (int)en.v[4], en_arg.images, en.v[0], en.v[2], rss_en);
+		printf("               ratio %.1fx against network_predict with the boxes, %.1fx against network_predict alone"
+		    " (target >= 8x)\n", en.v[0] / st.v[0], en.v[0] / st.v[1]);
+	} else {
+		printf("1. inference   stock Darknet (batch 1, 1 thread, %d images): %7.2f images/s  %6.2f GFLOP/s  RSS %.0f MiB\n",
+		    stock_images, st.v[0], st.v[2], rss_st);
+		printf("               safer engine (%d threads, batch %d, %d images):  %7.2f images/s  %6.2f GFLOP/s  RSS %.0f MiB\n",
+		    (int)en.v[3], (int)en.v[4], en_arg.images, en.v[0], en.v[2], rss_en);
+		printf("               ratio %.1fx (target >= 8x)\n", en.v[0] / st.v[0]);
+	}
 	printf("2. efficiency  %.2f GFLOP/s of %.1f GFLOP/s OpenBLAS sgemm 2048^3 = %.1f%% (target >= 40%%)\n",
 	    en.v[2], ceiling, 100 * en.v[2] / ceiling);
 	struct big_arg ck_arg = { cfg, weights, 0, (int)en.v[4] };
@@ -479,6 +528,12 @@ static int bench_big(const char *name, const char *cfg, const char *weights, int
 		return 1;
 	}
 	int ok = ck.v[0] <= 1e-4 && ck.v[3] <= 1e-4 && (int)ck.v[1] == ck_arg.check;
+	if (detector) {
+		printf("3. equality    fast kernels vs network_predict, %d random images at batch %d: the detection heads'"
+		    " largest |difference|/max(1,|stock|) %.2g (outputs up to %.3g); every layer's %.2g: %s\n",
+		    ck_arg.check, ck_arg.check, ck.v[0], ck.v[2], ck.v[3], ok ? "ok" : "FAILED");
+		return ok ? 0 : 1;
+	}
 	printf("3. equality    fast kernels vs network_predict, %d random images at batch %d: output largest |difference|"
 	    " %.2g (outputs up to %.3g); every layer's largest |difference|/max(1,|stock|) %.2g; same top-1 in %d of %d: %s\n",
 	    ck_arg.check, ck_arg.check, ck.v[0], ck.v[2], ck.v[3], (int)ck.v[1], ck_arg.check, ok ? "ok" : "FAILED");

@@ -28,7 +28,7 @@ budget unreadable (chmod 000)         | $X/unreadable.budget                    
 budget is a directory                 | $X/dir.budget                             | eval --budget $X/dir.budget --limit 10
 cfg: garbage bytes                    | garbage.cfg:1                             | scan -p prune:0.5 --limit 10 -c $D/garbage.cfg -w $W -o $O/cfg.csv
 cfg: unknown section                  | unknown-section.cfg:13;[frobnicate]       | scan -p prune:0.5 --limit 10 -c $D/unknown-section.cfg -w $W -o $O/cfg.csv
-cfg: unsupported [yolo]               | yolo.cfg:13;[yolo]                        | info -c $D/yolo.cfg
+cfg: [yolo] on the wrong channels     | yolo.cfg:13;[yolo]                        | info -c $D/yolo.cfg
 cfg: unsupported [lstm]               | lstm.cfg:7;[lstm]                         | eval -c $D/lstm.cfg -w $W --limit 10
 cfg: no [net] section                 | no-net.cfg:2;[net]                        | info -c $D/no-net.cfg
 cfg: filters=0                        | zero-filters.cfg:8;filters                | info -c $D/zero-filters.cfg

@@ -11,7 +11,8 @@
 #  - every cfg: safer loads it or refuses it with one line; whatever safer
 #    loads, Darknet parses too, with the same MAC and parameter totals.  The
 #    table (cfg, safer's verdict, Darknet's) is printed (README shows it).
-#  - a detector given to any other command: one clean line, exit 2.
+#  - a detector given to eval or rank without a detection .data file: one
+#    clean line, exit 2.
 set -u
 . "$(dirname "$0")/lib.sh"
 

@@ -49,6 +49,9 @@ start() {
 	SOCKS="$SOCKS $SOCK"
 	cmd="env HOME='$HOME' XDG_STATE_HOME='$XDG_STATE_HOME' LANG='$TUI_LANG' LC_ALL='$TUI_LANG'"
 	[ -n "${TUI_NO_COLOR:-}" ] && cmd="$cmd NO_COLOR=1"
+	# another terminal description (TERM inside tmux is its default-terminal)
+	[ -n "${TUI_TERM:-}" ] && cmd="$cmd TERM='$TUI_TERM'"
+	[ -n "${TUI_TERMINFO:-}" ] && cmd="$cmd TERMINFO='$TUI_TERMINFO'"
 	cmd="$cmd '$SAFER'"
 	for a in "$@"; do cmd="$cmd '$a'"; done
 	# the wrapper must outlive a Ctrl-C meant for safer: a no-op trap (reset at exec)
@@ -58,6 +61,8 @@ start() {
 }
 
 screen() { tm capture-pane -p; }
+# the same with colour escapes (SGR sequences)
+screen_e() { tm capture-pane -p -e; }
 
 # wait_for TEXT [TIMEOUT]: polls the screen every 0.1 s for a fixed string.
 wait_for() {

@@ -7,6 +7,7 @@ UNIT_TESTS = tests/unit/test_idx tests/unit/test_stats tests/unit/test_perturb \
 	tests/unit/test_tui_state tests/unit/test_topk \
 	tests/unit/test_atomic \
 	tests/unit/test_dataset \
+	tests/unit/test_detector \
 	tests/unit/test_detmap
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -40,26 +41,49 @@ tests_tools_dnlayers_CPPFLAGS = $(AM_CPPFLAGS) $(DARKNET_CFLAGS)
 tests_tools_dnlayers_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 
 ## The benchmark (make bench): not a test, never run by make check.
-EXTRA_PROGRAMS = tests/bench/bench tests/bench/mkweights
+EXTRA_PROGRAMS = tests/bench/bench tests/bench/mkweights tests/bench/mkcanvas
 tests_bench_bench_SOURCES = tests/bench/bench.c
 tests_bench_bench_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 tests_bench_mkweights_SOURCES = tests/bench/mkweights.c
 tests_bench_mkweights_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
-CLEANFILES = tests/bench/bench tests/bench/mkweights
-# ImageNet-size rows: Debian's cfgs with seeded random weights (speed only),
-# written into BENCH_DIR; the photographs for the eval row from BENCH_PHOTOS.
+tests_bench_mkcanvas_SOURCES = tests/bench/mkcanvas.c
+tests_bench_mkcanvas_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
+CLEANFILES = tests/bench/bench tests/bench/mkweights tests/bench/mkcanvas
+# ImageNet-size and detector rows: Debian's cfgs with seeded random weights
+# (speed only), written into BENCH_DIR with the detector's canvases; the
+# photographs for the eval row from BENCH_PHOTOS.
 DARKNET_CFG_DIR = /usr/share/darknet/cfg
 BENCH_DIR = $(abs_top_builddir)/tests/bench/data
 BENCH_PHOTOS = /work/.mirror/EliSchwartz+imagenet-sample-images/repo
-bench: tests/bench/bench$(EXEEXT) tests/bench/mkweights$(EXEEXT) src/safer$(EXEEXT)
-	$(builddir)/tests/bench/bench $(BENCH_FLAGS) $(srcdir)/cfg/fmnist-plain.cfg $(srcdir)/weights/fmnist-plain.weights \
-		$(srcdir)/cfg/fmnist-resnet.cfg $(srcdir)/weights/fmnist-resnet.weights
-	BENCH_DIR='$(BENCH_DIR)' BENCH_PHOTOS='$(BENCH_PHOTOS)' DARKNET_CFG_DIR='$(DARKNET_CFG_DIR)' \
+# BENCH_FLAGS: --quick (fewer images), --only=LIST (comma-separated parts:
+# classifiers, imagenet, detector, mpi; default all of them).
+bench: tests/bench/bench$(EXEEXT) tests/bench/mkweights$(EXEEXT) tests/bench/mkcanvas$(EXEEXT) src/safer$(EXEEXT)
+	@quick=; only=; status=0; \
+	for f in $(BENCH_FLAGS); do case $$f in \
+		--quick) quick=--quick ;; --only=*) only=$${f#--only=} ;; \
+		*) echo "make bench: unknown BENCH_FLAGS word $$f (--quick, --only=classifiers,imagenet,detector,mpi)" >&2; exit 2 ;; \
+	esac; done; \
+	want() { test -z "$$only" || case ",$$only," in *",$$1,"*) true ;; *) false ;; esac; }; \
+	if want classifiers; then \
+		$(builddir)/tests/bench/bench $$quick $(srcdir)/cfg/fmnist-plain.cfg $(srcdir)/weights/fmnist-plain.weights \
+			$(srcdir)/cfg/fmnist-resnet.cfg $(srcdir)/weights/fmnist-resnet.weights || status=1; \
+	fi; \
+	if want imagenet; then \
+		BENCH_DIR='$(BENCH_DIR)' BENCH_PHOTOS='$(BENCH_PHOTOS)' DARKNET_CFG_DIR='$(DARKNET_CFG_DIR)' \
 		MKWEIGHTS='$(abs_top_builddir)/tests/bench/mkweights' BENCH='$(abs_top_builddir)/tests/bench/bench' \
-		SAFER='$(abs_top_builddir)/src/safer' $(SHELL) $(srcdir)/tests/bench/bench_imagenet.sh $(BENCH_FLAGS)
-	@if test "$(with_mpi)" = yes; then $(MAKE) $(AM_MAKEFLAGS) bench-mpi; fi
+		SAFER='$(abs_top_builddir)/src/safer' $(SHELL) $(srcdir)/tests/bench/bench_imagenet.sh $$quick || status=1; \
+	fi; \
+	if want detector; then \
+		BENCH_DIR='$(BENCH_DIR)' DARKNET_CFG_DIR='$(DARKNET_CFG_DIR)' SRCDIR='$(abs_top_srcdir)' \
+		MKWEIGHTS='$(abs_top_builddir)/tests/bench/mkweights' BENCH='$(abs_top_builddir)/tests/bench/bench' \
+		MKCANVAS='$(abs_top_builddir)/tests/bench/mkcanvas' SAFER='$(abs_top_builddir)/src/safer' \
+		$(SHELL) $(srcdir)/tests/bench/bench_detector.sh $$quick || status=1; \
+	fi; \
+	if test "$(with_mpi)" = yes && want mpi; then $(MAKE) $(AM_MAKEFLAGS) bench-mpi || status=1; fi; \
+	exit $$status
 .PHONY: bench
 
 ## valgrind memcheck of the CLI (skipped in the sanitizer build).
 TESTS += tests/memcheck/memcheck.sh
 TESTS_SCRIPTS_DIST += tests/memcheck/memcheck.sh
+EXTRA_DIST += tests/bench/bench_imagenet.sh tests/bench/bench_detector.sh

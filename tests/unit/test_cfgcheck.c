@@ -24,7 +24,7 @@
 #define NET		"[net]\nbatch=2\nheight=28\nwidth=28\nchannels=1\n"
 #define SUPPORTED	"(safer handles convolutional, connected, maxpool, " \
 			"avgpool, dropout, softmax, shortcut, route, " \
-			"batchnorm, cost, crop)"
+			"batchnorm, cost, crop, yolo, region, upsample, reorg)"
 
 static const char *srcdir(void)
 {
@@ -201,12 +201,8 @@ static const struct {
 	const char *file;
 	const char *want;
 } refused[] = {
-	{ "yolov3.cfg", ":607: layer kind [yolo] is not supported " SUPPORTED },
-	{ "yolov3-tiny.cfg", ":132: layer kind [yolo] is not supported" },
-	{ "yolov3-spp.cfg", ": layer kind [yolo] is not supported" },
-	{ "yolov2.cfg", ":219: layer kind [reorg] is not supported" },
-	{ "yolov2-tiny.cfg", ": layer kind [region] is not supported" },
-	{ "yolo9000.cfg", ": layer kind [region] is not supported" },
+	{ "yolo9000.cfg", ":217: [region] tree= (a class tree, hierarchical "
+	    "softmax read from another file) is not supported" },
 	{ "yolov1.cfg", ":233: layer kind [local] is not supported" },
 	{ "yolov1-tiny.cfg", ": layer kind [detection] is not supported" },
 	{ "rnn.cfg", ":14: layer kind [rnn] is not supported" },
@@ -343,9 +339,9 @@ static void test_refuse_structure(void **state)
 	fail_text(NET, "t.cfg: no layers after [net]");
 	fail_text(NET "[foo]\n", "t.cfg:6: layer kind [foo] is unknown "
 	    SUPPORTED);
-	fail_text(NET "[yolo]\n", "t.cfg:6: layer kind [yolo] is not "
+	fail_text(NET "[local]\n", "t.cfg:6: layer kind [local] is not "
 	    "supported " SUPPORTED);
-	fail_text(NET "[upsample]\n", "t.cfg:6: layer kind [upsample] is not "
+	fail_text(NET "[lstm]\n", "t.cfg:6: layer kind [lstm] is not "
 	    "supported");
 	fail_text(NET "[net]\n", "t.cfg:6: [net] may only be the first "
 	    "section");
@@ -564,6 +560,134 @@ static void test_refuse_layer_count(void **state)
 }
 
 /* ---- crafted text that must pass ---- */
+
+/* ---- detectors ---- */
+
+#define CONV(n)	"[convolutional]\nfilters=" #n "\nsize=1\nactivation=linear\n"
+#define A6	"anchors=10,13,16,30,33,23,30,61,62,45,59,119\n"
+
+static void test_refuse_detectors(void **state)
+{
+	(void)state;
+	fail_text(NET CONV(8) "[yolo]\nmask=0,1,2\nnum=3\nclasses=10\n" A6,
+	    "t.cfg:10: [yolo] needs 45 input channels (3 anchors × (classes=10 "
+	    "+ 5)), but the layer before it outputs 28×28×8");
+	fail_text(NET CONV(30) "[yolo]\nmask=0,3\nnum=3\nclasses=10\n",
+	    "t.cfg:11: [yolo] mask=0,3: entry 3 is not one of the num=3 anchors");
+	fail_text(NET CONV(15) "[yolo]\nmask=-1\nnum=3\nclasses=10\n",
+	    "entry -1 is not one of");
+	fail_text(NET CONV(15) "[yolo]\nclasses=10\nanchors=1,2,3\n",
+	    "t.cfg:12: [yolo] anchors= has 3 values, more than 2 × num=1 "
+	    "(Darknet would write past its anchor array)");
+	fail_text(NET CONV(15) "[yolo]\nclasses=10\nanchors=1,inf\n",
+	    "t.cfg:12: [yolo] anchors=1,inf: a value is not a finite number");
+	fail_text(NET CONV(15) "[yolo]\nclasses=10\nmap=x.map\n",
+	    "t.cfg:12: [yolo] map= (a class map read from another file) is "
+	    "not supported");
+	fail_text(NET CONV(15) "[yolo]\nclasses=0\n", "classes=0 must be at "
+	    "least 1");
+	fail_text(NET CONV(15) "[yolo]\nclasses=10\n" CONV(4),
+	    "t.cfg:12: the last layer is [convolutional]; a detector's must be "
+	    "its [yolo] or [region] head");
+	fail_text(NET CONV(15) "[yolo]\nclasses=10\n[cost]\n",
+	    "the last layer is [cost]");
+	fail_text(NET CONV(15) "[yolo]\nclasses=10\n[route]\nlayers=-2\n"
+	    CONV(16) "[yolo]\nclasses=11\n", "t.cfg:18: [yolo] (classes=11) "
+	    "differs from the head at line 10 (classes=10)");
+	fail_text(NET CONV(16) "[region]\nclasses=10\n", "classes=10 + "
+	    "coords=4 + 1");
+	fail_text(NET CONV(13) "[region]\nclasses=10\ncoords=2\n",
+	    "coords=2 must be at least 4");
+	fail_text(NET CONV(15) "[region]\nclasses=10\ntree=9k.tree\n",
+	    "[region] tree= (a class tree");
+	fail_text(NET "[yolo]\nclasses=1\n", "[yolo] cannot be the first layer");
+	fail_text(NET CONV(6) "[reorg]\nstride=2\n", "t.cfg:11: [reorg] "
+	    "stride=2: its 6 input channels are not a multiple of stride × "
+	    "stride");
+	fail_text(NET CONV(9) "[reorg]\nstride=3\n", "[reorg] stride=3 does "
+	    "not divide its 28×28 input");
+	fail_text(NET CONV(9) "[reorg]\nstride=0\n", "stride=0 must be at "
+	    "least 1");
+	fail_text(NET CONV(4) "[reorg]\nextra=5\nflatten=1\n", "extra= with "
+	    "flatten= would read past its input");
+	fail_text(NET CONV(4) "[reorg]\nextra=-5\n", "extra=-5 must be at "
+	    "least 0");
+	fail_text(NET CONV(4) "[upsample]\nstride=0\n", "[upsample] stride=0 "
+	    "gives no output");
+	fail_text(NET CONV(4) "[upsample]\nstride=-3\n", "[upsample] "
+	    "stride=-3 does not divide its 28×28 input");
+	fail_text(NET CONV(4) "[softmax]\n[upsample]\n", "[upsample] needs an "
+	    "image input");
+}
+
+static void expect_layer(const struct cfg_info *info, int i, const char *type,
+    int w, int h, int c)
+{
+	assert_string_equal(info->layers[i].type, type);
+	assert_int_equal(info->layers[i].out_w, w);
+	assert_int_equal(info->layers[i].out_h, h);
+	assert_int_equal(info->layers[i].out_c, c);
+}
+
+static void test_pass_detectors(void **state)
+{
+	struct cfg_info info;
+	const char *t;
+	(void)state;
+
+	/* yolov3's head and neck: upsample, a route of two layers */
+	t = NET CONV(45) "[yolo]\nmask=3,4,5\nnum=6\nclasses=10\n" A6
+	    "jitter=.3\nignore_thresh=.7\ntruth_thresh=1\nrandom=1\nmax=90\n"
+	    "[route]\nlayers=-2\n[convolutional]\nfilters=8\nsize=3\nstride=2\n"
+	    "pad=1\n[upsample]\nstride=2\n[route]\nlayers=-1,-4\n" CONV(45)
+	    "[yolo]\nmask=0,1,2\nnum=6\nclasses=10\n" A6;
+	pass_text(t, strlen(t), &info);
+	assert_int_equal(info.detector, 1);
+	assert_int_equal(info.classes, 10);
+	assert_int_equal(info.nnotes, 0);
+	expect_layer(&info, 1, "yolo", 28, 28, 45);
+	expect_layer(&info, 3, "convolutional", 14, 14, 8);
+	expect_layer(&info, 4, "upsample", 28, 28, 8);
+	expect_layer(&info, 5, "route", 28, 28, 53);
+	expect_layer(&info, 7, "yolo", 28, 28, 45);
+	assert_int_equal(info.layers[1].nweights, 0);
+	cfg_info_free(&info);
+
+	/* yolov2's region and reorg; downsampling and reverse reorg */
+	t = NET CONV(4) "[reorg]\nstride=2\n" "[reorg]\nstride=2\nreverse=1\n"
+	    "[upsample]\nstride=-2\n" CONV(125) "[region]\nanchors=1,2,3,4,5,6,"
+	    "7,8,9,10\nclasses=20\ncoords=4\nnum=5\nsoftmax=1\njitter=.2\n"
+	    "rescore=1\nobject_scale=5\nnoobject_scale=1\nclass_scale=1\n"
+	    "coord_scale=1\nabsolute=1\nthresh=.6\nrandom=1\n";
+	pass_text(t, strlen(t), &info);
+	assert_int_equal(info.detector, 1);
+	assert_int_equal(info.classes, 20);
+	assert_int_equal(info.nnotes, 0);
+	expect_layer(&info, 1, "reorg", 14, 14, 16);
+	expect_layer(&info, 2, "reorg", 28, 28, 4);
+	expect_layer(&info, 3, "upsample", 14, 14, 4);
+	expect_layer(&info, 5, "region", 14, 14, 125);
+	cfg_info_free(&info);
+
+	/* reorg extra=: a longer vector */
+	t = NET CONV(4) "[reorg]\nextra=3\n[connected]\noutput=2\n";
+	pass_text(t, strlen(t), &info);
+	assert_int_equal(info.layers[1].outputs, 28 * 28 * 4 + 3);
+	assert_int_equal(info.detector, 0);
+	assert_int_equal(info.classes, 2);
+	cfg_info_free(&info);
+
+	/* what Darknet accepts with a warning */
+	pass_note(NET CONV(15) "[yolo]\nclasses=10\nnum=2\nmask=1\n"
+	    "anchors=3,4,5\n", CFG_NOTE_WARNING, "[yolo] anchors= gives 3 values "
+	    "for num=2 anchors: Darknet uses 0.5 for the other 1");
+	pass_note(NET CONV(15) "[yolo]\nclasses=10\n", CFG_NOTE_WARNING,
+	    "[yolo] has no anchors=");
+	pass_note(NET CONV(30) "[yolo]\nclasses=10\nnum=2\nmask=0,1x\n"
+	    "anchors=1,2,3,4\n", CFG_NOTE_IGNORED, "mask=0,1x: Darknet reads each");
+	pass_note(NET CONV(15) "[yolo]\nclasses=10\nanchors=1,2\nfoo=1\n",
+	    CFG_NOTE_IGNORED, "[yolo] foo=1 is not a key Darknet reads here");
+}
 
 static void test_pass_aliases(void **state)
 {
@@ -1121,6 +1245,8 @@ int main(void)
 		cmocka_unit_test(test_refuse_references),
 		cmocka_unit_test(test_refuse_shapes),
 		cmocka_unit_test(test_refuse_layer_count),
+		cmocka_unit_test(test_refuse_detectors),
+		cmocka_unit_test(test_pass_detectors),
 		cmocka_unit_test(test_pass_aliases),
 		cmocka_unit_test(test_pass_darknet_reading),
 		cmocka_unit_test(test_pass_route_batchnorm),

@@ -1,15 +1,17 @@
 /* jobs.c - decides what the one engine runs, and collects what it measured.
  *
- * Declarative: the state says what is wanted (the live selection, the budget,
- * the next Pareto point, the next heatmap scan cell, in that order of
- * priority); tui_jobs_schedule() pulls the first of them and compares it with
- * what runs, and submits when they differ.  engine_submit cancels the old
+ * Declarative: the state says what is wanted (the live selection, the
+ * picture view's boxes of the selection, the budget, the next Pareto point,
+ * the next heatmap scan cell, in that order of priority); tui_jobs_schedule()
+ * pulls the first of them and compares it with what runs, and submits when
+ * they differ.  engine_submit cancels the old
  * job, so a user change preempts a scan cell, which is simply asked for again
  * later because it is still not in the results.  With nothing else to do and
  * the curve on screen, the rest of the selected layer's curve is measured.
  * The producers never call back: the loop calls tui_jobs_schedule when
  * t->resched says something changed. */
 #include "tui/state/jobs.h"
+#include "tui/state/gallery.h"
 #include "tui/state/heatmap_scan.h"
 #include "tui/state/levels.h"
 #include "tui/state/msg.h"
@@ -75,6 +77,8 @@ int tui_jobs_pick(struct tui *t, struct job_ref *out)
 		}
 		t->live_want = 0;
 	}
+	if (tui_gallery_wants(t, out))
+		return 1;
 	if (t->budget.want) {
 		*out = (struct job_ref){ .what = JOB_BUDGET, .gen = t->budget.gen };
 		return 1;
@@ -125,6 +129,8 @@ static void give_up(struct tui *t, const struct job_ref *ref, char *cause)
 		tui_msg_fail(t, "front", cause);
 		return;
 	}
+	if (ref->what == JOB_BOXES)
+		tui_gallery_failed(t, ref);
 	if (ref->what == JOB_SCAN && t->scan.active)
 		tui_heatmap_scan_cell_failed(t);
 	if (ref->what == JOB_FILL)
@@ -174,6 +180,8 @@ static void record(struct tui *t, const struct engine_progress *p)
 		tui_pareto_record(t, ref, p);
 		return;
 	}
+	if (ref->what == JOB_BOXES)
+		return;		/* for the picture only: measured already */
 	struct scan_row row;
 	memset(&row, 0, sizeof row);
 	row.layer = ref->key.layer;
@@ -187,7 +195,7 @@ static void record(struct tui *t, const struct engine_progress *p)
 	row.kl = progress_kl(p);
 	row.images = p->done;
 	row.seconds = p->seconds;
-	tui_results_add(&t->results, &ref->key, &row);
+	tui_results_add(&t->results, &ref->key, &row, progress_det_iou(p));
 }
 
 void tui_jobs_on_wake(struct tui *t)
@@ -210,6 +218,7 @@ void tui_jobs_on_wake(struct tui *t)
 		give_up(t, &ref, error);
 		t->resched = 1;
 	} else if (p.finished) {
+		tui_gallery_job_done(t, &t->run.ref);
 		record(t, &p);
 		t->run.active = 0;
 		t->resched = 1;

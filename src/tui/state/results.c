@@ -34,7 +34,7 @@ const struct result *tui_results_find(const struct results *r, const struct resu
 	return i < 0 ? NULL : &r->v[i];
 }
 
-void tui_results_add(struct results *r, const struct result_key *k, const struct scan_row *row)
+void tui_results_add(struct results *r, const struct result_key *k, const struct scan_row *row, double iou)
 {
 	int i = find_index(r, k);
 	if (i < 0) {
@@ -54,6 +54,7 @@ void tui_results_add(struct results *r, const struct result_key *k, const struct
 	e->hi += row->drop_hi;
 	e->agree += row->agree;
 	e->kl += row->kl;
+	e->iou += iou;
 	e->images = row->images;
 
 	if (r->nlog == r->caplog) {

@@ -9,7 +9,8 @@
 struct result_key tui_results_key(int layer, enum perturb_kind kind, double level, uint64_t seed);
 int tui_results_same(const struct result_key *a, const struct result_key *b);
 const struct result *tui_results_find(const struct results *r, const struct result_key *k);
-void tui_results_add(struct results *r, const struct result_key *k, const struct scan_row *row);
+/* iou: a detector's mean IoU of matched boxes (not in scan rows), else NAN. */
+void tui_results_add(struct results *r, const struct result_key *k, const struct scan_row *row, double iou);
 /* Enter on a measured cell: measure it again from scratch. */
 void tui_results_forget(struct results *r, const struct result_key *k);
 void tui_results_free(struct results *r);

@@ -3,6 +3,7 @@
  * selection), the caches the panes draw from, and all of it given back. */
 #include "tui/state/state.h"
 #include "tui/state/crit.h"
+#include "tui/state/gallery.h"
 #include "tui/state/heatmap_scan.h"
 #include "tui/state/hist.h"
 #include "tui/state/levels.h"
@@ -71,6 +72,7 @@ void tui_state_init(struct tui *t, const struct setup_opts *o, const struct data
 	budget_cost(&t->budget.b, t->model, &t->budget.cost);
 	t->budget.assumed = NAN;
 	tui_crit_init(t);	/* weight statistics of the pristine weights */
+	tui_gallery_init(t);	/* the unperturbed detector's boxes */
 }
 
 void tui_state_free(struct tui *t)
@@ -79,6 +81,7 @@ void tui_state_free(struct tui *t)
 	tui_crit_free(&t->crit);
 	tui_pareto_free(&t->pareto);
 	tui_heatmap_scan_free(&t->scan);
+	tui_gallery_free(&t->gallery);
 	budget_free(&t->budget.b);
 	free(t->budget.path);
 	free(t->cfg_base);
@@ -90,4 +93,5 @@ void tui_state_refresh(struct tui *t)
 {
 	tui_hist_update(t);
 	tui_crit_refresh(t);
+	tui_gallery_refresh(t);
 }

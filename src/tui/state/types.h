@@ -34,7 +34,7 @@ struct tui;
 
 /* Which pane has the keyboard (the view pane: the tab shown). */
 enum tui_focus { PANE_LAYERS, PANE_PERTURB, PANE_VIEW, PANE_COUNT };
-enum tui_tab { VIEW_CURVE, VIEW_HEATMAP, VIEW_BUDGET, VIEW_CRITERIA, VIEW_PARETO, VIEW_COUNT };
+enum tui_tab { VIEW_CURVE, VIEW_HEATMAP, VIEW_BUDGET, VIEW_CRITERIA, VIEW_PARETO, VIEW_PICTURE, VIEW_COUNT };
 enum perturb_field { FIELD_KIND, FIELD_LEVEL, FIELD_STEP, FIELD_SEED, FIELD_TRIALS, FIELD_COUNT };
 enum budget_field { BF_PRUNE, BF_PRUNE_FILTER, BF_BITS, BF_BITS_PC, BF_ACTBITS, BF_COUNT };
 
@@ -51,6 +51,7 @@ struct result {
 	int trials;		/* trials averaged */
 	double top1, drop, lo, hi;	/* sums over trials (top1 a fraction, drops in points) */
 	double agree, kl;	/* sums over trials */
+	double iou;		/* detectors: sum over trials of the matched boxes' mean IoU */
 	long images;		/* images of the last trial */
 };
 
@@ -68,7 +69,9 @@ struct results {
 };
 
 /* What a job measures. */
-enum job_what { JOB_NONE, JOB_LIVE, JOB_BUDGET, JOB_SCAN, JOB_FILL, JOB_PARETO };
+/* JOB_BOXES: the selection again, for the picture view's boxes only (its
+ * figures are in the results already). */
+enum job_what { JOB_NONE, JOB_LIVE, JOB_BUDGET, JOB_SCAN, JOB_FILL, JOB_PARETO, JOB_BOXES };
 
 struct job_ref {
 	enum job_what what;
@@ -173,6 +176,31 @@ struct tui_hist {
 	char note[96];		/* "weights unchanged", an error, ... */
 };
 
+/* The picture view (gallery.c): one image of a detector's data set with the
+ * unperturbed boxes and those of the last finished job, both above the
+ * display threshold, copied from the engine when that job finished. */
+struct tui_gallery {
+	int on;			/* a detector whose boxes the engine keeps */
+	int n;			/* images */
+	int image;		/* the one shown */
+	float show;		/* display threshold */
+	struct det_pred **base, **pert;	/* owned, per image (NULL when none) */
+	int *nbase, *npert;	/* npert[i] -1: the last job did not evaluate image i */
+	struct det_agree *agree;	/* owned: per image, pert against base */
+	int have_pert;		/* a job has finished since the start */
+	struct job_ref pert_ref;	/* the job pert comes from */
+	uint64_t gen;		/* bumped when the boxes change */
+	int boxes_failed;	/* measuring failed_key for its boxes failed: not again */
+	struct result_key failed_key;
+	int jump_rank, jump_image;	/* the last most-changed jump: its rank and image (-1: none) */
+	/* the image shown, decoded (and shrunk) when the view is shown */
+	int pix_image;		/* -1: none */
+	int ow, oh;		/* its size in the file (the boxes' pixels) */
+	int pw, ph;		/* the planes kept (at most GALLERY_MAX_SIDE a side) */
+	float *pix;		/* owned: 3 planes of pw x ph in [0,1] */
+	char *pix_error;	/* owned: why it could not be decoded, or NULL */
+};
+
 typedef void (*tui_prompt_done)(struct tui *t, int accepted, const char *text);
 
 /* A one-line question on the status line; it takes the keyboard until answered. */
@@ -218,6 +246,7 @@ struct tui {
 	struct tui_criteria crit;
 	struct tui_pareto pareto;
 	char fill_last[64];	/* the last fill target typed */
+	struct tui_gallery gallery;
 
 	char msg[TUI_MSG_MAX];
 	int msg_error;

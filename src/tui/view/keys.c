@@ -11,6 +11,7 @@
 #include "tui/state/budget.h"
 #include "tui/state/budget_file.h"
 #include "tui/state/crit.h"
+#include "tui/state/gallery.h"
 #include "tui/state/heatmap_scan.h"
 #include "tui/state/levels.h"
 #include "tui/state/msg.h"
@@ -131,18 +132,28 @@ static void front_prompt(struct tui *t)
 /* The budget and Pareto views take the keys (h/l, +/-); the same key again
  * goes back to where we were.  The curve fills itself only while it is
  * shown: a view change reschedules. */
+/* Views that take the keys while shown. */
+static int takes_keys(int view)
+{
+	return view == VIEW_BUDGET || view == VIEW_PARETO || view == VIEW_PICTURE;
+}
+
 static int act_view(struct tui_view *v, int view)
 {
 	struct tui *t = v->t;
-	int takes_keys = view == VIEW_BUDGET || view == VIEW_PARETO;
-	if (takes_keys && t->view == (enum tui_tab)view && t->focus == PANE_VIEW) {
+	int takes = takes_keys(view);
+	if (view == VIEW_PICTURE && !t->gallery.on) {
+		tui_msg(t, 0, "the picture view shows a detector's images and boxes");
+		return TUI_REDRAW;
+	}
+	if (takes && t->view == (enum tui_tab)view && t->focus == PANE_VIEW) {
 		t->view = t->last_view;
 		t->focus = PANE_LAYERS;
 	} else {
-		if (t->view != VIEW_BUDGET && t->view != VIEW_PARETO)
+		if (!takes_keys(t->view))
 			t->last_view = t->view;
 		t->view = (enum tui_tab)view;
-		if (takes_keys)
+		if (takes)
 			t->focus = PANE_VIEW;
 		if (view == VIEW_PARETO && t->pareto.n == 0)
 			front_prompt(t);
@@ -245,6 +256,22 @@ static int act_scan_save(struct tui_view *v, int arg)
 	snprintf(def, sizeof def, "%s-%s-scan.csv", t->cfg_base, perturb_kind_name(t->kind));
 	tui_prompt_text(t, "save heatmap (.csv or .json)", def, scan_save_done);
 	return TUI_REDRAW;
+}
+
+/* n, N, W: the picture view's image (opening the view). */
+static int act_image(struct tui_view *v, int dir)
+{
+	struct tui *t = v->t;
+	int flags = TUI_REDRAW;
+	if (!t->gallery.on)
+		return act_view(v, VIEW_PICTURE);	/* says why not */
+	if (t->view != VIEW_PICTURE)
+		flags |= act_view(v, VIEW_PICTURE);
+	if (dir == 0)
+		tui_gallery_most_changed(t);
+	else
+		tui_gallery_move(t, dir);
+	return flags;
 }
 
 /* ---- budget -------------------------------------------------------------------------- */
@@ -406,6 +433,10 @@ static const struct tui_key table[] = {
 	{ 'R', act_rank, 0, "R", "load a safer rank file" },
 	{ 'p', act_view, VIEW_PARETO, "p", "Pareto front view" },
 	{ 'P', act_front, 0, "P", "new front (targets)" },
+	{ 'v', act_view, VIEW_PICTURE, "v", "picture (detectors)" },
+	{ 'n', act_image, 1, "n N", "next / previous image" },
+	{ 'N', act_image, -1, NULL, NULL },
+	{ 'W', act_image, 0, "W", "most changed image" },
 	{ 'x', act_budget_clear, 0, "x X", "clear field / layer" },
 	{ KEY_DC, act_budget_clear, 0, NULL, NULL },
 	{ 'X', act_budget_clear, 1, NULL, NULL },

@@ -22,6 +22,7 @@
 #include "tui/view/status.h"
 #include "tui/view/term.h"
 #include "tui/state/crit.h"
+#include "tui/state/gallery.h"
 #include "tui/state/jobs.h"
 #include "tui/state/state.h"
 #include "core/util.h"
@@ -45,6 +46,8 @@ static void layout(struct tui_view *v)
 	if (v->small)
 		return;
 	int detail = rows >= 40 ? 10 : rows >= 30 ? 7 : 6;
+	if (v->t->view == VIEW_PICTURE)
+		detail = 0;	/* the picture takes the histograms' rows */
 	int top = rows - 1 - detail;
 	int left = clampi(cols * 54 / 100, 43, 66);
 	int right = cols - left;
@@ -56,6 +59,12 @@ static void layout(struct tui_view *v)
 	v->r_detail = (struct tui_rect){ top, 0, detail, cols };
 }
 
+/* The picture's tab only for a detector: a classifier's tabs stay as they were. */
+static int shown_tab(const struct tui *t, int i)
+{
+	return i != VIEW_PICTURE || t->gallery.on;
+}
+
 /* Tab titles: all of them when they fit, else without gaps, else the three
  * first views plus the one shown (80 columns). */
 static void view_tabs(const struct tui_view *v, const struct tui *t, const struct tui_rect *r)
@@ -65,7 +74,7 @@ static void view_tabs(const struct tui_view *v, const struct tui *t, const struc
 	for (;;) {
 		int w = 1;
 		for (int i = 0; i < VIEW_COUNT; i++)
-			if (i < core || t->view == (enum tui_tab)i)
+			if ((i < core && shown_tab(t, i)) || t->view == (enum tui_tab)i)
 				w += tui_draw_width(tui_tabs[i]->name) + 2 + gap;
 		if (w <= r->w || core == VIEW_CRITERIA)
 			break;
@@ -75,7 +84,7 @@ static void view_tabs(const struct tui_view *v, const struct tui *t, const struc
 			core = VIEW_CRITERIA;
 	}
 	for (int i = 0; i < VIEW_COUNT; i++) {
-		if (i >= core && t->view != (enum tui_tab)i)
+		if ((i >= core || !shown_tab(t, i)) && t->view != (enum tui_tab)i)
 			continue;
 		int on = t->view == (enum tui_tab)i;
 		attr_t attr = on ? v->attr[t->focus == PANE_VIEW ? R_FOCUS : R_TITLE] | (t->focus == PANE_VIEW ? 0 : A_REVERSE)
@@ -118,7 +127,8 @@ static void draw(struct tui_view *v, const struct tui *t)
 		tui_pane_accuracy.draw(v, t, &v->r_acc);
 		view_tabs(v, t, r);
 		tui_tabs[t->view]->draw(v, t, &body);
-		tui_pane_detail.draw(v, t, &v->r_detail);
+		if (v->r_detail.h > 0)
+			tui_pane_detail.draw(v, t, &v->r_detail);
 		tui_status_draw(v, t);
 		if (v->show_help)
 			tui_help_draw(v);

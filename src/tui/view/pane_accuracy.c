@@ -1,10 +1,11 @@
 /* pane_accuracy.c - live accuracy of the selection: baseline and current
- * top-1, the paired drop with its 95% interval, images done, images/s and a
+ * top-1 (a detector's mAP@.5: metric.h), the paired drop with its 95% interval, images done, images/s and a
  * progress bar; the cached result once measured. */
 #include "tui/view/panes.h"
 #include "tui/view/draw.h"
 #include "tui/state/jobs.h"
 #include "tui/state/levels.h"
+#include "tui/state/metric.h"
 #include "tui/state/results.h"
 #include "tui/state/select.h"
 #include "core/format.h"
@@ -14,7 +15,7 @@
 #include <string.h>
 
 struct shown {
-	double top1, drop, lo, hi, agree, kl;
+	double top1, drop, lo, hi, agree, kl, iou;
 	int done, total;
 	double rate;		/* images/s, 0 when not running */
 	int running, trial, trials;
@@ -26,6 +27,7 @@ static int from_progress(const struct engine_progress *p, int trial, int trials,
 	progress_drop(p, &s->drop, &s->lo, &s->hi);
 	s->agree = progress_agree(p);
 	s->kl = progress_kl(p);
+	s->iou = progress_det_iou(p);
 	s->done = p->done;
 	s->total = p->total;
 	s->rate = p->seconds > 0 ? p->done / p->seconds : 0;
@@ -51,6 +53,7 @@ static int shown_get(const struct tui *t, struct shown *s)
 	tui_results_interval(r, &s->lo, &s->hi);
 	s->agree = r->agree / r->trials;
 	s->kl = r->kl / r->trials;
+	s->iou = r->iou / r->trials;
 	s->done = s->total = (int)r->images;
 	s->rate = 0;
 	s->running = 0;
@@ -76,11 +79,15 @@ static void progress_line(const struct tui_view *v, const struct tui_rect *r, in
 	tui_draw_text(r, y, bw, A_NORMAL, text);
 }
 
-/* top-1 now and the paired drop, or agreement and KL when nothing is labelled. */
-static void numbers(const struct tui_view *v, const struct tui_rect *r, const struct shown *s, int labelled)
+/* top-1 now and the paired drop, or agreement and KL (a detector's F1 and
+ * IoU of its boxes) when nothing is labelled. */
+static void numbers(const struct tui_view *v, const struct tui *t, const struct tui_rect *r, const struct shown *s,
+    int labelled)
 {
+	char agree[64];
+	tui_metric_agreement(t, s->agree, s->kl, s->iou, agree, sizeof agree);
 	if (!labelled) {
-		tui_draw_textf(r, 2, 0, v->attr[R_NORMAL], "agree %.2f%%  KL %.4f", 100 * s->agree, s->kl);
+		tui_draw_text(r, 2, 0, v->attr[R_NORMAL], agree);
 		return;
 	}
 	int role = isnan(s->drop) ? R_NORMAL : tui_draw_heat_role(s->drop);
@@ -88,10 +95,10 @@ static void numbers(const struct tui_view *v, const struct tui_rect *r, const st
 	tui_draw_textf(r, 1, 18, v->attr[role], "%.2f%%", 100 * s->top1);
 	tui_draw_text(r, 2, 0, v->attr[R_DIM], "drop");
 	tui_draw_textf(r, 2, 5, v->attr[role], "%.2f", s->drop);
-	tui_draw_textf(r, 2, 5 + 1 + snprintf(NULL, 0, "%.2f", s->drop), v->attr[R_DIM], "pts [%.2f, %.2f] 95%%",
-	    s->lo, s->hi);
+	tui_draw_textf(r, 2, 5 + 1 + snprintf(NULL, 0, "%.2f", s->drop), v->attr[R_DIM], "%s [%.2f, %.2f] 95%%",
+	    tui_metric_unit(t), s->lo, s->hi);
 	if (r->h > 4 && !isnan(s->agree))	/* label-free measures, on taller screens */
-		tui_draw_textf(r, 4, 0, v->attr[R_DIM], "agree %.2f%%  KL %.4f", 100 * s->agree, s->kl);
+		tui_draw_text(r, 4, 0, v->attr[R_DIM], agree);
 }
 
 static void body(const struct tui_view *v, const struct tui *t, const struct tui_rect *r)
@@ -112,15 +119,17 @@ static void body(const struct tui_view *v, const struct tui *t, const struct tui
 		tui_draw_text(r, 2, 0, v->attr[R_DIM], t->live_want ? "queued" : "not measured: Enter measures");
 		return;
 	}
-	numbers(v, r, &s, b->labelled > 0);
+	numbers(v, t, r, &s, b->labelled > 0);
 	progress_line(v, r, 3, &s);
 }
 
 static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect *r)
 {
 	char title[96], level[32];
+	const char *tag = tui_metric_tag(t);
 	tui_levels_format(t->kind, t->level[t->kind], level, sizeof level);
-	snprintf(title, sizeof title, "Accuracy %s L%d %s %s", v->g.dot, t->layer, perturb_kind_name(t->kind), level);
+	snprintf(title, sizeof title, "%s %s L%d %s %s", tag ? tag : "Accuracy", v->g.dot, t->layer,
+	    perturb_kind_name(t->kind), level);
 	tui_draw_title(v, r, title, 0);
 	body(v, t, r);
 }

@@ -3,6 +3,7 @@
  * the whole budget's accuracy, re-measured after every edit. */
 #include "tui/view/panes.h"
 #include "tui/view/draw.h"
+#include "tui/state/metric.h"
 #include "tui/state/budget.h"
 #include "core/format.h"
 
@@ -25,13 +26,15 @@ static void measured_line(const struct tui_view *v, const struct tui *t, const s
 	else if (b->prog_gen == b->gen)
 		p = &b->prog;
 	if (p == NULL || p->done == 0) {
-		tui_draw_text(r, y, 0, v->attr[R_DIM], b->want ? "top-1: measuring..." : "top-1: not measured");
+		tui_draw_textf(r, y, 0, v->attr[R_DIM], "%s: %s", tui_metric_name(t), b->want ? "measuring..." : "not measured");
 		return;
 	}
 	double drop, lo, hi;
 	progress_drop(p, &drop, &lo, &hi);
-	int x = tui_draw_width("top-1 ");
-	tui_draw_text(r, y, 0, v->attr[R_DIM], "top-1 ");
+	char name[32];
+	snprintf(name, sizeof name, "%s ", tui_metric_name(t));
+	int x = tui_draw_width(name);
+	tui_draw_text(r, y, 0, v->attr[R_DIM], name);
 	tui_draw_textf(r, y, x, v->attr[tui_draw_heat_role(drop)], "%.2f%%", 100 * progress_top1(p));
 	if (running)
 		tui_draw_textf(r, y, x + 7, v->attr[R_ACCENT], " %d/%d", p->done, p->total);

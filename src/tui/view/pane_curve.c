@@ -1,10 +1,11 @@
-/* pane_curve.c - top-1 accuracy against level for the selected layer and
+/* pane_curve.c - top-1 accuracy (a detector's mAP@.5) against level for the selected layer and
  * kind: the measured points (filled in as they arrive) joined by lines, the
  * baseline as a dotted line, the current level as a dotted column. */
 #include "tui/view/panes.h"
 #include "tui/view/draw.h"
 #include "tui/view/canvas.h"
 #include "tui/state/levels.h"
+#include "tui/state/metric.h"
 #include "tui/state/results.h"
 
 #include <math.h>
@@ -80,7 +81,10 @@ static void plot(struct tui_canvas *c, const struct series *s)
 static void labels(const struct tui_view *v, const struct tui *t, const struct tui_rect *r, const struct tui_canvas *c, const struct series *s)
 {
 	char a[32], b[32];
+	const char *tag = tui_metric_tag(t);
 	tui_draw_textf(r, 0, 0, v->attr[R_DIM], "%3.0f", s->ymax);
+	if (tag != NULL)	/* a classifier's curve is top-1 without saying so */
+		tui_draw_textf(r, 0, YLABEL, v->attr[R_DIM], "%s %%", tag);
 	tui_draw_textf(r, c->h - 1, 0, v->attr[R_DIM], "%3.0f", s->ymin);
 	int yb = y_of(c, s, s->base) / (c->utf8 ? 4 : 1);
 	if (yb > 0 && yb < c->h - 1)

@@ -7,6 +7,7 @@
 #include "tui/state/heatmap_scan.h"
 #include "tui/state/jobs.h"
 #include "tui/state/levels.h"
+#include "tui/state/metric.h"
 #include "tui/state/results.h"
 #include "core/util.h"
 
@@ -81,7 +82,7 @@ static void legend(const struct tui_view *v, const struct tui *t, const struct t
 		tui_draw_text(r, y, x + 1, v->attr[R_DIM], bounds[i - 1]);
 		x += 2 + tui_draw_width(bounds[i - 1]) + 1;
 	}
-	tui_draw_text(r, y, x, v->attr[R_DIM], "pts");
+	tui_draw_text(r, y, x, v->attr[R_DIM], tui_metric_unit(t));
 	char buf[64];
 	int done, total;
 	if (t->scan.active) {

@@ -4,6 +4,7 @@
  * sparsity and measured accuracy. */
 #include "tui/view/panes.h"
 #include "tui/view/draw.h"
+#include "tui/state/metric.h"
 #include "tui/view/canvas.h"
 #include "tui/state/pareto.h"
 #include "core/format.h"
@@ -82,11 +83,11 @@ static void point_line(const struct tui_view *v, const struct tui *t, const stru
 	tui_draw_textf(r, y, 0, v->attr[R_ACCENT], "%d/%d %s", p->cur + 1, p->n, tt);
 	int x = tui_draw_width(tt) + 6;
 	if (pt->state == 1)
-		tui_draw_textf(r, y, x, A_NORMAL, "%s %.2fb sp%.0f%% top-1 %.2f%% drop %.2f", sz, pt->cost.avg_bits,
-		    100 * pt->cost.sparsity, 100 * pt->top1, pt->drop);
+		tui_draw_textf(r, y, x, A_NORMAL, "%s %.2fb sp%.0f%% %s %.2f%% drop %.2f", sz, pt->cost.avg_bits,
+		    100 * pt->cost.sparsity, tui_metric_name(t), 100 * pt->top1, pt->drop);
 	else
-		tui_draw_textf(r, y, x, v->attr[R_DIM], "%s %.2fb sp%.0f%% top-1 %s", sz, pt->cost.avg_bits,
-		    100 * pt->cost.sparsity, pt->state < 0 ? "failed" : "measuring...");
+		tui_draw_textf(r, y, x, v->attr[R_DIM], "%s %.2fb sp%.0f%% %s %s", sz, pt->cost.avg_bits,
+		    100 * pt->cost.sparsity, tui_metric_name(t), pt->state < 0 ? "failed" : "measuring...");
 }
 
 static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect *r)

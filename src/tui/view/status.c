@@ -4,6 +4,7 @@
 #include "tui/view/status.h"
 #include "tui/view/draw.h"
 #include "tui/state/jobs.h"
+#include "tui/state/metric.h"
 #include "tui/state/prompt.h"
 
 #include <curses.h>
@@ -61,15 +62,18 @@ void tui_status_draw(const struct tui_view *v, const struct tui *t)
 		status_prompt(v, t, r);
 		return;
 	}
-	char info[160], act[64], buf[80];
+	char info[160], act[64], buf[80], metric[48] = "";
+	const char *tag = tui_metric_tag(t);
+	if (tag != NULL)
+		snprintf(metric, sizeof metric, "%s %s ", tag, v->g.dot);
 	snprintf(act, sizeof act, " %s ", tui_jobs_activity(t, buf, sizeof buf));
 	int aw = tui_draw_width(act), room = r->w - aw, mw = tui_draw_width(t->msg);
 	/* the message matters more than the data set's name */
-	snprintf(info, sizeof info, "%s %s %s %d img %s %d thr ", t->cfg_base, v->g.dot, t->data_label,
-	    t->data->count, v->g.dot, engine_threads(t->eng));
+	snprintf(info, sizeof info, "%s %s %s %d img %s %s%d thr ", t->cfg_base, v->g.dot, t->data_label,
+	    t->data->count, v->g.dot, metric, engine_threads(t->eng));
 	if (tui_draw_width(info) + mw + 2 > room)
-		snprintf(info, sizeof info, "%s %s %d img %s %d thr ", t->cfg_base, v->g.dot, t->data->count,
-		    v->g.dot, engine_threads(t->eng));
+		snprintf(info, sizeof info, "%s %s %d img %s %s%d thr ", t->cfg_base, v->g.dot, t->data->count,
+		    v->g.dot, metric, engine_threads(t->eng));
 	if (tui_draw_width(info) + mw + 2 > room)
 		info[0] = '\0';
 	tui_draw_text(r, 0, 0, v->attr[R_DIM], info);
