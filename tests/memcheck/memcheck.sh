@@ -46,8 +46,8 @@ if [ -n "$DARKNET_BIN" ] && [ -x "$DARKNET_BIN" ]; then
 	M=(-c "$DET_CFG" -w "$DET_WEIGHTS" -d "$DET_DATA")
 	printf '[layer 9]\nbits=4\n' >"$tmp/d.budget"
 	mkdir -p "$tmp/res"
-	vg det-eval eval "${M[@]}" --budget "$tmp/d.budget" --results "$tmp/res" -t 2
-	vg det-scan scan "${M[@]}" -p prune:0.5 --layers 2,16 -o "$tmp/d.csv"
+	vg det-eval eval "${M[@]}" --limit 3 --budget "$tmp/d.budget" --results "$tmp/res" -t 2
+	vg det-scan scan "${M[@]}" --limit 3 -p prune:0.5 --layers 2,16 -o "$tmp/d.csv"
 	vg det-rank rank "${M[@]}" --samples 4 --grad-batch 2 --criterion grad -o "$tmp/d-rank.csv"
 else
 	echo "skip detector runs: no darknet binary to train one"
