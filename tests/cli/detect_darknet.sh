@@ -70,6 +70,40 @@ run "$SAFER" eval -c "$CFG" -w "$W" -d "$D/det.data" --results "$D/sres" --nms 0
 n0=$(cat "$D"/sres/*.txt | wc -l)
 check "--nms 0 keeps more boxes ($n0 > $total)" [ "$n0" -gt "$total" ]
 
+# The bundled detector (cfg/fmnist-yolo.cfg) on 100 test canvases that
+# tools/safer-canvas writes: Darknet's boxes again, and a detector that
+# detects (mAP@.5 well above chance on these few canvases)
+CANVAS=${CANVAS:-$BUILDDIR/tools/safer-canvas}
+YOLO_CFG=$SRCDIR/cfg/fmnist-yolo.cfg YOLO_WEIGHTS=$SRCDIR/weights/fmnist-yolo.weights
+[ -x "$CANVAS" ] || die "no $CANVAS (make builds it)"
+run "$CANVAS" --seed 3 --count 100 "$T/cv"
+check "safer-canvas wrote 100 test canvases (exit $RC)" [ "$RC" -eq 0 ]
+CV=$T/cv
+(cd "$CV" && "$DARKNET_BIN" detector valid fmnist-det.data "$YOLO_CFG" "$YOLO_WEIGHTS" >valid.log 2>&1) ||
+	die "darknet detector valid on the canvases failed: $(tail -3 "$CV/valid.log")"
+mkdir -p "$CV/sres" "$CV/stock"
+run "$SAFER" eval -c "$YOLO_CFG" -w "$YOLO_WEIGHTS" -d "$CV/fmnist-det.data" --results "$CV/stock" --stock --json
+cp "$T/out" "$CV/stock.json"
+run "$SAFER" eval -c "$YOLO_CFG" -w "$YOLO_WEIGHTS" -d "$CV/fmnist-det.data" --results "$CV/sres" --json
+cp "$T/out" "$CV/eval.json"
+nb=0 miss_s=0 miss_f=0
+for f in "$CV"/results/comp4_det_test_*.txt; do
+	b=$(basename "$f")
+	n=$(wc -l <"$f")
+	nb=$((nb + n))
+	same_boxes "$f" "$CV/stock/$b" 2e-6 2e-4 0 >/dev/null || miss_s=$((miss_s + 1))
+	same_boxes "$f" "$CV/sres/$b" 1e-4 0.03 $((n / 100)) >/dev/null || miss_f=$((miss_f + 1))
+done
+check "bundled detector: Darknet wrote $nb boxes in 10 class files" [ "$nb" -gt 1000 ]
+check "... --stock gives Darknet's boxes in every class file ($miss_s files differ)" [ "$miss_s" -eq 0 ]
+check "... safer's kernels give them within 1e-4 ($miss_f files differ)" [ "$miss_f" -eq 0 ]
+read -r _ dn50 _ <<<"$("$MAPFILES" "$CV/fashion-mnist.names" "$CV/valid.txt" "$CV/results")"
+st50=$(jq -r .map50 "$CV/stock.json")
+sf50=$(jq -r .map50 "$CV/eval.json")
+check "... mAP@.5 of Darknet's files $dn50 = safer --stock $st50" awk_true "($st50 - $dn50)^2 < 1e-12"
+check "... = safer's kernels $sf50 within 1e-3" awk_true "($sf50 - $dn50)^2 < 1e-6"
+check "... the bundled detector detects: mAP@.5 $sf50 > 0.6" awk_true "$sf50 > 0.6"
+
 # bad label files: refused with file and line, exit 2, nothing changed
 cp "$D/labels/horses.txt" "$T/horses.keep"
 printf '2 0.5 0.5 0.6 0.7\n7 0.5 0.5 0.1 0.1\n' >"$D/labels/horses.txt"
