@@ -8,12 +8,12 @@
 #
 #   bench_detector.sh [--quick]
 #
-# Environment (make bench sets them): BENCH, MKWEIGHTS, MKCANVAS, SAFER,
+# Environment (make bench sets them): BENCH, MKWEIGHTS, SAFER,
 # BENCH_DIR, DARKNET_CFG_DIR, SRCDIR; BENCH_DET_CFG (default
 # cfg/fmnist-yolo.cfg when it exists, else tests/data/det-small.cfg),
 # BENCH_DET_WEIGHTS (default weights/fmnist-yolo.weights for that cfg when
 # it exists, else seeded random ones), SAFER_CANVAS (default
-# tools/safer-canvas of the build: the canvases; else MKCANVAS draws them
+# tools/safer-canvas of the build: the canvases
 # from Fashion-MNIST), BENCH_DET_LAYER (the scan row's layer, default 0:
 # the whole network runs again).
 set -u
@@ -53,28 +53,14 @@ fi
 # shellcheck disable=SC2086 # the names and paths have no blanks
 "$BENCH" --big $quick $args "$det" "$BENCH_DET_CFG" "$BENCH_DET_WEIGHTS" || status=1
 
-# The canvases: tools/safer-canvas when it is there, else Fashion-MNIST
-# items drawn by mkcanvas at the detector's input size and classes.
+# The canvases: 1,000 test canvases of tools/safer-canvas.
 echo
 count=1000
 cv=$BENCH_DIR/canvas
 : "${SAFER_CANVAS:=$(dirname "$SAFER")/../tools/safer-canvas}"
-if [ -x "$SAFER_CANVAS" ]; then
-	data=$cv/fmnist-det.data
-	[ -s "$data" ] || { rm -rf "$cv" && "$SAFER_CANVAS" --count $count --split test "$cv" >/dev/null; } || exit 2
-	made="tools/safer-canvas --count $count --split test"
-else
-	data=$cv/det.data
-	classes=$(sed -n 's/^[ \t]*classes[ \t]*=[ \t]*\([0-9]*\).*/\1/p' "$BENCH_DET_CFG" | tail -n 1)
-	size=$(sed -n 's/^[ \t]*width[ \t]*=[ \t]*\([0-9]*\).*/\1/p' "$BENCH_DET_CFG" | head -n 1)
-	[ -s "$data" ] && [ "$(cat "$cv/made" 2>/dev/null)" = "$classes $size $count" ] || {
-		rm -rf "$cv" &&
-		    "$MKCANVAS" "$FMNIST_DIR/t10k-images-idx3-ubyte.gz" "$FMNIST_DIR/t10k-labels-idx1-ubyte.gz" \
-			"$SRCDIR/cfg/fashion-mnist.names" "$classes" "$size" $count "$cv" &&
-		    echo "$classes $size $count" >"$cv/made"
-	} || exit 2
-	made="tests/bench/mkcanvas: Fashion-MNIST items on ${size}x$size canvases, $classes classes"
-fi
+data=$cv/fmnist-det.data
+[ -s "$data" ] || { rm -rf "$cv" && "$SAFER_CANVAS" --count $count --split test "$cv" >/dev/null; } || exit 2
+made="tools/safer-canvas --count $count --split test"
 weights_note="trained weights $BENCH_DET_WEIGHTS"
 [ -z "$trained" ] && weights_note="seeded random weights (mAP near 0: only the time counts)"
 echo "== safer scan -p prune:0.5 --layers $BENCH_DET_LAYER: $det, $count canvases ($made), exact mAP, $weights_note"

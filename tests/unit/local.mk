@@ -41,14 +41,12 @@ tests_tools_dnlayers_CPPFLAGS = $(AM_CPPFLAGS) $(DARKNET_CFLAGS)
 tests_tools_dnlayers_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 
 ## The benchmark (make bench): not a test, never run by make check.
-EXTRA_PROGRAMS = tests/bench/bench tests/bench/mkweights tests/bench/mkcanvas
+EXTRA_PROGRAMS = tests/bench/bench tests/bench/mkweights
 tests_bench_bench_SOURCES = tests/bench/bench.c
 tests_bench_bench_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 tests_bench_mkweights_SOURCES = tests/bench/mkweights.c
 tests_bench_mkweights_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
-tests_bench_mkcanvas_SOURCES = tests/bench/mkcanvas.c
-tests_bench_mkcanvas_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
-CLEANFILES = tests/bench/bench tests/bench/mkweights tests/bench/mkcanvas
+CLEANFILES = tests/bench/bench tests/bench/mkweights
 # ImageNet-size and detector rows: Debian's cfgs with seeded random weights
 # (speed only), written into BENCH_DIR with the detector's canvases; the
 # photographs for the eval row from BENCH_PHOTOS.
@@ -57,7 +55,7 @@ BENCH_DIR = $(abs_top_builddir)/tests/bench/data
 BENCH_PHOTOS = /work/.mirror/EliSchwartz+imagenet-sample-images/repo
 # BENCH_FLAGS: --quick (fewer images), --only=LIST (comma-separated parts:
 # classifiers, imagenet, detector, mpi; default all of them).
-bench: tests/bench/bench$(EXEEXT) tests/bench/mkweights$(EXEEXT) tests/bench/mkcanvas$(EXEEXT) src/safer$(EXEEXT)
+bench: tests/bench/bench$(EXEEXT) tests/bench/mkweights$(EXEEXT) tools/safer-canvas$(EXEEXT) src/safer$(EXEEXT)
 	@quick=; only=; status=0; \
 	for f in $(BENCH_FLAGS); do case $$f in \
 		--quick) quick=--quick ;; --only=*) only=$${f#--only=} ;; \
@@ -76,7 +74,7 @@ bench: tests/bench/bench$(EXEEXT) tests/bench/mkweights$(EXEEXT) tests/bench/mkc
 	if want detector; then \
 		BENCH_DIR='$(BENCH_DIR)' DARKNET_CFG_DIR='$(DARKNET_CFG_DIR)' SRCDIR='$(abs_top_srcdir)' \
 		MKWEIGHTS='$(abs_top_builddir)/tests/bench/mkweights' BENCH='$(abs_top_builddir)/tests/bench/bench' \
-		MKCANVAS='$(abs_top_builddir)/tests/bench/mkcanvas' SAFER='$(abs_top_builddir)/src/safer' \
+		SAFER_CANVAS='$(abs_top_builddir)/tools/safer-canvas' SAFER='$(abs_top_builddir)/src/safer' \
 		$(SHELL) $(srcdir)/tests/bench/bench_detector.sh $$quick || status=1; \
 	fi; \
 	if test "$(with_mpi)" = yes && want mpi; then $(MAKE) $(AM_MAKEFLAGS) bench-mpi || status=1; fi; \
