@@ -22,7 +22,7 @@ CLI_TESTS = tests/cli/eval_darknet.sh tests/cli/decode_formats.sh \
 	tests/cli/detector_cfgs.sh \
 	tests/cli/canvas.sh
 TESTS += $(CLI_TESTS)
-TESTS_SCRIPTS_DIST += $(CLI_TESTS) tests/cli/lib.sh
+TESTS_SCRIPTS_DIST += $(CLI_TESTS) tests/cli/lib.sh tests/cli/detector_lib.sh
 
 ## Fixtures of bad_input.sh / info_cfgs.sh.
 CLI_FIXTURES = tests/data/det-small.cfg \
