@@ -68,8 +68,23 @@ static json_t *pair(double lo, double hi)
 	return isfinite(lo) && isfinite(hi) ? json_pack("[ff]", lo, hi) : json_null();
 }
 
-static void print_json(const struct setup_opts *o, const struct dataset *d, const struct engine_progress *p,
-    const struct det_map *m, const char *budget, int threads)
+/* Each image's agreement: its boxes above the display threshold, matched. */
+static json_t *per_image(const struct dataset *d, struct engine *e)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < d->count; i++) {
+		struct det_agree g;
+		if (!engine_det_agree(e, i, &g))
+			continue;
+		json_array_append_new(a, json_pack("{s:s, s:I, s:I, s:I, s:o, s:o}", "image", d->paths[i],
+		    "unperturbed", (json_int_t)g.ref, "perturbed", (json_int_t)g.test, "matched", (json_int_t)g.matched,
+		    "f1", table_json_real(det_agree_f1(&g)), "iou", table_json_real(det_agree_iou(&g))));
+	}
+	return a;
+}
+
+static void print_json(const struct setup_opts *o, const struct dataset *d, struct engine *e,
+    const struct engine_progress *p, const struct det_map *m, const char *budget, int threads)
 {
 	int lab = p->labelled > 0;
 	json_t *root = json_pack("{s:o, s:o, s:o, s:b, s:s}", "cfg", table_json_string(o->cfg),
@@ -94,6 +109,7 @@ static void print_json(const struct setup_opts *o, const struct dataset *d, cons
 		json_object_set_new(root, "agree_f1_ci95", pair(p->det.f1_lo, p->det.f1_hi));
 		json_object_set_new(root, "agree_iou", table_json_real(progress_det_iou(p)));
 		json_object_set_new(root, "agree_iou_ci95", pair(p->det.iou_lo, p->det.iou_hi));
+		json_object_set_new(root, "per_image", per_image(d, e));
 	}
 	json_object_set_new(root, "seconds", json_real(p->seconds));
 	json_object_set_new(root, "images_per_s", json_real(p->seconds > 0 ? p->done / p->seconds : 0));
@@ -149,7 +165,7 @@ int eval_det_report(const struct setup_opts *o, const struct dataset *d, struct 
 	struct det_map m;
 	engine_det_map(e, baseline, &m);
 	if (o->json)
-		print_json(o, d, p, &m, budget, engine_threads(e));
+		print_json(o, d, e, p, &m, budget, engine_threads(e));
 	else
 		print_text(o, d, p, &m, budget, engine_threads(e));
 	det_map_free(&m);

@@ -223,6 +223,12 @@ float det_state_show(const struct det_state *s)
 	return s->p.show;
 }
 
+int det_state_agree(const struct det_state *s, int i, struct det_agree *out)
+{
+	*out = s->agree[i];
+	return s->done[i];
+}
+
 void det_state_map(struct det_state *s, int baseline, struct det_map *out)
 {
 	memset(out, 0, sizeof *out);

@@ -65,6 +65,8 @@ void det_job_start(struct det_state *s);
 void det_snapshot(struct det_state *s, struct det_progress *p, int done, int baseline, int force, int final);
 /* Image i's boxes of the baseline or the last job, when kept (else NULL). */
 const struct det_pred *det_state_boxes(const struct det_state *s, int baseline, int i, int *n);
+/* Image i's agreement in the last job; 0 when the job did not reach it. */
+int det_state_agree(const struct det_state *s, int i, struct det_agree *out);
 /* Whether the current (or last) job has committed image i. */
 int det_state_done(const struct det_state *s, int i);
 /* The display threshold of the agreement (det_params.show). */

@@ -1100,6 +1100,14 @@ float engine_det_show(const struct engine *e)
 	return e->det ? det_state_show(e->det) : .25f;
 }
 
+int engine_det_agree(struct engine *e, int i, struct det_agree *out)
+{
+	pthread_mutex_lock(&e->mu);
+	int done = det_state_agree(e->det, i, out);
+	pthread_mutex_unlock(&e->mu);
+	return done;
+}
+
 double progress_top1(const struct engine_progress *p)
 {
 	if (p->detector)

@@ -152,6 +152,9 @@ const struct det_pred *engine_det_boxes(struct engine *e, int baseline, int i, i
 int engine_det_boxes_copy(struct engine *e, int baseline, int i, float min_prob, struct det_pred **out);
 /* The display threshold of the detectors' agreement (engine_config.det_show). */
 float engine_det_show(const struct engine *e);
+/* Image i's agreement with the unperturbed boxes in the last job (call
+ * when idle); 0 when that job did not evaluate it. */
+int engine_det_agree(struct engine *e, int i, struct det_agree *out);
 
 /* Derived numbers.  For a detector, "top-1" is mAP@.5, the drop is in mAP
  * points, agreement is the F1 of the boxes' matching and KL is NAN. */

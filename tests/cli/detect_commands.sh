@@ -28,6 +28,10 @@ run "$SAFER" eval "${M[@]}" --budget "$T/q3.budget" --json
 check_eq "row (layer 9, quant 3) = eval --budget's mAP@.5" "$row" "$(jq -r '.map50' "$T/out" | awk '{printf "%.6f", $1}')"
 check "eval --budget gives the paired drop interval and the agreement" \
 	jq -e '(.drop_ci95 | length) == 2 and .agree_f1 >= 0 and .agree_f1 <= 1 and (.agree_iou_ci95 | length) == 2' "$T/out"
+check "per image: 6 entries whose counts pool to the overall F1" jq -e '
+	(.per_image | length) == 6 and
+	((2 * ([.per_image[].matched] | add) / (([.per_image[].unperturbed] | add) + ([.per_image[].perturbed] | add))
+	  - .agree_f1) | fabs) < 1e-12' "$T/out"
 awk -F, '!/^#/ && NR > 1 && $6 != "top1" { if ($6 == "nan" || $7 == "nan" || $10 == "nan") bad++ } END { exit bad > 0 }' "$T/scan.csv"
 check "every row has mAP, drop and agreement" [ $? -eq 0 ]
 
