@@ -2,7 +2,8 @@
 # detect_commands.sh - a detector goes through every command a classifier
 # does, with mAP@.5 where a classifier has top-1: scan (its rows' mAP equals
 # safer eval --budget of the same perturbation), rank (gradient criteria on
-# Darknet's own detection loss), budget from the scan, export, and the round
+# Darknet's own detection loss), compare, a Pareto front, a budget from the
+# scan, export, and the round
 # trip: stock `darknet detector valid` on the exported weights gives boxes
 # whose mAP is the one safer eval --budget reported.  Data without label
 # files is measured by agreement with the unperturbed detector.
@@ -41,6 +42,10 @@ check "gradient criteria on the detection loss are finite and not all zero" awk 
 	/^#/ { next } !h { for (i = 1; i <= NF; i++) if ($i == "grad") c = i; h = 1; next }
 	{ if ($c + 0 != $c || $c == "nan") bad++; if ($c > 0) pos++ } END { exit !(c && !bad && pos > 0) }' "$T/rank.csv"
 
+run "$SAFER" compare --scan "$T/scan.csv" --rank "$T/rank.csv"
+check "compare the detector's criteria with its scan (exit $RC)" eval '[ "$RC" -eq 0 ] && grep -q "Spearman" "$T/out"'
+run "$SAFER" budget "${M[@]}" --target bits=5 --from "$T/scan.csv" --pareto
+check "a Pareto front of the detector, in mAP@.5 (exit $RC)" eval '[ "$RC" -eq 0 ] && grep -q "mAP@.5%" "$T/out"'
 run "$SAFER" budget "${M[@]}" --target bits=5 --from "$T/scan.csv" -o "$T/b.budget"
 check "budget from the detector's scan (exit $RC: $(head -c 300 "$T/err"))" [ "$RC" -eq 0 ]
 check "... printed in mAP@.5" grep -q "baseline mAP@.5" "$T/out"
