@@ -50,6 +50,8 @@ void backend_parse_free(network *dn)
 	}
 	free(dn->seen);
 	free(dn->t);
+	free(dn->steps);	/* policy=steps: parse_net_options's arrays */
+	free(dn->scales);
 	free(dn->cost);
 	free(dn->workspace);
 	free_network(dn);

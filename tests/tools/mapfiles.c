@@ -110,5 +110,22 @@ int main(int argc, char **argv)
 	struct det_map m;
 	det_set_map(s, argc > 4 && strcmp(argv[4], "voc") == 0 ? DET_VOC_ALL : DET_COCO101, NULL, &m);
 	printf("map50 %.9f map5095 %.9f images %d boxes %ld\n", m.map50, m.map5095, n, boxes);
+	det_map_free(&m);
+	det_set_free(s);
+	for (int i = 0; i < n; i++) {
+		free(ids[i].id);
+		free(truth[i]);
+		free(pred[i]);
+	}
+	free(ids);
+	free(truth);
+	free(pred);
+	free(ntruth);
+	free(npred);
+	free(cap);
+	free(w);
+	free(h);
+	free_lines(names, classes);
+	free_lines(paths, n);
 	return 0;
 }
