@@ -13,24 +13,26 @@
 
 #include <string.h>
 
-void backend_resize_crop(const float *chw, int w, int h, int net_w, int net_h, float *out)
+/* Runs one of Darknet's image-to-network-size functions on safer's planes. */
+static void darknet_resize(image (*fn)(image, int, int), const float *chw, int w, int h, int net_w, int net_h,
+    float *out)
 {
 	image im = make_image(w, h, 3);
 	memcpy(im.data, chw, (size_t)w * h * 3 * sizeof(float));
-	image crop = center_crop_image(im, net_w, net_h);
-	memcpy(out, crop.data, (size_t)net_w * net_h * 3 * sizeof(float));
+	image sized = fn(im, net_w, net_h);
+	memcpy(out, sized.data, (size_t)net_w * net_h * 3 * sizeof(float));
 	free_image(im);
-	free_image(crop);
+	free_image(sized);
+}
+
+void backend_resize_crop(const float *chw, int w, int h, int net_w, int net_h, float *out)
+{
+	darknet_resize(center_crop_image, chw, w, h, net_w, net_h, out);
 }
 
 /* `detector valid` loads with LETTERBOX_DATA: letterbox_image keeps the
  * aspect ratio, resizes to fit and centres the result on grey (0.5). */
 void backend_letterbox(const float *chw, int w, int h, int net_w, int net_h, float *out)
 {
-	image im = make_image(w, h, 3);
-	memcpy(im.data, chw, (size_t)w * h * 3 * sizeof(float));
-	image boxed = letterbox_image(im, net_w, net_h);
-	memcpy(out, boxed.data, (size_t)net_w * net_h * 3 * sizeof(float));
-	free_image(im);
-	free_image(boxed);
+	darknet_resize(letterbox_image, chw, w, h, net_w, net_h, out);
 }

@@ -56,7 +56,7 @@ static int load_data(struct setup_opts *o, int samples, struct dataset *d, char 
 	if (cfgcheck_file_at(o->cfg, 1, &info, cause) != 0)
 		return -1;
 	struct shape in = { info.w, info.h, info.c };
-	int detector = setup_cfg_is_detector(&info);
+	int detector = info.detector;
 	cfg_info_free(&info);
 	if (o->limit == 0)
 		o->limit = samples;

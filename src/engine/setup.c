@@ -61,17 +61,16 @@ void setup_opts_free(struct setup_opts *o)
 	o->nowned = 0;
 }
 
-/* What Darknet will make of the cfg, said once per run.  Returns 1 for a
- * detector. */
-static int cfg_notes(struct setup_opts *o)
+/* What Darknet will make of the cfg, said once per run. */
+static void cfg_notes(struct setup_opts *o)
 {
 	struct cfg_info info;
 	char *cause = NULL;
-	int shown = 0, detector;
+	int shown = 0;
 
 	if (cfgcheck_file_at(o->cfg, 1, &info, &cause) != 0) {
 		free(cause);
-		return 0;
+		return;
 	}
 	for (int i = 0; i < info.nnotes; i++) {
 		if (info.notes[i].kind != CFG_NOTE_WARNING && !o->verbose)
@@ -85,9 +84,7 @@ static int cfg_notes(struct setup_opts *o)
 		    info.ignored + info.warnings - info.nnotes);
 	o->cfg_ignored = info.ignored;
 	o->cfg_warnings = info.warnings;
-	detector = info.detector;
 	cfg_info_free(&info);
-	return detector;
 }
 
 int setup_opts_finish(struct setup_opts *o, char **cause)
@@ -151,18 +148,13 @@ int setup_load_data(const struct setup_opts *o, struct shape in, int detection, 
 	return rc;
 }
 
-int setup_cfg_is_detector(const struct cfg_info *info)
-{
-	return info->detector;
-}
-
 struct engine *setup_load_engine(const struct setup_opts *o, struct dataset *d, char **cause)
 {
 	struct cfg_info info;
 	if (cfgcheck_file_at(o->cfg, 1, &info, cause) != 0)
 		return NULL;
 	struct shape in = { info.w, info.h, info.c };
-	int detector = setup_cfg_is_detector(&info);
+	int detector = info.detector;
 	cfg_info_free(&info);
 	if (setup_load_data(o, in, detector, d, cause) != 0)
 		return NULL;

@@ -47,9 +47,7 @@ double setup_data_bytes(const struct setup_opts *o);
  * set (letterbox, Darknet label files) when `detection`.  Prints a warning
  * line for skipped images. */
 int setup_load_data(const struct setup_opts *o, struct shape in, int detection, struct dataset *d, char **cause);
-struct cfg_info;
-/* Whether a checked cfg has [yolo], [region] or [detection] layers. */
-int setup_cfg_is_detector(const struct cfg_info *info);
+
 /* Loads data and engine together. */
 struct engine *setup_load_engine(const struct setup_opts *o, struct dataset *d, char **cause);
 
