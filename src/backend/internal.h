@@ -51,4 +51,13 @@ int backend_describe(struct backend_net *bn, char **cause);
 size_t backend_weights_layer_floats(const layer *l);
 size_t backend_weights_floats(const network *dn);
 
+/* ---- conv_direct.c: 3x3 convolutions of few input channels -----------------
+ * conv_direct_fits says whether layer l takes the direct path (on this CPU);
+ * conv_direct_image writes one image's raw products (no bias, batch norm or
+ * activation) into out, [filter][pixel], using conv_direct_workspace(l)
+ * floats of ws. */
+int conv_direct_fits(const layer *l);
+size_t conv_direct_workspace(const layer *l);
+void conv_direct_image(const layer *l, const float *im, float *out, float *ws);
+
 #endif

@@ -235,6 +235,15 @@ static void forward_conv_blas(layer l, network net)
 	size_t n = (size_t)l.out_w * l.out_h;
 	int chunk = conv_chunk(&l);
 	float *cols = net.workspace;
+	if (conv_direct_fits(&l)) {
+		for (int i = 0; i < l.batch; i++) {
+			float *out = l.output + (size_t)i * l.n * n;
+			conv_direct_image(&l, net.input + (size_t)i * l.c * l.h * l.w, out, cols);
+			for (int f = 0; f < l.n; f++)
+				conv_epilogue_row(out + (size_t)f * n, out + (size_t)f * n, n, &l, f);
+		}
+		return;
+	}
 	if (chunk == 0) {
 		for (int i = 0; i < l.batch; i++)
 			for (int j = 0; j < groups; j++)
@@ -296,6 +305,8 @@ KERNEL static void forward_shortcut_fast(layer l, network net)
 static size_t conv_workspace(const layer *l)
 {
 	size_t k = (size_t)l->size * l->size * (l->c / l->groups), chunk = (size_t)conv_chunk(l);
+	if (conv_direct_fits(l))
+		return conv_direct_workspace(l);
 	if (chunk == 0)
 		return k * (size_t)conv_tile_rows(l) * (size_t)l->out_w;
 	size_t n = (size_t)l->out_w * l->out_h * chunk;
