@@ -51,6 +51,11 @@ int backend_describe(struct backend_net *bn, char **cause);
 size_t backend_weights_layer_floats(const layer *l);
 size_t backend_weights_floats(const network *dn);
 
+/* ---- kernels.c -------------------------------------------------------------
+ * One row of filter f of layer l through inference batch norm and the bias,
+ * Darknet's arithmetic to the bit (dst may be src). */
+void backend_bn_bias_row(float *dst, const float *src, size_t n, const layer *l, int f);
+
 /* ---- conv_direct.c: 3x3 convolutions of few input channels -----------------
  * conv_direct_fits says whether layer l takes the direct path (on this CPU);
  * conv_direct_image writes one image's raw products (no bias, batch norm or

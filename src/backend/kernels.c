@@ -12,6 +12,7 @@
 #include <cblas.h>
 
 #include <float.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,21 +56,49 @@ KERNEL static void activate_fast(float *x, size_t n, ACTIVATION a)
 
 /* Batch norm at inference plus the bias, in one pass per channel.  The
  * arithmetic is Darknet's normalize_cpu, scale_bias and add_bias in that
- * order: (x - mean) in float, divided in double by sqrt(var) + .000001f. */
-KERNEL static void bn_bias_row(float *dst, const float *src, size_t n, const layer *l, int f)
+ * order: (x - mean) in float, divided in double by sqrt(var) + .000001f,
+ * rounded to float.
+ *
+ * A double division per value costs more than the rest of the epilogue, so
+ * the quotient is first taken as a product with 1/d (within 2 ulps of the
+ * double quotient).  Rounded to float it gives the same float as the true
+ * quotient unless it lies within a few ulps of a midpoint between two floats
+ * (its low 29 mantissa bits near 2^28) or in the subnormal range; a row with
+ * any such value is computed again with the division.  So the result stays
+ * Darknet's bits (tests/unit/test_kernels checks it on 10^7 values). */
+#define NEAR_MID_ULPS 8
+#define BN_CHUNK 64	/* values per check: the chunk is redone, src intact */
+KERNEL void backend_bn_bias_row(float *dst, const float *src, size_t n, const layer *l, int f)
 {
 	float bias = l->biases[f];
-	if (l->batch_normalize) {
-		float mean = l->rolling_mean[f], scale = l->scales[f];
-		double d = sqrt(l->rolling_variance[f]) + .000001f;
-		for (size_t i = 0; i < n; i++) {
-			float v = (float)((src[i] - mean) / d);
-			v *= scale;
-			dst[i] = v + bias;
-		}
-	} else {
+	if (!l->batch_normalize) {
 		for (size_t i = 0; i < n; i++)
 			dst[i] = src[i] + bias;
+		return;
+	}
+	float mean = l->rolling_mean[f], scale = l->scales[f];
+	double d = sqrt(l->rolling_variance[f]) + .000001f, inv = 1.0 / d;
+	const uint64_t low = (UINT64_C(1) << 29) - 1, mid = UINT64_C(1) << 28;
+	for (size_t i0 = 0; i0 < n; i0 += BN_CHUNK) {
+		size_t m = n - i0 < BN_CHUNK ? n - i0 : BN_CHUNK;
+		const float *s = src + i0;
+		float v[BN_CHUNK];
+		uint64_t bad = 0;
+		for (size_t i = 0; i < m; i++) {
+			double q = (double)(s[i] - mean) * inv;
+			uint64_t b;
+			memcpy(&b, &q, sizeof b);
+			bad |= ((b & low) - mid + NEAR_MID_ULPS) < 2 * NEAR_MID_ULPS;
+			bad |= fabs(q) < (double)FLT_MIN;
+			v[i] = (float)q;
+		}
+		if (bad)
+			for (size_t i = 0; i < m; i++)
+				v[i] = (float)((s[i] - mean) / d);
+		for (size_t i = 0; i < m; i++) {
+			float t = v[i] * scale;
+			dst[i0 + i] = t + bias;
+		}
 	}
 }
 
@@ -78,7 +107,7 @@ static void bn_bias_rows(float *out, int batch, int channels, size_t spatial, co
 	for (int b = 0; b < batch; b++)
 		for (int f = 0; f < channels; f++) {
 			float *x = out + ((size_t)b * channels + f) * spatial;
-			bn_bias_row(x, x, spatial, l, f);
+			backend_bn_bias_row(x, x, spatial, l, f);
 		}
 }
 
@@ -87,7 +116,7 @@ static void bn_bias_rows(float *out, int batch, int channels, size_t spatial, co
  * (src) and writing the layer's output (dst; may be src). */
 static void conv_epilogue_row(float *dst, const float *src, size_t n, const layer *l, int f)
 {
-	bn_bias_row(dst, src, n, l, f);
+	backend_bn_bias_row(dst, src, n, l, f);
 	activate_fast(dst, n, l->activation);
 }
 

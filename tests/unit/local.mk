@@ -8,9 +8,12 @@ UNIT_TESTS = tests/unit/test_idx tests/unit/test_stats tests/unit/test_perturb \
 	tests/unit/test_atomic \
 	tests/unit/test_dataset \
 	tests/unit/test_detector \
-	tests/unit/test_detmap
+	tests/unit/test_detmap \
+	tests/unit/test_kernels
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
+# test_kernels reads Darknet's layer struct (backend/internal.h).
+tests_unit_test_kernels_CPPFLAGS = $(AM_CPPFLAGS) $(DARKNET_CFLAGS)
 endif
 # Programs without their own _SOURCES/_LDADD (the unit tests) build from
 # NAME.c and link this.
