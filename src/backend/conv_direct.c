@@ -30,12 +30,7 @@
 #ifdef HAVE_DIRECT
 static int cpu_has_fma(void)
 {
-	static int known = -1;
-	if (known < 0) {
-		__builtin_cpu_init();
-		known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-	}
-	return known;
+	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 #endif
 

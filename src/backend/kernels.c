@@ -361,6 +361,45 @@ static void forward_batchnorm_fast(layer l, network net)
 	bn_bias_rows(l.output, l.batch, l.out_c, (size_t)l.out_h * l.out_w, &l);
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+/* Eight outputs of a 2x2/2 pool per step: the even and odd columns of 16
+ * inputs deinterleaved, then the scalar loop's four comparisons in its
+ * order (maxps(a, b) is `a > b ? a : b`, NaN and ties included).  Returns
+ * how many outputs it wrote; the caller does the rest. */
+__attribute__((target("avx2"))) static int maxpool2_row_avx2(const float *r0, const float *r1, float *out, int ow)
+{
+	int j = 0;
+	const __m256 lowest = _mm256_set1_ps(-FLT_MAX);
+	for (; j + 8 <= ow; j += 8) {
+		__m256 a = _mm256_loadu_ps(r0 + 2 * j), b = _mm256_loadu_ps(r0 + 2 * j + 8);
+		__m256 c = _mm256_loadu_ps(r1 + 2 * j), d = _mm256_loadu_ps(r1 + 2 * j + 8);
+		/* shuffle_ps works per 128-bit lane: fix the order with a permute */
+		__m256 e0 = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xd8));
+		__m256 o0 = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xdd)), 0xd8));
+		__m256 e1 = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(c, d, 0x88)), 0xd8));
+		__m256 o1 = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(c, d, 0xdd)), 0xd8));
+		__m256 mx = _mm256_max_ps(e0, lowest);
+		mx = _mm256_max_ps(o0, mx);
+		mx = _mm256_max_ps(e1, mx);
+		mx = _mm256_max_ps(o1, mx);
+		_mm256_storeu_ps(out + j, mx);
+	}
+	return j;
+}
+
+static int maxpool2_row_vec(const float *r0, const float *r1, float *out, int ow)
+{
+	return __builtin_cpu_supports("avx2") ? maxpool2_row_avx2(r0, r1, out, ow) : 0;
+}
+#else
+static int maxpool2_row_vec(const float *r0, const float *r1, float *out, int ow)
+{
+	(void)r0, (void)r1, (void)out, (void)ow;
+	return 0;
+}
+#endif
+
 /* forward_maxpool_layer without the argmax indexes only backward reads. */
 KERNEL static void forward_maxpool_fast(layer l, network net)
 {
@@ -373,7 +412,8 @@ KERNEL static void forward_maxpool_fast(layer l, network net)
 			float *out = l.output + p * l.out_h * l.out_w;
 			for (int i = 0; i < l.out_h; i++) {
 				const float *r0 = in + (size_t)2 * i * l.w, *r1 = r0 + l.w;
-				for (int j = 0; j < l.out_w; j++) {
+				int j = maxpool2_row_vec(r0, r1, out + (size_t)i * l.out_w, l.out_w);
+				for (; j < l.out_w; j++) {
 					float mx = -FLT_MAX;
 					mx = r0[2 * j] > mx ? r0[2 * j] : mx;
 					mx = r0[2 * j + 1] > mx ? r0[2 * j + 1] : mx;

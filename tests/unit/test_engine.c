@@ -138,6 +138,18 @@ static const char shapes_big_cfg[] =
     "[maxpool]\nsize=2\nstride=2\n"
     "[connected]\noutput=7\nactivation=linear\n";
 
+/* The direct 3x3 path (1 and 3 input channels, widths not a multiple of
+ * 8) and the vectorised 2x2/2 pool (17 and 8 outputs per row). */
+static const char shapes_direct_cfg[] =
+    "[net]\nbatch=1\nheight=18\nwidth=34\nchannels=3\n"
+    "[convolutional]\nbatch_normalize=1\nfilters=8\nsize=3\nstride=1\npad=1\nactivation=leaky\n"
+    "[maxpool]\nsize=2\nstride=2\n"
+    "[convolutional]\nfilters=1\nsize=1\nstride=1\nactivation=linear\n"
+    "[convolutional]\nbatch_normalize=1\nfilters=16\nsize=3\nstride=1\npad=1\nactivation=relu\n"
+    "[convolutional]\nbatch_normalize=1\nfilters=16\nsize=3\nstride=1\npad=1\nactivation=leaky\n"
+    "[maxpool]\nsize=2\nstride=2\n"
+    "[connected]\noutput=7\nactivation=linear\n";
+
 static float uniform(struct rng *r, float lo, float hi)
 {
 	return lo + (hi - lo) * (float)rng_uniform(r);
@@ -214,6 +226,7 @@ static void test_kernels_match_stock_on_shapes(void **state)
 	(void)state;
 	kernels_match_stock(shapes_cfg);
 	kernels_match_stock(shapes_big_cfg);
+	kernels_match_stock(shapes_direct_cfg);
 }
 
 /* Running from layer k on saved activations gives the full pass's bits. */
