@@ -55,6 +55,8 @@ size_t backend_weights_floats(const network *dn);
  * One row of filter f of layer l through inference batch norm and the bias,
  * Darknet's arithmetic to the bit (dst may be src). */
 void backend_bn_bias_row(float *dst, const float *src, size_t n, const layer *l, int f);
+/* The same followed by l's activation: the end of a convolution's row. */
+void backend_conv_epilogue_row(float *dst, const float *src, size_t n, const layer *l, int f);
 
 /* ---- conv_direct.c: 3x3 convolutions of few input channels -----------------
  * conv_direct_fits says whether layer l takes the direct path (on this CPU);

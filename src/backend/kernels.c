@@ -10,6 +10,9 @@
 #include "core/util.h"
 
 #include <cblas.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #include <float.h>
 #include <stdint.h>
@@ -46,8 +49,11 @@ KERNEL static void activate_fast(float *x, size_t n, ACTIVATION a)
 		}
 		return;
 	case RELU:
+		/* Debian's libdarknet computes relu as a select: +0 for negative
+		 * values, -0 and NaN alike (measured; x*(x>0) in its source would
+		 * keep -0 and NaN) */
 		for (size_t i = 0; i < n; i++)
-			x[i] = (float)(x[i] * (x[i] > 0));
+			x[i] = x[i] > 0 ? x[i] : 0.0f;
 		return;
 	default:
 		activate_array(x, (int)n, a);
@@ -114,7 +120,7 @@ static void bn_bias_rows(float *out, int batch, int channels, size_t spatial, co
 /* The end of a convolution for one output row of filter f: batch norm, bias
  * and activation in one pass while the row is in cache, reading the product
  * (src) and writing the layer's output (dst; may be src). */
-static void conv_epilogue_row(float *dst, const float *src, size_t n, const layer *l, int f)
+void backend_conv_epilogue_row(float *dst, const float *src, size_t n, const layer *l, int f)
 {
 	backend_bn_bias_row(dst, src, n, l, f);
 	activate_fast(dst, n, l->activation);
@@ -248,7 +254,7 @@ static void conv_image_tiled(const layer *l, const float *im, float *out, const 
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, t, k, 1.0f, a, k, b, ldb, 0.0f, out + p0, n);
 		for (int f = 0; f < m; f++) {
 			float *row = out + (size_t)f * n + p0;
-			conv_epilogue_row(row, row, (size_t)t, l, j * m + f);
+			backend_conv_epilogue_row(row, row, (size_t)t, l, j * m + f);
 		}
 	}
 }
@@ -269,7 +275,7 @@ static void forward_conv_blas(layer l, network net)
 			float *out = l.output + (size_t)i * l.n * n;
 			conv_direct_image(&l, net.input + (size_t)i * l.c * l.h * l.w, out, cols);
 			for (int f = 0; f < l.n; f++)
-				conv_epilogue_row(out + (size_t)f * n, out + (size_t)f * n, n, &l, f);
+				backend_conv_epilogue_row(out + (size_t)f * n, out + (size_t)f * n, n, &l, f);
 		}
 		return;
 	}
@@ -307,7 +313,7 @@ static void forward_conv_blas(layer l, network net)
 			 * Darknet's [image][filter][pixel] while normalising */
 			for (int i = 0; i < cnt; i++)
 				for (int f = 0; f < m; f++)
-					conv_epilogue_row(l.output + ((size_t)(i0 + i) * l.n + (size_t)j * m + f) * n,
+					backend_conv_epilogue_row(l.output + ((size_t)(i0 + i) * l.n + (size_t)j * m + f) * n,
 					    dst + (size_t)f * bn + (size_t)i * n, n, &l, j * m + f);
 		}
 }
@@ -362,7 +368,6 @@ static void forward_batchnorm_fast(layer l, network net)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
 /* Eight outputs of a 2x2/2 pool per step: the even and odd columns of 16
  * inputs deinterleaved, then the scalar loop's four comparisons in its
  * order (maxps(a, b) is `a > b ? a : b`, NaN and ties included).  Returns
