@@ -93,6 +93,37 @@ __attribute__((target("avx2,fma"))) static void block8x8(const float *pad, int c
 	_mm256_storeu_ps(o + 6 * n, a6);
 	_mm256_storeu_ps(o + 7 * n, a7);
 }
+
+/* The same for 16 output pixels with AVX-512: a weight is a broadcast
+ * operand of the multiply-add itself, so a tap is one load and 8 FMAs. */
+__attribute__((target("avx512f"))) static void block16x8(const float *pad, int c, size_t pw, size_t plane,
+    const float *wts, int f0, int y, int x0, float *out, size_t n, int w)
+{
+	__m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+	size_t per = (size_t)c * 9;
+	const float *w0 = wts + (size_t)f0 * per;
+	for (int k = 0; k < c; k++)
+		for (int kh = 0; kh < 3; kh++) {
+			const float *row = pad + k * plane + (y + kh) * pw + x0;
+			for (int kw = 0; kw < 3; kw++) {
+				__m512 v = _mm512_loadu_ps(row + kw);
+				const float *t = w0 + (size_t)k * 9 + kh * 3 + kw;
+#define TAP(a, j) a = _mm512_fmadd_ps(_mm512_set1_ps(t[(j) * per]), v, a)
+				TAP(a0, 0); TAP(a1, 1); TAP(a2, 2); TAP(a3, 3);
+				TAP(a4, 4); TAP(a5, 5); TAP(a6, 6); TAP(a7, 7);
+#undef TAP
+			}
+		}
+	float *o = out + (size_t)f0 * n + (size_t)y * w + x0;
+	_mm512_storeu_ps(o, a0);
+	_mm512_storeu_ps(o + n, a1);
+	_mm512_storeu_ps(o + 2 * n, a2);
+	_mm512_storeu_ps(o + 3 * n, a3);
+	_mm512_storeu_ps(o + 4 * n, a4);
+	_mm512_storeu_ps(o + 5 * n, a5);
+	_mm512_storeu_ps(o + 6 * n, a6);
+	_mm512_storeu_ps(o + 7 * n, a7);
+}
 #endif
 
 void conv_direct_image(const layer *l, const float *im, float *out, float *ws)
@@ -101,14 +132,19 @@ void conv_direct_image(const layer *l, const float *im, float *out, float *ws)
 	int c = l->c, h = l->h, w = l->w;
 	size_t pw = (size_t)w + 2, plane = pw * (h + 2), n = (size_t)w * h;
 	pad_image(im, c, h, w, ws);
+	int wide = w >= 2 * PIXEL_BLOCK && __builtin_cpu_supports("avx512f");
+	int step = wide ? 2 * PIXEL_BLOCK : PIXEL_BLOCK;
 	for (int y = 0; y < h; y++)
-		for (int x = 0;; x += PIXEL_BLOCK) {
-			/* the last block of a row not a multiple of 8 wide overlaps
+		for (int x = 0;; x += step) {
+			/* the last block of a row not a multiple of the block overlaps
 			 * the one before: its pixels are computed twice, the same */
-			int x0 = x + PIXEL_BLOCK <= w ? x : w - PIXEL_BLOCK;
+			int x0 = x + step <= w ? x : w - step;
 			for (int f0 = 0; f0 < l->n; f0 += FILTER_BLOCK)
-				block8x8(ws, c, pw, plane, l->weights, f0, y, x0, out, n, w);
-			if (x0 + PIXEL_BLOCK >= w)
+				if (wide)
+					block16x8(ws, c, pw, plane, l->weights, f0, y, x0, out, n, w);
+				else
+					block8x8(ws, c, pw, plane, l->weights, f0, y, x0, out, n, w);
+			if (x0 + step >= w)
 				break;
 		}
 #else

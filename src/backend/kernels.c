@@ -24,13 +24,16 @@
 void activate_array(float *x, const int n, const ACTIVATION a);
 void shortcut_cpu(int batch, int w1, int h1, int c1, float *add, int w2, int h2, int c2, float s1, float s2, float *out);
 
-/* The element-wise kernels get an AVX2 clone picked at load time (ifunc), on
- * top of the baseline x86-64 build; no FMA, so results stay Darknet's bits. */
+/* The element-wise kernels get AVX-512 and AVX2 clones picked at load time
+ * (ifunc), on top of the baseline x86-64 build.  AVX-512 has fused
+ * multiply-adds: fp-contract=off keeps a*b+c two roundings, so results stay
+ * Darknet's bits (the AVX-512 clone halves batch norm's cost: its 64-bit
+ * integer compares are native there). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 /* no-tree-loop-distribute-patterns: the kernels' zero fills are a few floats
  * long, and a memset call per row costs more than the stores */
-#define KERNEL __attribute__((target_clones("avx2", "default"), \
-    optimize("O3", "no-trapping-math", "no-tree-loop-distribute-patterns")))
+#define KERNEL __attribute__((target_clones("avx512f", "avx2", "default"), \
+    optimize("O3", "no-trapping-math", "no-tree-loop-distribute-patterns", "fp-contract=off")))
 #else
 #define KERNEL
 #endif
