@@ -3,6 +3,7 @@
 #include "core/atomic.h"
 #include "core/exit_status.h"
 #include "core/util.h"
+#include "formats/detlabels.h"
 #include "formats/table.h"
 
 #include <jansson.h>
@@ -10,14 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-char *eval_det_image_id(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	const char *dot = strchr(base, '.');
-	return dot ? xasprintf("%.*s", (int)(dot - base), base) : xstrdup(base);
-}
 
 /* One class's file: every image's boxes of that class, in Darknet's order
  * (image by image, box by box) and format (1-based clamped corners). */
@@ -36,7 +29,7 @@ static int write_class(const struct dataset *d, struct engine *e, int baseline, 
 			if (p[k].cls != cls)
 				continue;
 			if (id == NULL)
-				id = eval_det_image_id(d->paths[i]);
+				id = detlabels_image_id(d->paths[i]);
 			const struct det_box *b = &p[k].b;
 			fprintf(a.f, "%s %f %f %f %f %f\n", id, p[k].prob, b->x - b->w / 2 + 1, b->y - b->h / 2 + 1,
 			    b->x + b->w / 2 + 1, b->y + b->h / 2 + 1);

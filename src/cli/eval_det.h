@@ -15,8 +15,4 @@
 int eval_det_report(const struct setup_opts *o, const struct dataset *d, struct engine *e,
     const struct engine_progress *p, const char *budget, const char *results_dir, char **cause);
 
-/* Darknet's basecfg: the file name up to its first '.' (allocated), the
- * image id of the results files. */
-char *eval_det_image_id(const char *path);
-
 #endif

@@ -35,6 +35,13 @@ char *detlabels_path(const char *image_path)
 	return s;
 }
 
+char *detlabels_image_id(const char *image_path)
+{
+	const char *base = strrchr(image_path, '/');
+	base = base ? base + 1 : image_path;
+	return xasprintf("%.*s", (int)strcspn(base, "."), base);
+}
+
 static int parse_float(const char *tok, float *out)
 {
 	double v;

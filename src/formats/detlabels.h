@@ -17,6 +17,10 @@
 /* The label path Darknet derives from an image path (allocated). */
 char *detlabels_path(const char *image_path);
 
+/* The id `darknet detector valid` writes for an image in its results files
+ * (Darknet's basecfg: the file name up to its first dot; allocated). */
+char *detlabels_image_id(const char *image_path);
+
 /* Reads a label file: *out (allocated, *n boxes, normalised: multiply by
  * the image size) or *n = 0 and *out = NULL when the file does not exist.
  * -1 with *cause "FILE:LINE: problem" for a line that is not `class cx cy

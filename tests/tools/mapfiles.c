@@ -30,17 +30,6 @@ static int by_id(const void *a, const void *b)
 	return strcmp(((const struct entry *)a)->id, ((const struct entry *)b)->id);
 }
 
-static char *image_id(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t n = strcspn(base, ".");
-	char *id = malloc(n + 1);
-	memcpy(id, base, n);
-	id[n] = '\0';
-	return id;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 4) {
@@ -75,7 +64,7 @@ int main(int argc, char **argv)
 			truth[i][k].b.y *= (float)h[i];
 			truth[i][k].b.h *= (float)h[i];
 		}
-		ids[i] = (struct entry){ image_id(paths[i]), i };
+		ids[i] = (struct entry){ detlabels_image_id(paths[i]), i };
 	}
 	qsort(ids, (size_t)n, sizeof *ids, by_id);
 	long boxes = 0;
