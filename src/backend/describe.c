@@ -78,6 +78,10 @@ static void describe_layer(layer *l, int i, struct layer_desc *d)
 		d->activation = activation_name(l->activation);
 		d->from = l->index;
 		break;
+	case ROUTE:
+		d->ninputs = l->n;
+		d->inputs = l->input_layers;
+		break;
 	case MAXPOOL:
 		d->size = l->size;
 		d->stride = l->stride;

@@ -67,6 +67,8 @@ struct layer_desc {
 	struct shape in, out;
 	int size, stride, groups, batch_normalize;
 	int from;		/* shortcut: absolute index of the layer it adds; else -1 */
+	int ninputs;		/* route: the layers it concatenates, in order */
+	const int *inputs;	/* (alias the network's array); else 0, NULL */
 	uint64_t params;	/* stored floats (weights, biases, bn) */
 	uint64_t macs;		/* multiply-accumulates per image */
 	int has_weights;	/* conv or connected */

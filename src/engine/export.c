@@ -9,6 +9,34 @@
 #include <string.h>
 #include <sys/stat.h>
 
+int export_apply(struct backend_net *net, const char *origin, const struct budget *b, struct export_result *res,
+    char **cause)
+{
+	const struct model *m = backend_model(net);
+	struct job_item *items = NULL;
+	int n = budget_items(b, &items), rc = 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		if (perturb_kind_is_activation(items[i].p.kind)) {
+			res->activation_skipped++;	/* a .weights file has nowhere to put it */
+			continue;
+		}
+		if (items[i].layer >= m->n || !m->layers[items[i].layer].has_weights) {
+			*cause = xasprintf("%s: budget names layer %d, which has no weights here", origin, items[i].layer);
+			rc = EXIT_BAD_INPUT;
+			break;
+		}
+		struct weight_tensor t = m->layers[items[i].layer].wt;
+		struct perturb_undo undo = { 0 };
+		if (perturb_apply_layer(&items[i].p, m, items[i].layer, origin, &t, &undo, cause) != 0)
+			rc = EXIT_BAD_INPUT;
+		else
+			res->applied++;
+		perturb_undo_free(&undo);	/* the result is what we keep */
+	}
+	free(items);
+	return rc;
+}
+
 int export_budget(const char *cfg, const char *weights, const struct budget *b, const char *out_path,
     struct export_result *res, char **cause)
 {
@@ -16,26 +44,9 @@ int export_budget(const char *cfg, const char *weights, const struct budget *b, 
 	struct backend_net *net = backend_load(cfg, weights, 1, cause);
 	if (net == NULL)
 		return EXIT_BAD_INPUT;
-	const struct model *m = backend_model(net);
-	struct job_item *items = NULL;
-	int n = budget_items(b, &items), rc = EXIT_BAD_INPUT;
-	struct perturb_undo *undo = xcalloc((size_t)(n ? n : 1), sizeof *undo);
-	for (int i = 0; i < n; i++) {
-		if (perturb_kind_is_activation(items[i].p.kind)) {
-			res->activation_skipped++;	/* a .weights file has nowhere to put it */
-			continue;
-		}
-		if (items[i].layer >= m->n || !m->layers[items[i].layer].has_weights) {
-			*cause = xasprintf("%s: budget names layer %d, which has no weights here", out_path, items[i].layer);
-			goto out;
-		}
-		struct weight_tensor t = m->layers[items[i].layer].wt;
-		if (perturb_apply_layer(&items[i].p, m, items[i].layer, weights ? weights : cfg, &t, &undo[i], cause) != 0) {
-			goto out;
-		}
-		perturb_undo_free(&undo[i]);	/* the result is what we keep */
-		res->applied++;
-	}
+	int rc = export_apply(net, weights ? weights : cfg, b, res, cause);
+	if (rc != 0)
+		goto out;
 	struct atomic_file a;
 	if ((rc = atomic_open(&a, out_path, cause)) != 0)
 		goto out;
@@ -54,10 +65,6 @@ int export_budget(const char *cfg, const char *weights, const struct budget *b, 
 		res->bytes = (size_t)st.st_size;
 	rc = 0;
 out:
-	for (int i = 0; i < n; i++)
-		perturb_undo_free(&undo[i]);
-	free(undo);
-	free(items);
 	backend_free(net);
 	return rc;
 }

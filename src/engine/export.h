@@ -19,4 +19,11 @@ struct export_result {
 int export_budget(const char *cfg, const char *weights, const struct budget *b, const char *out_path,
     struct export_result *res, char **cause);
 
+struct backend_net;
+/* The budget's weight items applied to net for good (export_budget and
+ * export_compact); activation items are counted in res, not applied.
+ * `origin` names the weights in messages.  0 or EXIT_BAD_INPUT. */
+int export_apply(struct backend_net *net, const char *origin, const struct budget *b, struct export_result *res,
+    char **cause);
+
 #endif

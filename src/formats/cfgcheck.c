@@ -1717,3 +1717,61 @@ char *cfgcheck_with_batch(const char *text, size_t len, int batch)
 	}
 	return b.p;
 }
+
+/* The key that holds a layer's width, by its section header; NULL when the
+ * kind has none. */
+static const char *width_key(const char *line, size_t n)
+{
+	if (stripped_is(line, n, "[convolutional]", 0) || stripped_is(line, n, "[conv]", 0))
+		return "filters";
+	if (stripped_is(line, n, "[connected]", 0) || stripped_is(line, n, "[conn]", 0))
+		return "output";
+	return NULL;
+}
+
+char *cfgcheck_with_widths(const char *text, size_t len, const int *width, int n)
+{
+	struct sbuf b = { 0 };
+	const char *a, *key = NULL;
+	size_t ln, pos = 0;
+	int nl, layer = -2, done = 0, wanted = 0;	/* layer -1: [net] */
+	char set[48];
+
+	for (int i = 0; i < n; i++)
+		wanted += width[i] > 0;
+	sb_add(&b, "", 0);
+	while (line_next(text, len, &pos, &a, &ln, &nl)) {
+		int head = first_char(a, ln) == '[';
+		if (head) {
+			layer++;
+			key = NULL;
+			if (layer >= 0 && layer < n && width[layer] > 0) {
+				if ((key = width_key(a, ln)) == NULL) {
+					free(b.p);
+					return NULL;
+				}
+				snprintf(set, sizeof set, "%s=%d", key, width[layer]);
+			}
+			sb_add(&b, a, ln);
+			sb_add(&b, "\n", 1);
+			if (key != NULL) {
+				/* the first setting wins in Darknet's option_find: a
+				 * line right after the header shadows any later one */
+				sb_add(&b, set, strlen(set));
+				sb_add(&b, "\n", 1);
+				done++;
+			}
+			continue;
+		}
+		if (key != NULL && net_key(a, ln, key))
+			continue;	/* replaced by the line after the header */
+		sb_add(&b, a, ln);
+		if (nl)
+			sb_add(&b, "\n", 1);
+	}
+	if (done != wanted) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
+}

@@ -131,4 +131,12 @@ void cfg_info_free(struct cfg_info *out);
  * The result is NUL-terminated; caller frees. */
 char *cfgcheck_with_batch(const char *text, size_t len, int batch);
 
+/* Text of the cfg with new widths: for each layer i < n with width[i] > 0
+ * (a [convolutional]'s filters=, a [connected]'s output=), the lines setting
+ * that key in layer i's section give way to one right after the header;
+ * everything else is unchanged.  Layer i is the (i+1)-th section after
+ * [net].  NULL when a width names a section of another kind or past the
+ * last; caller frees. */
+char *cfgcheck_with_widths(const char *text, size_t len, const int *width, int n);
+
 #endif

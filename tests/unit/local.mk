@@ -37,6 +37,10 @@ tests_tools_mapfiles_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 tests_tools_dncompare_SOURCES = tests/tools/dncompare.c
 tests_tools_dncompare_CPPFLAGS = $(AM_CPPFLAGS) $(DARKNET_CFLAGS)
 tests_tools_dncompare_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
+# Two networks' outputs on the same images (export --compact).
+check_PROGRAMS += tests/tools/outdiff
+tests_tools_outdiff_SOURCES = tests/tools/outdiff.c
+tests_tools_outdiff_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 # Darknet's parse of a cfg: per-layer shapes, MACs and .weights floats.
 check_PROGRAMS += tests/tools/dnlayers
 tests_tools_dnlayers_SOURCES = tests/tools/dnlayers.c
