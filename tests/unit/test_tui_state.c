@@ -91,7 +91,7 @@ static void measured(int layer, enum perturb_kind kind, double level)
 	row.kind = kind;
 	row.level = level;
 	row.top1 = 0.9;
-	tui_results_add(&t.results, &k, &row, NAN);
+	tui_results_add(&t.results, &k, &row, NAN, 0);
 }
 
 static void assert_job(const struct job_ref *j, enum job_what what, int layer, double level)

@@ -56,8 +56,7 @@ static struct result_key cell_key(const struct tui_heatmap_scan *s, int cell)
 static int cell_trials(const struct tui *t, int cell)
 {
 	struct result_key k = cell_key(&t->scan, cell);
-	const struct result *r = tui_results_find(&t->results, &k);
-	return r ? r->trials : 0;
+	return tui_results_have(t, &k);
 }
 
 int tui_heatmap_scan_next(struct tui *t, struct job_ref *out)

@@ -49,10 +49,14 @@ struct result_key {
 struct result {
 	struct result_key key;
 	int trials;		/* trials averaged */
+	int estimated;		/* of them stopped early (adaptive): measured on fewer images than the set */
 	double top1, drop, lo, hi;	/* sums over trials (top1 a fraction, drops in points) */
+	double drop_sq, drop_min, drop_max;	/* the trials' spread */
 	double agree, kl;	/* sums over trials */
 	double iou;		/* detectors: sum over trials of the matched boxes' mean IoU */
 	long images;		/* images of the last trial */
+	long min_images;	/* fewest images a trial used */
+	long total;		/* images in the set */
 };
 
 struct logged_row {
@@ -227,6 +231,7 @@ struct tui {
 	double level[PERTURB_KIND_COUNT], step[PERTURB_KIND_COUNT];
 	uint64_t seed;
 	int trials;
+	int exact;		/* E: scan cells and curve points on every image, no early stop */
 
 	/* selection and panes */
 	int layer;		/* selected layer */

@@ -115,6 +115,21 @@ static int act_measure(struct tui_view *v, int arg)
 	return TUI_REDRAW;
 }
 
+/* E: scan cells and curve points stop early once their drop is known to
+ * +-0.5 points (adaptive), or run on every image (exact); estimates already
+ * kept are measured again when exact. */
+static int act_exact(struct tui_view *v, int arg)
+{
+	struct tui *t = v->t;
+	(void)arg;
+	t->exact = !t->exact;
+	t->scan.cell = 0;	/* cells passed as done may be estimates */
+	tui_msg(t, 0, t->exact ? "exact measuring: every image (estimates are measured again)"
+			      : "adaptive measuring: scans and curves stop once the drop is known to 0.5 pts");
+	tui_select_measure(t, 0);
+	return TUI_REDRAW | TUI_RESCHEDULE;
+}
+
 /* ---- views, scan ------------------------------------------------------------------- */
 
 static void front_done(struct tui *t, int ok, const char *kind)
@@ -420,6 +435,7 @@ static const struct tui_key table[] = {
 	{ 't', act_trials, 1, "t T", "more / fewer trials" },
 	{ 'T', act_trials, -1, NULL, NULL },
 	{ '\r', act_measure, 0, "Enter", "measure again" },
+	{ 'E', act_exact, 0, "E", "exact/adaptive measure" },
 	{ '\n', act_measure, 0, NULL, NULL },
 	{ KEY_ENTER, act_measure, 0, NULL, NULL },
 	{ 'c', act_view, VIEW_CURVE, "c", "curve view" },

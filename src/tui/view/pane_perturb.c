@@ -40,7 +40,10 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 	field(v, t, r, 1, x > 20 ? x : 20, "level ", level, FIELD_LEVEL);
 	x = field(v, t, r, 2, 0, "step ", step, FIELD_STEP);
 	x = field(v, t, r, 2, x, "seed ", seed, FIELD_SEED);
-	field(v, t, r, 2, x, "trials ", trials, FIELD_TRIALS);
+	x = field(v, t, r, 2, x, "trials ", trials, FIELD_TRIALS);
+	/* how scans and curve points measure (E) */
+	const char *mode = t->exact ? "exact" : x + 8 <= r->w ? "adaptive" : "adapt";
+	tui_draw_text(r, 2, x, v->attr[t->exact ? R_NORMAL : R_DIM], mode);
 }
 
 static int act_field(struct tui_view *v, int dir)
