@@ -9,5 +9,6 @@ TUI_TESTS = tests/tui/start.sh tests/tui/measure.sh tests/tui/scan.sh \
 # issue 16, one a line
 TUI_TESTS += tests/tui/exact.sh
 TUI_TESTS += tests/tui/trials.sh
+TUI_TESTS += tests/tui/units.sh
 TESTS += $(TUI_TESTS)
 TESTS_SCRIPTS_DIST += $(TUI_TESTS) tests/tui/lib.sh

@@ -74,6 +74,15 @@ int tui_autobudget_allocate(const struct tui *t, const struct tui_autobudget_sou
 	return rc;
 }
 
+char *tui_autobudget_target_text(const struct alloc_target *target, char *buf, size_t size)
+{
+	char sz[32];
+	if (target->kind != TARGET_SIZE || !target->has_value)
+		return alloc_target_text(target, buf, size);
+	snprintf(buf, size, "size=%s", fmt_bytes_short(target->value, sz, sizeof sz));
+	return buf;
+}
+
 void tui_autobudget_fill(struct tui *t, const char *text)
 {
 	struct alloc_target target;
@@ -87,7 +96,7 @@ void tui_autobudget_fill(struct tui *t, const char *text)
 		return;
 	}
 	if (!target.has_value) {
-		tui_msg(t, 1, "fill: give a value (bits=4, sparsity=0.6, size=200KB, drop=1.0)");
+		tui_msg(t, 1, "fill: give a value (bits=4, sparsity=0.6, size=200KiB, drop=1.0)");
 		return;
 	}
 	tui_autobudget_source(t, &target, &s);
@@ -98,7 +107,7 @@ void tui_autobudget_fill(struct tui *t, const char *text)
 	}
 	tui_budget_set(t, &nb);
 	t->budget.dirty = 1;
-	snprintf(t->budget.source, sizeof t->budget.source, "%s from %s", alloc_target_text(&target, tt, sizeof tt),
+	snprintf(t->budget.source, sizeof t->budget.source, "%s from %s", tui_autobudget_target_text(&target, tt, sizeof tt),
 	    s.curves_ok ? "measured curves" : s.what);
 	if (t->view != VIEW_BUDGET)
 		t->last_view = t->view;
@@ -107,6 +116,6 @@ void tui_autobudget_fill(struct tui *t, const char *text)
 	const struct budget_cost *c = &t->budget.cost;
 	int met = target.kind == TARGET_DROP || alloc_target_met(&target, &t->budget.b, t->model, NAN);
 	tui_msg(t, !met, "filled %s from %s: %d layers, %.2f bits/w, sparsity %.0f%%, %s%s", tt, s.what, t->budget.b.n,
-	    c->avg_bits, 100 * c->sparsity, fmt_bytes(c->bytes, sz, sizeof sz), met ? "" : " (misses the target)");
+	    c->avg_bits, 100 * c->sparsity, fmt_bytes_short(c->bytes, sz, sizeof sz), met ? "" : " (misses the target)");
 	tui_autobudget_source_free(&s);
 }

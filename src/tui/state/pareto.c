@@ -136,8 +136,8 @@ void tui_pareto_apply(struct tui *t)
 	memcpy(nb.layers, pt->b.layers, (size_t)nb.n * sizeof *nb.layers);
 	tui_budget_set(t, &nb);
 	t->budget.dirty = 1;
-	alloc_target_text(&pt->target, tt, sizeof tt);
+	tui_autobudget_target_text(&pt->target, tt, sizeof tt);
 	snprintf(t->budget.source, sizeof t->budget.source, "front point %s", tt);
 	tui_msg(t, 0, "budget: the front's %s point (%d layers, %s); b edits it", tt, t->budget.b.n,
-	    fmt_bytes(pt->cost.bytes, sz, sizeof sz));
+	    fmt_bytes_short(pt->cost.bytes, sz, sizeof sz));
 }

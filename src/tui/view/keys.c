@@ -197,7 +197,7 @@ static int act_fill(struct tui_view *v, int arg)
 {
 	struct tui *t = v->t;
 	(void)arg;
-	tui_prompt_text(t, "fill the budget for target (bits=4, sparsity=0.6, size=200KB, drop=1.0)",
+	tui_prompt_text(t, "fill the budget for target (bits=4, sparsity=0.6, size=200KiB, drop=1.0)",
 	    t->fill_last[0] ? t->fill_last : "bits=4", fill_done);
 	return TUI_REDRAW;
 }

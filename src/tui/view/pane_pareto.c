@@ -6,6 +6,7 @@
 #include "tui/view/draw.h"
 #include "tui/state/metric.h"
 #include "tui/view/canvas.h"
+#include "tui/state/autobudget.h"
 #include "tui/state/pareto.h"
 #include "core/format.h"
 
@@ -78,8 +79,8 @@ static void point_line(const struct tui_view *v, const struct tui *t, const stru
 	const struct tui_pareto *p = &t->pareto;
 	const struct tui_pareto_point *pt = &p->pt[p->cur];
 	char tt[64], sz[32];
-	alloc_target_text(&pt->target, tt, sizeof tt);
-	fmt_bytes(pt->cost.bytes, sz, sizeof sz);
+	tui_autobudget_target_text(&pt->target, tt, sizeof tt);
+	fmt_bytes_short(pt->cost.bytes, sz, sizeof sz);
 	tui_draw_textf(r, y, 0, v->attr[R_ACCENT], "%d/%d %s", p->cur + 1, p->n, tt);
 	int x = tui_draw_width(tt) + 6;
 	if (pt->state == 1)
@@ -111,8 +112,8 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 	char a[32], b[32];
 	tui_draw_textf(r, 0, 0, v->attr[R_DIM], "%3.0f", f.ymax);
 	tui_draw_textf(r, c.h - 1, 0, v->attr[R_DIM], "%3.0f", f.ymin);
-	fmt_bytes(f.xmin, a, sizeof a);
-	fmt_bytes(f.xmax, b, sizeof b);
+	fmt_bytes_short(f.xmin, a, sizeof a);
+	fmt_bytes_short(f.xmax, b, sizeof b);
 	tui_draw_text(r, c.h, YLABEL, v->attr[R_DIM], a);
 	tui_draw_text(r, c.h, r->w - tui_draw_width(b), v->attr[R_DIM], b);
 	if (r->w - tui_draw_width(b) - YLABEL - tui_draw_width(a) > 6)
