@@ -10,5 +10,6 @@ TUI_TESTS = tests/tui/start.sh tests/tui/measure.sh tests/tui/scan.sh \
 TUI_TESTS += tests/tui/exact.sh
 TUI_TESTS += tests/tui/trials.sh
 TUI_TESTS += tests/tui/units.sh
+TUI_TESTS += tests/tui/ellipsis.sh
 TESTS += $(TUI_TESTS)
 TESTS_SCRIPTS_DIST += $(TUI_TESTS) tests/tui/lib.sh

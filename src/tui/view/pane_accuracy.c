@@ -137,6 +137,8 @@ static void numbers(const struct tui_view *v, const struct tui *t, const struct 
 	tui_draw_text(r, 2, x, v->attr[R_DIM], tail);
 	if (r->h > 4 && !isnan(s->agree))	/* label-free measures, on taller screens */
 		tui_draw_text(r, 4, 0, v->attr[R_DIM], agree);
+	else if (!isnan(s->agree) && !tui_metric_detector(t) && r->w >= 37)	/* 80x24: the agreement at least */
+		tui_draw_textf(r, 1, 26, v->attr[R_DIM], "agree %.1f%%", 100 * s->agree);
 }
 
 static void body(const struct tui_view *v, const struct tui *t, const struct tui_rect *r)

@@ -42,10 +42,11 @@ static void out_shape(const struct layer_desc *l, char *buf, size_t size)
 		fmt_shape(l->out.w, l->out.h, l->out.c, buf, size);
 }
 
-/* Fits the columns to the width, hiding the least useful first. */
+/* Fits the columns to the width, hiding the least useful first: the drop
+ * is the list's key figure, so MACs go before it (80 columns). */
 static void cols_plan(const struct tui *t, int width, struct cols *c)
 {
-	static const enum col hide_order[] = { C_DROP, C_MACS, C_PARAMS, C_OUT };
+	static const enum col hide_order[] = { C_MACS, C_DROP, C_PARAMS, C_OUT };
 	char buf[32];
 	int outw = 6, digits = 1;
 	for (int n = t->model->n - 1; n >= 10; n /= 10)

@@ -80,7 +80,8 @@ void tui_status_draw(const struct tui_view *v, const struct tui *t)
 	int x = tui_draw_width(info);
 	if (x > 0)
 		tui_draw_text(r, 0, x++, v->attr[R_DIM], v->g.vline);
-	struct tui_rect mr = { r->y, r->x, 1, room };
-	tui_draw_text(&mr, 0, x + 1, v->attr[t->msg_error ? R_ERROR : R_NORMAL], t->msg);
+	/* the message ends before the activity, cut with an ellipsis, a bar between */
+	tui_draw_text_fit(r, 0, x + 1, room - x - 3, v->attr[t->msg_error ? R_ERROR : R_NORMAL], t->msg);
+	tui_draw_text(r, 0, room - 1, v->attr[R_DIM], v->g.vline);
 	tui_draw_text(r, 0, r->w - aw, v->attr[t->run.active ? R_ACCENT : R_DIM], act);
 }
