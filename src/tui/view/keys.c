@@ -341,13 +341,29 @@ static void open_done(struct tui *t, int ok, const char *path)
 		tui_msg(t, 0, "loaded %s (%d layer%s)", path, t->budget.b.n, t->budget.b.n == 1 ? "" : "s");
 }
 
+static void open_prompt(struct tui *t)
+{
+	char *def = t->budget.path ? xstrdup(t->budget.path) : tui_budget_file_default_path(t, ".budget");
+	tui_prompt_text(t, "load budget from", def, open_done);
+	free(def);
+}
+
+static void open_confirmed(struct tui *t, int ok, const char *text)
+{
+	(void)text;
+	if (ok)
+		open_prompt(t);
+}
+
+/* Opening a file replaces the budget: an edited one is not lost unasked. */
 static int act_open(struct tui_view *v, int arg)
 {
 	struct tui *t = v->t;
 	(void)arg;
-	char *def = t->budget.path ? xstrdup(t->budget.path) : tui_budget_file_default_path(t, ".budget");
-	tui_prompt_text(t, "load budget from", def, open_done);
-	free(def);
+	if (t->budget.dirty && t->budget.b.n > 0)
+		tui_prompt_yesno(t, "the budget is not saved (w writes it); replace it?", open_confirmed);
+	else
+		open_prompt(t);
 	return TUI_REDRAW;
 }
 
@@ -375,15 +391,26 @@ static void quit_done(struct tui *t, int ok, const char *text)
 	t->quit = ok;
 }
 
+/* Quitting loses an unsaved budget and a running scan's remaining cells
+ * (its measured ones are not saved either): ask first. */
 static int act_quit(struct tui_view *v, int arg)
 {
 	struct tui *t = v->t;
 	(void)arg;
-	if (t->budget.dirty && t->budget.b.n > 0) {
-		tui_prompt_yesno(t, "the budget is not saved (w writes it); quit anyway?", quit_done);
-		return TUI_REDRAW;
+	int budget = t->budget.dirty && t->budget.b.n > 0;
+	char q[160];
+	if (t->scan.active) {
+		int done, total;
+		tui_heatmap_scan_progress(t, &done, &total);
+		snprintf(q, sizeof q, "quit anyway? a heatmap scan runs (%d/%d cells, S saves them)%s", done, total,
+		    budget ? "; the budget is not saved" : "");
+	} else if (budget) {
+		snprintf(q, sizeof q, "the budget is not saved (w writes it); quit anyway?");
+	} else {
+		return TUI_QUIT;
 	}
-	return TUI_QUIT;
+	tui_prompt_yesno(t, q, quit_done);
+	return TUI_REDRAW;
 }
 
 static int act_help(struct tui_view *v, int arg)
@@ -514,13 +541,20 @@ int tui_keys_handle(struct tui_view *v, int ch)
 	if (tui_status_key(t, ch))
 		return TUI_REDRAW;
 	if (v->show_help && ch != KEY_RESIZE && ch != KEY_MOUSE) {
-		v->show_help = 0;	/* any key closes the overlay */
+		/* ? turns the page (keys, glossary), any other key closes */
+		v->show_help = ch == '?' ? 3 - v->show_help : 0;
 		return TUI_REDRAW;
+	}
+	if (ch == KEY_RESIZE)	/* queued by resizeterm() in tui_term_resize: already done */
+		return TUI_REDRAW;
+	if (v->small) {		/* the "terminal too small" screen: only q acts */
+		MEVENT ev;
+		if (ch == KEY_MOUSE)
+			getmouse(&ev);	/* dropped */
+		return ch == 'q' ? act_quit(v, 0) : 0;
 	}
 	if (ch == KEY_MOUSE)
 		return mouse(v);
-	if (ch == KEY_RESIZE)	/* queued by resizeterm() in tui_term_resize: already done */
-		return TUI_REDRAW;
 	if (ch == ESC)
 		return 0;
 	const struct tui_key *k = lookup(tui_keys_focused(t)->keys, ch);

@@ -38,20 +38,33 @@ int tui_status_key(struct tui *t, int ch)
 	return 1;
 }
 
+/* The question, cut with an ellipsis when long (a file prompt keeps at
+ * least 20 columns for its answer), then the answer's end in view. */
 static void status_prompt(const struct tui_view *v, const struct tui *t, const struct tui_rect *r)
 {
 	const struct tui_prompt *p = &t->prompt;
 	char q[200];
 	snprintf(q, sizeof q, p->yesno ? "%s (y/n) " : "%s: ", p->question);
-	tui_draw_text(r, 0, 0, v->attr[R_ACCENT], q);
-	int x = tui_draw_width(q);
-	const char *shown = p->buf;
-	while (tui_draw_width(shown) > r->w - x - 2)	/* keep the end of a long path in view */
-		shown++;
-	if (!p->yesno) {
-		tui_draw_text(r, 0, x, v->attr[R_NORMAL], shown);
-		tui_draw_text(r, 0, x + tui_draw_width(shown), A_REVERSE, " ");
+	int qw = p->yesno ? r->w : r->w - 20;
+	if (p->yesno && tui_draw_width(q) > r->w) {
+		/* "(y/n)" must stay in view: cut the question before it */
+		char cut[200];
+		snprintf(cut, sizeof cut, "%s", p->question);
+		tui_draw_text_fit(r, 0, 0, r->w - 7, v->attr[R_ACCENT], cut);
+		tui_draw_text(r, 0, r->w - 7, v->attr[R_ACCENT], " (y/n)");
+		return;
 	}
+	tui_draw_text_fit(r, 0, 0, qw, v->attr[R_ACCENT], q);
+	int x = tui_draw_width(q);
+	if (x > qw)
+		x = qw;
+	if (p->yesno)
+		return;
+	const char *shown = p->buf;
+	while (*shown && tui_draw_width(shown) > r->w - x - 2)	/* keep the end of a long path in view */
+		shown++;
+	tui_draw_text(r, 0, x, v->attr[R_NORMAL], shown);
+	tui_draw_text(r, 0, x + tui_draw_width(shown), A_REVERSE, " ");
 }
 
 void tui_status_draw(const struct tui_view *v, const struct tui *t)
@@ -82,6 +95,7 @@ void tui_status_draw(const struct tui_view *v, const struct tui *t)
 		tui_draw_text(r, 0, x++, v->attr[R_DIM], v->g.vline);
 	/* the message ends before the activity, cut with an ellipsis, a bar between */
 	tui_draw_text_fit(r, 0, x + 1, room - x - 3, v->attr[t->msg_error ? R_ERROR : R_NORMAL], t->msg);
-	tui_draw_text(r, 0, room - 1, v->attr[R_DIM], v->g.vline);
+	if (t->msg[0])
+		tui_draw_text(r, 0, room - 1, v->attr[R_DIM], v->g.vline);
 	tui_draw_text(r, 0, r->w - aw, v->attr[t->run.active ? R_ACCENT : R_DIM], act);
 }
