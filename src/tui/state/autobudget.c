@@ -38,10 +38,10 @@ void tui_autobudget_source(const struct tui *t, struct alloc_target *target, str
 	struct tui_crit_agreement v;
 	tui_crit_agreement(t, &v);
 	const struct criteria_table *ct = &t->crit.table;
-	s->col = v.measured >= 2 && v.best >= 0 ? v.best : criteria_column(ct, CRIT_MAGNITUDE);
+	s->col = v.measured >= TUI_CRIT_MIN_MEASURED && v.best >= 0 ? v.best : criteria_column(ct, CRIT_MAGNITUDE);
 	snprintf(s->what, sizeof s->what, "criterion %s (%s; %s curves measured for %d/%d layers)",
 	    s->col >= 0 ? criterion_name(ct->cols[s->col]) : "?",
-	    v.measured >= 2 && v.best >= 0 ? "best agreement here" : "no agreement measured", kname, have, want);
+	    v.measured >= TUI_CRIT_MIN_MEASURED && v.best >= 0 ? "best agreement here" : "no agreement measured", kname, have, want);
 	tui_crit_agreement_free(&v);
 }
 
