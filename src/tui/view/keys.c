@@ -252,15 +252,44 @@ static int is_input(const struct tui *t, const char *path)
 	return 0;
 }
 
-static void scan_save_done(struct tui *t, int ok, const char *path)
+/* The path between the save's two questions (file, then estimates). */
+static char save_path[1024];
+
+static void scan_save_write(struct tui *t, int exact_only)
 {
 	char *cause = NULL;
+	if (tui_heatmap_scan_save(t, save_path, exact_only, &cause) != 0)
+		tui_msg_fail(t, "save", cause);
+}
+
+static void scan_save_estimates(struct tui *t, int all, const char *text)
+{
+	(void)text;
+	scan_save_write(t, !all);
+}
+
+/* Rows that stopped early were measured on fewer images than the header
+ * says: ask whether they go in (their images column tells) or not. */
+static void scan_save_done(struct tui *t, int ok, const char *path)
+{
+	int est;
+	long min_images;
 	if (!ok)
 		return;
-	if (is_input(t, path))
+	if (is_input(t, path)) {
 		tui_msg(t, 1, "%s: refusing to overwrite an input file", path);
-	else if (tui_heatmap_scan_save(t, path, &cause) != 0)
-		tui_msg_fail(t, "save", cause);
+		return;
+	}
+	snprintf(save_path, sizeof save_path, "%s", path);
+	int n = tui_heatmap_scan_rows(t, &est, &min_images);
+	if (est == 0) {
+		scan_save_write(t, 0);
+		return;
+	}
+	char q[160];
+	snprintf(q, sizeof q, "save the %d estimates too (%ld..%d images)? n: the %d exact rows only", est, min_images,
+	    t->data->count - 1, n - est);
+	tui_prompt_yesno(t, q, scan_save_estimates);
 }
 
 static int act_scan_save(struct tui_view *v, int arg)
