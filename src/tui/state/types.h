@@ -159,6 +159,7 @@ struct tui_pareto_point {
 	double assumed;		/* sum of single-layer drops (curves), else NaN */
 	int state;		/* 0 waiting, 1 measured, -1 failed */
 	double top1, drop, lo, hi;
+	int same_as;		/* the first point with the same budget (measured once, for both), or -1 */
 };
 
 struct tui_pareto {
@@ -166,6 +167,7 @@ struct tui_pareto {
 	struct tui_pareto_point pt[ALLOC_PARETO_MAX];
 	uint64_t gen;		/* bumped by each new front: old measurements are dropped */
 	int unreachable;	/* targets the source could not meet */
+	int distinct;		/* different budgets among the points */
 	enum alloc_target_kind kind;
 	char what[128];		/* the source */
 	char last[64];		/* the last target kind asked for */

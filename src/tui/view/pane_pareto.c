@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #define YLABEL 4
 
@@ -79,8 +80,14 @@ static void point_line(const struct tui_view *v, const struct tui *t, const stru
 {
 	const struct tui_pareto *p = &t->pareto;
 	const struct tui_pareto_point *pt = &p->pt[p->cur];
-	char tt[64], sz[32], c[5][160], line[160];
+	char tt[96], sz[32], c[5][192], line[192];
 	tui_autobudget_target_text(&pt->target, tt, sizeof tt);
+	char got[32];
+	size_t n = strlen(tt);
+	if (pt->same_as >= 0)	/* the same budget as an earlier target's */
+		snprintf(tt + n, sizeof tt - n, " =%d/%d", pt->same_as + 1, p->n);
+	else if (tui_autobudget_outcome(&pt->target, &pt->cost, got, sizeof got))
+		snprintf(tt + n, sizeof tt - n, "%s%s", v->g.arrow, got);	/* overshoots: levels are discrete */
 	fmt_bytes_short(pt->cost.bytes, sz, sizeof sz);
 	double bits = pt->cost.avg_bits, sp = 100 * pt->cost.sparsity;
 	if (pt->state == 1) {
