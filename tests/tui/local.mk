@@ -15,5 +15,6 @@ TUI_TESTS += tests/tui/confirm.sh
 TUI_TESTS += tests/tui/crit_few.sh
 TUI_TESTS += tests/tui/heatmap_save.sh
 TUI_TESTS += tests/tui/targets.sh
+TUI_TESTS += tests/tui/explain.sh
 TESTS += $(TUI_TESTS)
 TESTS_SCRIPTS_DIST += $(TUI_TESTS) tests/tui/lib.sh

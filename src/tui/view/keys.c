@@ -75,6 +75,7 @@ static int act_level(struct tui_view *v, int dir)
 static int act_focus(struct tui_view *v, int dir)
 {
 	v->t->focus = (enum tui_focus)((v->t->focus + PANE_COUNT + dir) % PANE_COUNT);
+	v->t->msg[0] = '\0';	/* the status line explains the newly focused pane */
 	return TUI_REDRAW;
 }
 

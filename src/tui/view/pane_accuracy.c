@@ -174,4 +174,4 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 	body(v, t, r);
 }
 
-const struct tui_pane tui_pane_accuracy = { "Accuracy", draw, NULL, NULL };
+const struct tui_pane tui_pane_accuracy = { "Accuracy", draw, NULL, NULL, NULL };

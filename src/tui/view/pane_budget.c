@@ -121,6 +121,7 @@ static int act_field(struct tui_view *v, int dir)
 	struct tui *t = v->t;
 	int f = (int)t->budget.field + dir;
 	t->budget.field = (enum budget_field)(f < 0 ? 0 : f >= BF_COUNT ? BF_COUNT - 1 : f);
+	t->msg[0] = '\0';	/* the status line explains the field */
 	return TUI_REDRAW;
 }
 
@@ -152,6 +153,18 @@ static const struct tui_key keys[] = {
 	{ 0, NULL, 0, NULL, NULL },
 };
 
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	static const char *const what[BF_COUNT] = {
+		[BF_PRUNE] = "prune: fraction of the smallest weights set to zero",
+		[BF_PRUNE_FILTER] = "prune-filter: fraction of whole filters (channels) removed",
+		[BF_BITS] = "bits: weights rounded to 2^B-1 levels, one scale",
+		[BF_BITS_PC] = "bits-pc: the same, one scale per output channel",
+		[BF_ACTBITS] = "actbits: outputs (activations) quantized to B bits",
+	};
+	snprintf(buf, size, "budget L%d %s", t->layer, what[t->budget.field]);
+}
+
 const struct tui_pane tui_pane_budget = {
-	"Budget", draw, keys, "h/l field +/- value x clear a add f fill ? keys",
+	"Budget", draw, keys, "h/l field +/- value x clear a add f fill ? keys", explain,
 };

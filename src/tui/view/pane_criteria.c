@@ -165,4 +165,10 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 	draw_wrapped(r, y, r->h - y, ag->best >= 0 && ag->measured >= TUI_CRIT_MIN_MEASURED ? A_BOLD : v->attr[R_DIM], reading);
 }
 
-const struct tui_pane tui_pane_criteria = { "Criteria", draw, NULL, NULL };
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	(void)t;
+	snprintf(buf, size, "criteria: cheap importance guesses; rho, tau: agreement with drops");
+}
+
+const struct tui_pane tui_pane_criteria = { "Criteria", draw, NULL, NULL, explain };

@@ -120,4 +120,10 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 	tui_canvas_free(&c);
 }
 
-const struct tui_pane tui_pane_curve = { "Curve", draw, NULL, NULL };
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	snprintf(buf, size, "curve: top-1 (%%) of L%d against %s level (%s); dotted: current",
+	    t->layer, perturb_kind_name(t->kind), tui_levels_unit(t->kind));
+}
+
+const struct tui_pane tui_pane_curve = { "Curve", draw, NULL, NULL, explain };

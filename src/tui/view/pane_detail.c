@@ -123,4 +123,4 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 	explain(t, r, r->h - 2);
 }
 
-const struct tui_pane tui_pane_detail = { "Detail", draw, NULL, NULL };
+const struct tui_pane tui_pane_detail = { "Detail", draw, NULL, NULL, NULL };

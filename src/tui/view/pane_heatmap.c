@@ -125,4 +125,10 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 	free(rows);
 }
 
-const struct tui_pane tui_pane_heatmap = { "Heatmap", draw, NULL, NULL };
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	snprintf(buf, size, "heatmap: a row per weight layer, a column per %s level; shade: drop",
+	    perturb_kind_name(t->kind));
+}
+
+const struct tui_pane tui_pane_heatmap = { "Heatmap", draw, NULL, NULL, explain };

@@ -4,6 +4,7 @@
 #include "tui/view/panes.h"
 #include "tui/view/draw.h"
 #include "tui/state/jobs.h"
+#include "tui/state/levels.h"
 #include "tui/state/results.h"
 #include "core/format.h"
 
@@ -182,4 +183,17 @@ int tui_pane_layers_hit(const struct tui_view *v, const struct tui *t, int y, in
 	return v->top + row;
 }
 
-const struct tui_pane tui_pane_layers = { "Layers", draw, NULL, NULL };
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	const struct layer_desc *l = &t->model->layers[t->layer];
+	char lv[32];
+	tui_levels_format(t->kind, t->level[t->kind], lv, sizeof lv);
+	if (!l->has_weights)
+		snprintf(buf, size, "L%d %s: no weights to perturb (drops are for weight layers)", l->index,
+		    l->kind_name);
+	else
+		snprintf(buf, size, "L%d %s: drop = top-1 pts lost at %s %s; budget: its setting", l->index,
+		    l->kind_name, perturb_kind_name(t->kind), lv);
+}
+
+const struct tui_pane tui_pane_layers = { "Layers", draw, NULL, NULL, explain };

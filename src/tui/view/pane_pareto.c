@@ -165,4 +165,10 @@ static const struct tui_key keys[] = {
 	{ 0, NULL, 0, NULL, NULL },
 };
 
-const struct tui_pane tui_pane_pareto = { "Pareto", draw, keys, "h/l point a apply P new" };
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	(void)t;
+	snprintf(buf, size, "front: a budget per target; top-1 (%%) against size; h/l, a applies");
+}
+
+const struct tui_pane tui_pane_pareto = { "Pareto", draw, keys, "h/l point a apply P new", explain };

@@ -3,6 +3,7 @@
  * keyboard until answered: this file turns keys into its edits. */
 #include "tui/view/status.h"
 #include "tui/view/draw.h"
+#include "tui/view/keys.h"
 #include "tui/state/jobs.h"
 #include "tui/state/metric.h"
 #include "tui/state/prompt.h"
@@ -84,6 +85,8 @@ void tui_status_draw(const struct tui_view *v, const struct tui *t)
 	/* the message matters more than the data set's name */
 	snprintf(info, sizeof info, "%s %s %s %d img %s %s%d thr ", t->cfg_base, v->g.dot, t->data_label,
 	    t->data->count, v->g.dot, metric, engine_threads(t->eng));
+	if (!t->msg[0])
+		mw = 40;	/* the hint: room for most of it */
 	if (tui_draw_width(info) + mw + 2 > room)
 		snprintf(info, sizeof info, "%s %s %d img %s %s%d thr ", t->cfg_base, v->g.dot, t->data->count,
 		    v->g.dot, metric, engine_threads(t->eng));
@@ -93,9 +96,15 @@ void tui_status_draw(const struct tui_view *v, const struct tui *t)
 	int x = tui_draw_width(info);
 	if (x > 0)
 		tui_draw_text(r, 0, x++, v->attr[R_DIM], v->g.vline);
-	/* the message ends before the activity, cut with an ellipsis, a bar between */
-	tui_draw_text_fit(r, 0, x + 1, room - x - 3, v->attr[t->msg_error ? R_ERROR : R_NORMAL], t->msg);
-	if (t->msg[0])
+	/* the message ends before the activity, cut with an ellipsis, a bar
+	 * between; without one, what the focused element is */
+	const struct tui_pane *fp = tui_keys_focused(t);
+	char hint[256] = "";
+	if (!t->msg[0] && fp->explain != NULL)
+		fp->explain(t, hint, sizeof hint);
+	const char *shown = t->msg[0] ? t->msg : hint;
+	tui_draw_text_fit(r, 0, x + 1, room - x - 3, v->attr[t->msg_error ? R_ERROR : t->msg[0] ? R_NORMAL : R_DIM], shown);
+	if (shown[0])
 		tui_draw_text(r, 0, room - 1, v->attr[R_DIM], v->g.vline);
 	tui_draw_text(r, 0, r->w - aw, v->attr[t->run.active ? R_ACCENT : R_DIM], act);
 }
