@@ -16,5 +16,6 @@ TUI_TESTS += tests/tui/crit_few.sh
 TUI_TESTS += tests/tui/heatmap_save.sh
 TUI_TESTS += tests/tui/targets.sh
 TUI_TESTS += tests/tui/explain.sh
+TUI_TESTS += tests/tui/axes.sh
 TESTS += $(TUI_TESTS)
 TESTS_SCRIPTS_DIST += $(TUI_TESTS) tests/tui/lib.sh

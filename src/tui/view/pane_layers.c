@@ -5,6 +5,7 @@
 #include "tui/view/draw.h"
 #include "tui/state/jobs.h"
 #include "tui/state/levels.h"
+#include "tui/state/metric.h"
 #include "tui/state/results.h"
 #include "core/format.h"
 
@@ -192,8 +193,8 @@ static void explain(const struct tui *t, char *buf, size_t size)
 		snprintf(buf, size, "L%d %s: no weights to perturb (drops are for weight layers)", l->index,
 		    l->kind_name);
 	else
-		snprintf(buf, size, "L%d %s: drop = top-1 pts lost at %s %s; budget: its setting", l->index,
-		    l->kind_name, perturb_kind_name(t->kind), lv);
+		snprintf(buf, size, "L%d %s: drop = %s pts lost at %s %s; budget: its setting", l->index,
+		    l->kind_name, tui_metric_name(t), perturb_kind_name(t->kind), lv);
 }
 
 const struct tui_pane tui_pane_layers = { "Layers", draw, NULL, NULL, explain };

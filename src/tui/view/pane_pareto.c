@@ -167,8 +167,7 @@ static const struct tui_key keys[] = {
 
 static void explain(const struct tui *t, char *buf, size_t size)
 {
-	(void)t;
-	snprintf(buf, size, "front: a budget per target; top-1 (%%) against size; h/l, a applies");
+	snprintf(buf, size, "front: a budget per target; %s (%%) against size; h/l, a applies", tui_metric_name(t));
 }
 
 const struct tui_pane tui_pane_pareto = { "Pareto", draw, keys, "h/l point a apply P new", explain };
