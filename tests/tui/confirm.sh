@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Asking before losing work, and the overlays (issue 16): the ? overlay has
 # side borders; on the "terminal too small" screen keys other than q do
-# nothing; o asks before replacing an unsaved budget; q during a heatmap
-# scan asks.  At 80x24.
+# nothing; o, f and the front's a ask before replacing an unsaved budget;
+# q during a heatmap scan asks.  At 80x24.
 . "$(dirname "$0")/lib.sh"
 
 start 80 24 tui --limit 2000
@@ -42,6 +42,22 @@ wait_for "load budget from:"
 keys Escape
 wait_gone "load budget from"
 screen | grep -qE 'budget\* ' || fail "the budget went away unasked"
+# so do a fill and the front's a
+keys f
+wait_for "the budget is not saved (w writes it); replace it with a fill? (y/n)"
+keys n
+wait_gone "replace it with a fill"
+screen | grep -q 'fill the budget for target' && fail "n still asked for a target"
+keys p
+wait_for "front over targets"
+keys C-u bits Enter
+wait_re '[0-9]+/[0-9]+ bits=' 30
+keys a
+wait_for "replace the unsaved budget (w writes it) with this point? (y/n)"
+keys n
+wait_gone "with this point?"
+screen | grep -q "budget: the front's" && fail "the front's point replaced the budget after n"
+keys p
 
 # q during a scan asks, n keeps it running
 keys m s

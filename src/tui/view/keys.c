@@ -194,12 +194,28 @@ static void fill_done(struct tui *t, int ok, const char *text)
 		tui_autobudget_fill(t, text);
 }
 
+static void fill_prompt(struct tui *t)
+{
+	tui_prompt_text(t, "fill the budget for target (bits=4, sparsity=0.6, size=200KiB, drop=1.0)",
+	    t->fill_last[0] ? t->fill_last : "bits=4", fill_done);
+}
+
+static void fill_confirmed(struct tui *t, int ok, const char *text)
+{
+	(void)text;
+	if (ok)
+		fill_prompt(t);
+}
+
+/* A fill replaces the budget: an edited one is not lost unasked. */
 static int act_fill(struct tui_view *v, int arg)
 {
 	struct tui *t = v->t;
 	(void)arg;
-	tui_prompt_text(t, "fill the budget for target (bits=4, sparsity=0.6, size=200KiB, drop=1.0)",
-	    t->fill_last[0] ? t->fill_last : "bits=4", fill_done);
+	if (t->budget.dirty && t->budget.b.n > 0)
+		tui_prompt_yesno(t, "the budget is not saved (w writes it); replace it with a fill?", fill_confirmed);
+	else
+		fill_prompt(t);
 	return TUI_REDRAW;
 }
 
@@ -321,13 +337,26 @@ static int act_image(struct tui_view *v, int dir)
 
 /* ---- budget -------------------------------------------------------------------------- */
 
+static void apply_confirmed(struct tui *t, int ok, const char *text)
+{
+	(void)text;
+	if (ok)
+		tui_pareto_apply(t);
+}
+
+/* a: the current setting into the budget, or (front shown) the front's
+ * point as the budget, which replaces an edited one only when asked. */
 static int act_budget_apply(struct tui_view *v, int arg)
 {
+	struct tui *t = v->t;
 	(void)arg;
-	if (v->t->view == VIEW_PARETO)
-		tui_pareto_apply(v->t);
+	if (t->view != VIEW_PARETO)
+		tui_budget_apply(t);
+	else if (t->budget.dirty && t->budget.b.n > 0 && t->pareto.n > 0)
+		tui_prompt_yesno(t, "replace the unsaved budget (w writes it) with this point?",
+		    apply_confirmed);
 	else
-		tui_budget_apply(v->t);
+		tui_pareto_apply(t);
 	return TUI_REDRAW;
 }
 
