@@ -18,6 +18,7 @@ keys - -
 wait_for "L2 prune 0.30"
 wait_re 'est\. [0-9]+/4000 img' 60
 screen | grep -qE 'done|4000/4000' && fail "an early-stopped estimate shown as done"
+screen | grep -qE '^ *2 conv .* ≈-?[0-9]+\.[0-9] ' || fail "the layer list does not mark the estimate (≈)"
 now=$(number 'now ([0-9.]+)%')
 drop=$(number 'drop (-?[0-9.]+) pts')
 awk -v b="$base" -v n="$now" -v d="$drop" 'BEGIN { x = b - n - d; exit !(x < 0.015 && x > -0.015) }' ||
@@ -26,6 +27,7 @@ awk -v b="$base" -v n="$now" -v d="$drop" 'BEGIN { x = b - n - d; exit !(x < 0.0
 keys Enter
 wait_for "exact 4000/4000" 60
 screen | grep -q 'est\.' && fail "still an estimate after Enter"
+screen | grep -qE '^ *2 conv .* -?[0-9]+\.[0-9] ' || fail "the layer list lost its exact drop"
 
 # E: exact measuring; the estimate at 0.20 is measured again on every image
 keys E

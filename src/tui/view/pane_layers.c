@@ -80,9 +80,14 @@ static void cell(const struct tui_rect *r, int y, const struct cols *c, enum col
 {
 	if (c->w[i] == 0)
 		return;
-	char buf[64];
-	snprintf(buf, sizeof buf, right ? "%*.*s" : "%-*.*s", c->w[i], c->w[i], s);
-	tui_draw_text(r, y, c->x[i], attr, buf);
+	char buf[96];
+	int pad = c->w[i] - tui_draw_width(s);	/* in columns: "≈" is 3 bytes, 1 column */
+	pad = pad < 0 ? 0 : pad;
+	if (right)
+		snprintf(buf, sizeof buf, "%*s%s", pad, "", s);
+	else
+		snprintf(buf, sizeof buf, "%s%*s", s, pad, "");
+	tui_draw_text_fit(r, y, c->x[i], c->w[i], attr, buf);
 }
 
 static void draw_bar(const struct tui_view *v, const struct tui *t, const struct tui_rect *r, int y, const struct cols *c, int layer)
@@ -98,7 +103,10 @@ static void draw_bar(const struct tui_view *v, const struct tui *t, const struct
 	}
 	double drop = tui_results_drop(res), base = 100 * progress_top1(engine_baseline(t->eng));
 	char buf[16];
-	snprintf(buf, sizeof buf, "%.1f", drop);
+	if (tui_results_exact(res))
+		snprintf(buf, sizeof buf, "%.1f", drop);
+	else	/* an early-stopped estimate says so, in the same 5 columns */
+		snprintf(buf, sizeof buf, fabs(drop) >= 99.95 ? "%s%.0f" : "%s%.1f", v->g.utf8 ? "≈" : "~", drop);
 	cell(r, y, c, C_DROP, v->attr[tui_draw_heat_role(drop)], buf, 1);
 	double frac = base > 0 ? drop / base : 0;
 	if (frac < 0.02 && drop > 0.1)
