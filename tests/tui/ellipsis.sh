@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # No overwritten text (issue 16): at 80x24 the layer list keeps its drop
-# numbers, the detail title is cut with an ellipsis, the status line's
+# numbers, the accuracy pane its agreement and KL, the detail title is cut with an ellipsis, the status line's
 # message ends with an ellipsis and a bar before the activity, and the
 # Pareto point line keeps its top-1 and drop (also at 120x40); in ASCII the
 # cut mark is "...".
@@ -19,6 +19,8 @@ start 80 24 tui --limit 1000
 wait_re 'base [0-9]+\.[0-9]+%' 30
 wait_for "exact 1000/1000"
 screen | grep -qE '^ *0 conv .* [0-9]+\.[0-9] ' || fail "no drop number on layer 0 at 80 columns"
+screen | grep -qE 'now [0-9.]+% +agree [0-9.]+%' || fail "no agreement at 80x24"
+screen | grep -qE 'drop [0-9.]+ pts \[[0-9., -]+\] KL [0-9.]+' || fail "no KL at 80x24"
 keys j j
 wait_for "L2 prune 0.50"
 wait_for "exact 1000/1000"

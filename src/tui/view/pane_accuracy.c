@@ -134,6 +134,14 @@ static void numbers(const struct tui_view *v, const struct tui *t, const struct 
 	int x = 5 + snprintf(NULL, 0, "%.2f", s->drop) + 1;
 	tui_draw_textf(r, 2, 5, v->attr[role], "%.2f", s->drop);
 	drop_tail(v, t, s, r->w - x, tail, sizeof tail);
+	if (r->h <= 4 && isnan(s->sd) && !isnan(s->kl) && !tui_metric_detector(t)) {
+		/* 80x24 has no line for the label-free measures: KL joins the
+		 * drop (the interval without its "95%", which ? explains) */
+		char kl[96];
+		snprintf(kl, sizeof kl, "%s [%.2f, %.2f] KL %.3f", tui_metric_unit(t), s->lo, s->hi, s->kl);
+		if (tui_draw_width(kl) <= r->w - x)
+			snprintf(tail, sizeof tail, "%s", kl);
+	}
 	tui_draw_text(r, 2, x, v->attr[R_DIM], tail);
 	if (r->h > 4 && !isnan(s->agree))	/* label-free measures, on taller screens */
 		tui_draw_text(r, 4, 0, v->attr[R_DIM], agree);
