@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # No overwritten text (issue 16): at 80x24 the layer list keeps its drop
-# numbers, the accuracy pane its agreement and KL, the detail title is cut with an ellipsis, the status line's
-# message ends with an ellipsis and a bar before the activity, and the
-# Pareto point line keeps its top-1 and drop (also at 120x40); in ASCII the
-# cut mark is "...".
+# numbers, the accuracy pane its agreement and KL, the detail title is cut
+# with an ellipsis, the status line's message ends with an ellipsis and a
+# bar before the activity, and the Pareto point line keeps its top-1 and
+# drop (also at 120x40); in ASCII the cut mark is "...".
 . "$(dirname "$0")/lib.sh"
 
 last() { screen | sed -n "$1p"; }
