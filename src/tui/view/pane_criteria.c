@@ -156,8 +156,8 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 			    ct->ncols - j);
 		} else {
 			const struct criteria_agreement *a = ag->measured >= TUI_CRIT_MIN_MEASURED ? &ag->a[j] : NULL;
-			row(v, t, r, y, criterion_name(ct->cols[j]), j == ag->best && ag->measured >= TUI_CRIT_MIN_MEASURED ? v->attr[R_GOOD] : A_NORMAL, a,
-			    rank, sel);
+			int best = j == ag->best && ag->measured >= TUI_CRIT_MIN_MEASURED;
+			row(v, t, r, y, criterion_name(ct->cols[j]), best ? v->attr[R_GOOD] : A_NORMAL, a, rank, sel);
 		}
 		free(rank);
 	}
