@@ -29,7 +29,7 @@ hint "step: spacing of curve and heatmap levels (1/dec: one a decade)"
 keys j
 hint "seed: the random draws"
 keys j
-hint "trials: repeated random draws; drop = their mean, ± sd, min..max"
+hint "trials: repeated random draws; drop = their mean, sd, min and max"
 keys Tab
 hint "curve: top-1 (%) of L0 against prune level"
 keys b

@@ -12,28 +12,29 @@
 
 static const struct {
 	const char *term, *what;
+	const char *ascii;	/* the term outside UTF-8, when it differs */
 } glossary[] = {
-	{ "pts", "percentage points of top-1: 92.5% -> 90.5% is a drop of 2 pts" },
-	{ "drop", "baseline top-1 less perturbed top-1, paired on the same images" },
-	{ "exact, est.", "on every image / an early-stopped estimate on n of N images" },
-	{ "± min max", "spread of the drop over trials: sd, smallest, largest" },
-	{ "[lo, hi]", "95% interval of one trial's drop" },
-	{ "agree", "images whose top-1 class is the unperturbed network's" },
-	{ "KL", "mean KL divergence of the outputs from the unperturbed ones" },
-	{ "MACs", "multiply-accumulates of one image's forward pass" },
-	{ "BOPs", "bit operations: MACs x weight bits x activation bits" },
-	{ "p.50q6", "budget cell: prune 50% of the weights, quantize to 6 bits" },
-	{ "q3 qc3 a8", "quantize to 3 bits (qc: per channel), activations to 8 bits" },
-	{ "f.25", "budget cell: prune 25% of the filters (whole output channels)" },
-	{ "32.00b sp63%", "average bits per weight, share of weights that are zero" },
-	{ "step 1/dec", "level step: one level per decade (1e-4, 1e-3, ...)" },
-	{ "shct, rout", "shortcut (residual) and route layers; maxp/avgp: pooling" },
-	{ "l2pp", "criterion: root mean square of a layer's weights" },
-	{ "ρ rho", "Spearman rank correlation of a criterion with the drops" },
-	{ "τ tau", "Kendall rank correlation: pairs ordered alike less unlike" },
-	{ "top-3", "of the 3 most sensitive layers, how many a criterion puts first" },
-	{ "#L4", "where the selected layer (L4) stands in each ranking" },
-	{ "additivity", "sum of the single-layer drops against the measured joint drop" },
+	{ "pts", "percentage points of top-1: 92.5% -> 90.5% is a drop of 2 pts", NULL },
+	{ "drop", "baseline top-1 less perturbed top-1, paired on the same images", NULL },
+	{ "exact, est.", "on every image / an early-stopped estimate on n of N images", NULL },
+	{ "± min max", "spread of the drop over trials: sd, smallest, largest", "+- min max" },
+	{ "[lo, hi]", "95% interval of one trial's drop", NULL },
+	{ "agree", "images whose top-1 class is the unperturbed network's", NULL },
+	{ "KL", "mean KL divergence of the outputs from the unperturbed ones", NULL },
+	{ "MACs", "multiply-accumulates of one image's forward pass", NULL },
+	{ "BOPs", "bit operations: MACs x weight bits x activation bits", NULL },
+	{ "p.50q6", "budget cell: prune 50% of the weights, quantize to 6 bits", NULL },
+	{ "q3 qc3 a8", "quantize to 3 bits (qc: per channel), activations to 8 bits", NULL },
+	{ "f.25", "budget cell: prune 25% of the filters (whole output channels)", NULL },
+	{ "32.00b sp63%", "average bits per weight, share of weights that are zero", NULL },
+	{ "step 1/dec", "level step: one level per decade (1e-4, 1e-3, ...)", NULL },
+	{ "shct, rout", "shortcut (residual) and route layers; maxp/avgp: pooling", NULL },
+	{ "l2pp", "criterion: root mean square of a layer's weights", NULL },
+	{ "ρ rho", "Spearman rank correlation of a criterion with the drops", "rho" },
+	{ "τ tau", "Kendall rank correlation: pairs ordered alike less unlike", "tau" },
+	{ "top-3", "of the 3 most sensitive layers, how many a criterion puts first", NULL },
+	{ "#L4", "where the selected layer (L4) stands in each ranking", NULL },
+	{ "additivity", "sum of the single-layer drops against the measured joint drop", NULL },
 };
 
 /* The box, centred, with side borders; returns its inside. */
@@ -62,7 +63,8 @@ static void glossary_draw(const struct tui_view *v)
 	int n = (int)(sizeof glossary / sizeof glossary[0]);
 	struct tui_rect in = frame(v, n + 2, TERM_W + 68, "Glossary (? keys, any other key closes)");
 	for (int i = 0; i < n; i++) {
-		tui_draw_text(&in, i, 1, v->attr[R_TITLE], glossary[i].term);	/* no blank line: 24 rows hold them */
+		const char *term = !v->g.utf8 && glossary[i].ascii ? glossary[i].ascii : glossary[i].term;
+		tui_draw_text(&in, i, 1, v->attr[R_TITLE], term);	/* no blank line: 24 rows hold them */
 		tui_draw_text(&in, i, 2 + TERM_W, A_NORMAL, glossary[i].what);
 	}
 }

@@ -93,7 +93,7 @@ static void explain(const struct tui *t, char *buf, size_t size)
 		snprintf(buf, size, "seed: the random draws of a stochastic kind; trials derive theirs");
 		break;
 	default:
-		snprintf(buf, size, "trials: repeated random draws; drop = their mean, ± sd, min..max");
+		snprintf(buf, size, "trials: repeated random draws; drop = their mean, sd, min and max");
 		break;
 	}
 }
