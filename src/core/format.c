@@ -45,6 +45,18 @@ char *fmt_bytes(double bytes, char *buf, size_t size)
 	return buf;
 }
 
+char *fmt_bytes_short(double bytes, char *buf, size_t size)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	int u = 0;
+	while (bytes >= 999.5 && u < 4) {	/* 1000..1023 KiB reads as 0.98MiB: 3 digits at most */
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(buf, size, u == 0 || bytes >= 99.95 ? "%.0f%s" : bytes >= 9.995 ? "%.1f%s" : "%.2f%s", bytes, units[u]);
+	return buf;
+}
+
 char *fmt_shape(int w, int h, int c, char *buf, size_t size)
 {
 	snprintf(buf, size, "%dx%dx%d", w, h, c);

@@ -11,6 +11,8 @@ char *fmt_thousands(uint64_t v, char *buf, size_t size);
 char *fmt_si(double v, char *buf, size_t size);
 /* bytes -> "1.18 MiB" */
 char *fmt_bytes(double bytes, char *buf, size_t size);
+/* bytes -> "891KiB", "1.18MiB": IEC, 3 significant digits, for narrow columns. */
+char *fmt_bytes_short(double bytes, char *buf, size_t size);
 /* "28x28x16" */
 char *fmt_shape(int w, int h, int c, char *buf, size_t size);
 

@@ -25,7 +25,7 @@ keys - - - -
 wait_re '^ *2 conv .* q4 ' 5
 # the whole budget is measured: top-1 with its drop
 wait_re 'top-1 [0-9.]+% +drop [0-9.-]+ \[' 30
-screen | grep -qE 'budget\* +[0-9.]+[kM]B.[0-9.]+[kM]B' || fail "no budget totals"
+screen | grep -qE 'budget\* +[0-9.]+[KM]iB.[0-9.]+[KM]iB' || fail "no budget totals"
 
 keys q
 wait_for "the budget is not saved (w writes it); quit anyway? (y/n)"

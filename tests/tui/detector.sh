@@ -40,12 +40,12 @@ screen | grep -qE "agree [0-9.]+%|KL " && fail "a classifier's agree/KL line on 
 screen | grep -qF "Picture" || fail "no Picture tab for a detector"
 
 keys '?'
-wait_for "Keys (any key closes)"
+wait_for "Keys (? glossary, any other key closes)"
 for k in "picture (detectors)" "next / previous image" "most changed image"; do
 	screen | grep -qF -- "$k" || fail "help does not list '$k'"
 done
 keys Space
-wait_gone "Keys (any key closes)"
+wait_gone "Keys (? glossary, any other key closes)"
 
 keys v
 wait_for "1/6 dog.jpg" 10

@@ -33,8 +33,8 @@ wait_re 'base [0-9]+\.[0-9]+%' 30
 keys f
 wait_for "fill the budget for target"
 keys C-u "bits=4" Enter
-wait_re "filled bits=4 from criterion magnitude \(no agreement measured; quant curves measured for 0/6" 5
-wait_for "filled: bits=4 from criterion magnitude"
+wait_re "filled bits=4 -> [0-9.]+ bits from criterion magnitude \(no agreement measured; quant curves measured for 0/6" 5
+wait_re "filled: bits=4 -> [0-9.]+ bits from criterion magnitude"
 wait_re '│top-1 [0-9.]+% +drop' 30
 write_budget "$B"
 bits=$(eval_json "$B" avg_bits)
@@ -49,8 +49,8 @@ wait_for "scan done" 90
 keys f
 wait_for "drop=1.0): bits=4"
 keys C-u "bits=3" Enter
-wait_re "filled bits=3 from measured quant curves of 6 layers \(knapsack\)" 5
-wait_for "filled: bits=3 from measured curves"
+wait_re "filled bits=3 -> [0-9.]+ bits( \(overshoots[^)]*\))? from measured quant curves of 6 layers \(knapsack\)" 5
+wait_re "filled: bits=3 -> [0-9.]+ bits.* from measured curves"
 wait_re '│additivity: sum of singles -?[0-9.]+, joint -?[0-9.]+' 30
 top1=$(number '│top-1 ([0-9.]+)% +drop')
 joint=$(number '│additivity: sum of singles -?[0-9.]+, joint (-?[0-9.]+)')

@@ -18,7 +18,7 @@ for l in L0 L2 L4 L5 L6 L8; do
 	screen | grep -qE "│$l [░▒▓█]{30}" || fail "heatmap row $l not filled"
 done
 # the last column (prune 1.0) of every layer is a large drop
-screen | grep -E '│L[0-9]+ ' | grep -vqE '█ *$' && fail "prune 1.00 should shade every row as a large drop"
+screen | grep -E '│L[0-9]+ [░▒▓█·]' | grep -vqE '█ *$' && fail "prune 1.00 should shade every row as a large drop"
 
 keys S
 wait_for "save heatmap (.csv or .json): fmnist-plain-prune-scan.csv"

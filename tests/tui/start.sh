@@ -16,12 +16,12 @@ base=$(number 'base ([0-9.]+)%')
 less_than 50 "$base" || fail "baseline $base% looks wrong"
 
 keys '?'
-wait_for "Keys (any key closes)"
+wait_for "Keys (? glossary, any other key closes)"
 for k in "Enter" "Tab" "export budget weights" "start / stop scan"; do
 	screen | grep -qF -- "$k" || fail "help does not list '$k'"
 done
 keys Space
-wait_gone "Keys (any key closes)"
+wait_gone "Keys (? glossary, any other key closes)"
 
 keys q
 wait_exit 0

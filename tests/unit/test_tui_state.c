@@ -91,7 +91,7 @@ static void measured(int layer, enum perturb_kind kind, double level)
 	row.kind = kind;
 	row.level = level;
 	row.top1 = 0.9;
-	tui_results_add(&t.results, &k, &row, NAN);
+	tui_results_add(&t.results, &k, &row, NAN, 0);
 }
 
 static void assert_job(const struct job_ref *j, enum job_what what, int layer, double level)
@@ -416,6 +416,42 @@ static void test_schedule_on_engine(void **state)
 	assert_string_equal(tui_jobs_activity(&t, buf, sizeof buf), "idle");
 }
 
+/* Trials: the spread over them, whether all saw every image, each one's row;
+ * exact measuring (E) does not count an early-stopped estimate as measured. */
+static void test_results_trials(void **state)
+{
+	(void)state;
+	const double drops[] = { 0.24, 86.91, 79.07, 0.78, 87.08 };
+	struct result_key k = tui_results_key(2, PERTURB_BITFLIP_EXP, 1e-3, t.seed);
+	struct scan_row row;
+	memset(&row, 0, sizeof row);
+	row.layer = 2;
+	row.kind = PERTURB_BITFLIP_EXP;
+	row.level = 1e-3;
+	for (int i = 0; i < 5; i++) {
+		row.trial = i;
+		row.drop = drops[i];
+		row.images = i == 3 ? 150 : 200;	/* one trial stopped early */
+		tui_results_add(&t.results, &k, &row, NAN, 200);
+	}
+	const struct result *r = tui_results_find(&t.results, &k);
+	assert_non_null(r);
+	double sd, mn, mx;
+	tui_results_spread(r, &sd, &mn, &mx);
+	assert_true(fabs(tui_results_drop(r) - 50.816) < 1e-9);
+	assert_true(fabs(sd - 46.0371) < 1e-3);	/* sample sd (n - 1) */
+	assert_true(mn == 0.24 && mx == 87.08);
+	assert_int_equal(r->min_images, 150);
+	assert_false(tui_results_exact(r));
+	const struct scan_row *rows[8];
+	assert_int_equal(tui_results_trial_rows(&t.results, &k, rows, 8), 5);
+	assert_true(rows[1]->drop == 86.91);
+	assert_int_equal(tui_results_have(&t, &k), 5);
+	t.exact = 1;
+	assert_int_equal(tui_results_have(&t, &k), 0);
+	t.exact = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +465,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pick_order, fresh, done),
 		cmocka_unit_test_setup_teardown(test_pick_pareto, fresh, done),
 		cmocka_unit_test_setup_teardown(test_schedule_on_engine, fresh, done),
+		cmocka_unit_test_setup_teardown(test_results_trials, fresh, done),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

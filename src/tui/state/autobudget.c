@@ -38,10 +38,10 @@ void tui_autobudget_source(const struct tui *t, struct alloc_target *target, str
 	struct tui_crit_agreement v;
 	tui_crit_agreement(t, &v);
 	const struct criteria_table *ct = &t->crit.table;
-	s->col = v.measured >= 2 && v.best >= 0 ? v.best : criteria_column(ct, CRIT_MAGNITUDE);
+	s->col = v.measured >= TUI_CRIT_MIN_MEASURED && v.best >= 0 ? v.best : criteria_column(ct, CRIT_MAGNITUDE);
 	snprintf(s->what, sizeof s->what, "criterion %s (%s; %s curves measured for %d/%d layers)",
 	    s->col >= 0 ? criterion_name(ct->cols[s->col]) : "?",
-	    v.measured >= 2 && v.best >= 0 ? "best agreement here" : "no agreement measured", kname, have, want);
+	    v.measured >= TUI_CRIT_MIN_MEASURED && v.best >= 0 ? "best agreement here" : "no agreement measured", kname, have, want);
 	tui_crit_agreement_free(&v);
 }
 
@@ -74,6 +74,34 @@ int tui_autobudget_allocate(const struct tui *t, const struct tui_autobudget_sou
 	return rc;
 }
 
+char *tui_autobudget_target_text(const struct alloc_target *target, char *buf, size_t size)
+{
+	char sz[32];
+	if (target->kind != TARGET_SIZE || !target->has_value)
+		return alloc_target_text(target, buf, size);
+	snprintf(buf, size, "size=%s", fmt_bytes_short(target->value, sz, sizeof sz));
+	return buf;
+}
+
+int tui_autobudget_outcome(const struct alloc_target *target, const struct budget_cost *c, char *buf, size_t size)
+{
+	char sz[32];
+	switch (target->kind) {
+	case TARGET_SPARSITY:
+		snprintf(buf, size, "%.0f%%", 100 * c->sparsity);
+		return c->sparsity > target->value + 0.01;
+	case TARGET_BITS:
+		snprintf(buf, size, "%.2f bits", c->avg_bits);
+		return c->avg_bits < target->value - 0.1;
+	case TARGET_SIZE:
+		snprintf(buf, size, "%s", fmt_bytes_short(c->bytes, sz, sizeof sz));
+		return c->bytes < 0.97 * target->value;
+	default:
+		snprintf(buf, size, "%s", fmt_bytes_short(c->bytes, sz, sizeof sz));
+		return 0;
+	}
+}
+
 void tui_autobudget_fill(struct tui *t, const char *text)
 {
 	struct alloc_target target;
@@ -87,7 +115,7 @@ void tui_autobudget_fill(struct tui *t, const char *text)
 		return;
 	}
 	if (!target.has_value) {
-		tui_msg(t, 1, "fill: give a value (bits=4, sparsity=0.6, size=200KB, drop=1.0)");
+		tui_msg(t, 1, "fill: give a value (bits=4, sparsity=0.6, size=200KiB, drop=1.0)");
 		return;
 	}
 	tui_autobudget_source(t, &target, &s);
@@ -98,15 +126,20 @@ void tui_autobudget_fill(struct tui *t, const char *text)
 	}
 	tui_budget_set(t, &nb);
 	t->budget.dirty = 1;
-	snprintf(t->budget.source, sizeof t->budget.source, "%s from %s", alloc_target_text(&target, tt, sizeof tt),
-	    s.curves_ok ? "measured curves" : s.what);
+	char got[32], how[160];
+	const struct budget_cost *c = &t->budget.cost;
+	int over = tui_autobudget_outcome(&target, c, got, sizeof got);
+	tui_autobudget_target_text(&target, tt, sizeof tt);
+	/* the target and what it gave first: the status line may cut the rest */
+	snprintf(how, sizeof how, "%.60s -> %.31s%s", tt, got, over ? " (overshoots: per-layer levels are discrete)" : "");
+	snprintf(t->budget.source, sizeof t->budget.source, "%.100s from %.110s", how, s.curves_ok ? "measured curves" : s.what);
 	if (t->view != VIEW_BUDGET)
 		t->last_view = t->view;
 	t->view = VIEW_BUDGET;
 	t->focus = PANE_VIEW;
-	const struct budget_cost *c = &t->budget.cost;
 	int met = target.kind == TARGET_DROP || alloc_target_met(&target, &t->budget.b, t->model, NAN);
-	tui_msg(t, !met, "filled %s from %s: %d layers, %.2f bits/w, sparsity %.0f%%, %s%s", tt, s.what, t->budget.b.n,
-	    c->avg_bits, 100 * c->sparsity, fmt_bytes(c->bytes, sz, sizeof sz), met ? "" : " (misses the target)");
+	tui_msg(t, !met, "filled %s%s from %s: %d layers, %.2f bits/w, sparsity %.0f%%, %s", how,
+	    met ? "" : " (misses the target)", s.what, t->budget.b.n, c->avg_bits, 100 * c->sparsity,
+	    fmt_bytes_short(c->bytes, sz, sizeof sz));
 	tui_autobudget_source_free(&s);
 }

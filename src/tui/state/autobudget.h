@@ -17,6 +17,12 @@ void tui_autobudget_source(const struct tui *t, struct alloc_target *target, str
 void tui_autobudget_source_free(struct tui_autobudget_source *s);
 int tui_autobudget_allocate(const struct tui *t, const struct tui_autobudget_source *s,
     const struct alloc_target *target, struct budget *out, double *assumed, char **cause);
+/* The target as alloc_target_text writes it, sizes in IEC units ("size=357KiB"). */
+char *tui_autobudget_target_text(const struct alloc_target *target, char *buf, size_t size);
+/* What a budget reached in the target's own terms ("63%", "3.50 bits",
+ * "357KiB") into buf; returns 1 when it goes well past the target
+ * (per-layer levels are discrete: sparsity=0.6 can give 63%), else 0. */
+int tui_autobudget_outcome(const struct alloc_target *target, const struct budget_cost *c, char *buf, size_t size);
 /* Fills the budget for a target typed as for `safer budget --target`. */
 void tui_autobudget_fill(struct tui *t, const char *text);
 

@@ -59,7 +59,7 @@ int tui_budget_file_export(struct tui *t, const char *path, char **cause)
 		return -1;
 	char size[32];
 	tui_msg(t, 0, "exported %d perturbation%s to %s (%s)%s", res.applied, res.applied == 1 ? "" : "s", path,
-	    fmt_bytes((double)res.bytes, size, sizeof size),
+	    fmt_bytes_short((double)res.bytes, size, sizeof size),
 	    res.activation_skipped ? "; actbits cannot live in a weights file" : "");
 	return 0;
 }

@@ -190,6 +190,11 @@ char *tui_crit_reading(const struct tui *t, const struct tui_crit_agreement *v, 
 		    perturb_kind_name(t->kind));
 		return buf;
 	}
+	if (v->measured < TUI_CRIT_MIN_MEASURED) {
+		snprintf(buf, size, "too few layers measured (%d) for a ranking: rho and tau need %d (s scans %s)",
+		    v->measured, TUI_CRIT_MIN_MEASURED, perturb_kind_name(t->kind));
+		return buf;
+	}
 	if (v->best < 0) {
 		snprintf(buf, size, "no criterion can be scored yet (constant drops over %d layers)", v->measured);
 		return buf;

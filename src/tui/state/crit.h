@@ -10,6 +10,10 @@
 
 #include "tui/state/types.h"
 
+/* Fewer measured layers than this make no ranking: rho and tau over two or
+ * three layers are 1.00 or -1.00 by chance, so the pane shows none. */
+#define TUI_CRIT_MIN_MEASURED 4
+
 /* Called before any job runs: the master weights are pristine. */
 void tui_crit_init(struct tui *t);
 void tui_crit_free(struct tui_criteria *c);

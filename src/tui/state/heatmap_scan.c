@@ -56,8 +56,7 @@ static struct result_key cell_key(const struct tui_heatmap_scan *s, int cell)
 static int cell_trials(const struct tui *t, int cell)
 {
 	struct result_key k = cell_key(&t->scan, cell);
-	const struct result *r = tui_results_find(&t->results, &k);
-	return r ? r->trials : 0;
+	return tui_results_have(t, &k);
 }
 
 int tui_heatmap_scan_next(struct tui *t, struct job_ref *out)
@@ -107,32 +106,109 @@ static void fill_header(const struct tui *t, struct scan_header *h)
 	h->metric = xstrdup(engine_metric(t->eng));
 }
 
-/* Saves every trial measured for the kind on screen (CSV or JSON by extension). */
-int tui_heatmap_scan_save(struct tui *t, const char *path, char **cause)
+/* The heatmap's grid for the kind on screen: the scan's levels when it
+ * scanned this kind, else the columns at the current step. */
+static int grid(const struct tui *t, double *lv, int max)
+{
+	const struct tui_heatmap_scan *s = &t->scan;
+	if (s->levels != NULL && s->kind == t->kind) {
+		int n = s->nlevels < max ? s->nlevels : max;
+		memcpy(lv, s->levels, (size_t)n * sizeof *lv);
+		return n;
+	}
+	return tui_levels_columns(t->kind, t->step[t->kind], lv, max);
+}
+
+static int on_grid(const double *lv, int n, double level)
+{
+	for (int i = 0; i < n; i++)
+		if (tui_levels_same(lv[i], level))
+			return 1;
+	return 0;
+}
+
+static int by_cell(const void *a, const void *b)
+{
+	const struct scan_row *x = *(const struct scan_row *const *)a, *y = *(const struct scan_row *const *)b;
+	if (x->layer != y->layer)
+		return x->layer < y->layer ? -1 : 1;
+	if (!tui_levels_same(x->level, y->level))
+		return x->level < y->level ? -1 : 1;
+	if (x->trial != y->trial)
+		return x->trial < y->trial ? -1 : 1;
+	return x < y ? -1 : x > y;	/* the log's order: the later one last */
+}
+
+/* The rows to save, sorted (an array of pointers into the log, the caller's
+ * to free); a cell measured twice keeps its later trial rows. */
+static int collect(const struct tui *t, int exact_only, const struct scan_row ***out)
+{
+	double lv[LADDER_MAX];
+	int nl = grid(t, lv, LADDER_MAX), n = 0;
+	uint64_t seed = perturb_kind_is_stochastic(t->kind) ? t->seed : 0;
+	const struct scan_row **v = xmalloc((size_t)(t->results.nlog > 0 ? t->results.nlog : 1) * sizeof *v);
+	for (int i = 0; i < t->results.nlog; i++) {
+		const struct logged_row *lr = &t->results.log[i];
+		if (lr->row.kind != t->kind || lr->seed != seed || !on_grid(lv, nl, lr->row.level))
+			continue;
+		if (exact_only && lr->row.images < t->data->count)
+			continue;
+		v[n++] = &lr->row;
+	}
+	qsort(v, (size_t)n, sizeof *v, by_cell);
+	int m = 0;
+	for (int i = 0; i < n; i++) {
+		if (m > 0 && scan_row_same_key(v[m - 1], v[i]))
+			m--;
+		v[m++] = v[i];
+	}
+	*out = v;
+	return m;
+}
+
+int tui_heatmap_scan_rows(const struct tui *t, int *estimates, long *min_images)
+{
+	const struct scan_row **v;
+	int n = collect(t, 0, &v);
+	*estimates = 0;
+	*min_images = t->data->count;
+	for (int i = 0; i < n; i++)
+		if (v[i]->images < t->data->count) {
+			(*estimates)++;
+			if (v[i]->images < *min_images)
+				*min_images = v[i]->images;
+		}
+	free(v);
+	return n;
+}
+
+/* Saves the rows of the kind on screen (CSV or JSON by extension). */
+int tui_heatmap_scan_save(struct tui *t, const char *path, int exact_only, char **cause)
 {
 	struct scan_header h;
 	struct scan_file f;
+	const struct scan_row **v;
 	fill_header(t, &h);
 	scan_file_init(&f, path, &h);
 	scan_header_free(&h);
-	uint64_t seed = perturb_kind_is_stochastic(t->kind) ? t->seed : 0;
-	for (int i = 0; i < t->results.nlog; i++) {
-		const struct logged_row *lr = &t->results.log[i];
-		if (lr->row.kind != t->kind || lr->seed != seed)
-			continue;
-		if (f.n == f.cap) {
-			f.cap = f.cap ? 2 * f.cap : 64;
-			f.rows = xreallocarray(f.rows, (size_t)f.cap, sizeof *f.rows);
-		}
-		f.rows[f.n++] = lr->row;
-	}
+	f.n = f.cap = collect(t, exact_only, &v);
+	f.rows = xmalloc((size_t)(f.n > 0 ? f.n : 1) * sizeof *f.rows);
+	for (int i = 0; i < f.n; i++)
+		f.rows[i] = *v[i];
+	free(v);
 	int rc = -1;
 	if (f.n == 0)
-		*cause = xasprintf("nothing measured for %s yet (s scans)", perturb_kind_name(t->kind));
+		*cause = xasprintf("nothing %smeasured for %s on the heatmap's grid yet (%s)", exact_only ? "exactly " : "",
+		    perturb_kind_name(t->kind), exact_only ? "E, then s, measures on every image" : "s scans");
 	else
 		rc = scan_file_save(&f, cause);
-	if (rc == 0)
-		tui_msg(t, 0, "saved %d rows to %s", f.n, path);
+	int est = 0;
+	for (int i = 0; i < f.n; i++)
+		est += f.rows[i].images < t->data->count;
+	if (rc == 0 && est > 0)
+		tui_msg(t, 0, "saved %d rows to %s (%d estimates: their images column)", f.n, path, est);
+	else if (rc == 0)
+		tui_msg(t, 0, "saved %d rows to %s%s", f.n, path, exact_only ? " (exact rows only)" : "");
 	scan_file_free(&f);
 	return rc;
 }

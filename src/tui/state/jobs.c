@@ -55,8 +55,7 @@ static int pick_fill(struct tui *t, struct job_ref *out)
 			if (i < 0 || i >= n || (d == 0 && side > 0))
 				continue;
 			struct result_key key = tui_results_key(t->layer, k, lv[i], t->seed);
-			const struct result *r = tui_results_find(&t->results, &key);
-			int have = r ? r->trials : 0;
+			int have = tui_results_have(t, &key);
 			if (have < tui_results_trials_wanted(t, k)) {
 				*out = (struct job_ref){ .what = JOB_FILL, .key = key, .trial = have };
 				return 1;
@@ -68,8 +67,7 @@ static int pick_fill(struct tui *t, struct job_ref *out)
 int tui_jobs_pick(struct tui *t, struct job_ref *out)
 {
 	if (t->live_want) {
-		const struct result *r = tui_results_find(&t->results, &t->live.key);
-		int have = r ? r->trials : 0;
+		int have = tui_results_have(t, &t->live.key);
 		if (have < tui_results_trials_wanted(t, t->live.key.kind)) {
 			*out = t->live;
 			out->trial = have;
@@ -106,7 +104,7 @@ static uint64_t submit(struct tui *t, const struct job_ref *ref, char **cause)
 		job.nitems = 1;
 	}
 	job.items = items;
-	if (ref->what == JOB_SCAN || ref->what == JOB_FILL) {
+	if ((ref->what == JOB_SCAN || ref->what == JOB_FILL) && !t->exact) {
 		job.adaptive_eps = SCAN_EPS;
 		job.min_images = SCAN_MIN_IMAGES;
 	}
@@ -189,13 +187,19 @@ static void record(struct tui *t, const struct engine_progress *p)
 	row.kind = ref->key.kind;
 	row.level = ref->key.level;
 	row.trial = ref->trial;
-	row.top1 = progress_top1(p);
 	progress_drop(p, &row.drop, &row.drop_lo, &row.drop_hi);
+	/* an early stop's top-1 is the baseline less the paired drop, so that
+	 * top-1 and drop speak of the same images (and of the whole set) */
+	row.top1 = p->done < p->total ? progress_top1(engine_baseline(t->eng)) - row.drop / 100 : progress_top1(p);
 	row.agree = progress_agree(p);
 	row.kl = progress_kl(p);
 	row.images = p->done;
 	row.seconds = p->seconds;
-	tui_results_add(&t->results, &ref->key, &row, progress_det_iou(p));
+	/* a first trial where others are kept: measuring again (E, exact) */
+	const struct result *old = tui_results_find(&t->results, &ref->key);
+	if (old != NULL && ref->trial < old->trials)
+		tui_results_forget(&t->results, &ref->key);
+	tui_results_add(&t->results, &ref->key, &row, progress_det_iou(p), p->total);
 }
 
 void tui_jobs_on_wake(struct tui *t)

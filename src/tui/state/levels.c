@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 enum scale { LINEAR, INTEGER, LOGARITHMIC };
 
@@ -218,4 +219,14 @@ char *tui_levels_format_step(enum perturb_kind k, double step, char *buf, size_t
 		break;
 	}
 	return buf;
+}
+
+const char *tui_levels_unit(enum perturb_kind k)
+{
+	double lo, hi;
+	int integer;
+	perturb_kind_range(k, &lo, &hi, &integer);
+	if (integer)
+		return "bits";
+	return strncmp(perturb_kind_name(k), "bitflip", 7) == 0 ? "probability" : "fraction";
 }

@@ -24,5 +24,7 @@ int tui_levels_columns(enum perturb_kind k, double step, double *out, int max);
 char *tui_levels_format(enum perturb_kind k, double level, char *buf, size_t size);
 char *tui_levels_format_step(enum perturb_kind k, double step, char *buf, size_t size);
 int tui_levels_same(double a, double b);
+/* What a level counts, in words: "bits", "probability" or "fraction". */
+const char *tui_levels_unit(enum perturb_kind k);
 
 #endif

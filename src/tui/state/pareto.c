@@ -31,6 +31,33 @@ static int by_size(const void *a, const void *b)
 	return x->target.value < y->target.value ? -1 : x->target.value > y->target.value;
 }
 
+static int same_budget(const struct budget *a, const struct budget *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (int i = 0; i < a->n; i++) {
+		const struct budget_layer *x = &a->layers[i], *y = budget_find(b, x->layer);
+		if (y == NULL || x->prune != y->prune || x->prune_filter != y->prune_filter || x->bits != y->bits ||
+		    x->bits_pc != y->bits_pc || x->actbits != y->actbits)
+			return 0;
+	}
+	return 1;
+}
+
+/* Targets a step apart can give one budget (sparsity 0.3, 0.4 and 0.5 all
+ * at 54%): the later ones are marked and not measured again. */
+static void mark_same(struct tui_pareto *p)
+{
+	p->distinct = 0;
+	for (int i = 0; i < p->n; i++) {
+		p->pt[i].same_as = -1;
+		for (int j = 0; j < i && p->pt[i].same_as < 0; j++)
+			if (p->pt[j].same_as < 0 && same_budget(&p->pt[i].b, &p->pt[j].b))
+				p->pt[i].same_as = j;
+		p->distinct += p->pt[i].same_as < 0;
+	}
+}
+
 void tui_pareto_start(struct tui *t, const char *kind)
 {
 	struct tui_pareto *p = &t->pareto;
@@ -68,10 +95,14 @@ void tui_pareto_start(struct tui *t, const char *kind)
 		p->n++;
 	}
 	qsort(p->pt, (size_t)p->n, sizeof p->pt[0], by_size);
+	mark_same(p);
 	p->cur = p->n / 2;
 	tui_autobudget_source_free(&s);
 	if (p->n == 0)
 		tui_msg(t, 1, "front: no target of %s could be met (%s)", kind, last ? last : "no source");
+	else if (p->distinct < p->n)	/* say it before the user wonders why points coincide */
+		tui_msg(t, 0, "front over %d %s targets from %s%s; only %d different budgets (=N: the same as point N)",
+		    p->n, kind, p->what, p->unreachable ? " (some out of reach)" : "", p->distinct);
 	else
 		tui_msg(t, 0, "front over %d %s targets from %s%s; measuring each", p->n, kind, p->what,
 		    p->unreachable ? " (some out of reach)" : "");
@@ -84,7 +115,7 @@ int tui_pareto_next(const struct tui *t, struct job_ref *out)
 {
 	const struct tui_pareto *p = &t->pareto;
 	for (int i = 0; i < p->n; i++)
-		if (p->pt[i].state == 0) {
+		if (p->pt[i].state == 0 && p->pt[i].same_as < 0) {
 			*out = (struct job_ref){ .what = JOB_PARETO, .trial = i, .gen = p->gen };
 			return 1;
 		}
@@ -100,6 +131,14 @@ void tui_pareto_record(struct tui *t, const struct job_ref *ref, const struct en
 	pt->state = 1;
 	pt->top1 = progress_top1(pr);
 	progress_drop(pr, &pt->drop, &pt->lo, &pt->hi);
+	for (int i = 0; i < p->n; i++)
+		if (p->pt[i].same_as == ref->trial) {
+			p->pt[i].state = 1;
+			p->pt[i].top1 = pt->top1;
+			p->pt[i].drop = pt->drop;
+			p->pt[i].lo = pt->lo;
+			p->pt[i].hi = pt->hi;
+		}
 	t->dirty = 1;
 }
 
@@ -107,7 +146,9 @@ void tui_pareto_failed(struct tui *t, const struct job_ref *ref)
 {
 	struct tui_pareto *p = &t->pareto;
 	if (ref->gen == p->gen && ref->trial >= 0 && ref->trial < p->n)
-		p->pt[ref->trial].state = -1;
+		for (int i = 0; i < p->n; i++)
+			if (i == ref->trial || p->pt[i].same_as == ref->trial)
+				p->pt[i].state = -1;
 }
 
 void tui_pareto_move(struct tui *t, int dir)
@@ -136,8 +177,8 @@ void tui_pareto_apply(struct tui *t)
 	memcpy(nb.layers, pt->b.layers, (size_t)nb.n * sizeof *nb.layers);
 	tui_budget_set(t, &nb);
 	t->budget.dirty = 1;
-	alloc_target_text(&pt->target, tt, sizeof tt);
+	tui_autobudget_target_text(&pt->target, tt, sizeof tt);
 	snprintf(t->budget.source, sizeof t->budget.source, "front point %s", tt);
 	tui_msg(t, 0, "budget: the front's %s point (%d layers, %s); b edits it", tt, t->budget.b.n,
-	    fmt_bytes(pt->cost.bytes, sz, sizeof sz));
+	    fmt_bytes_short(pt->cost.bytes, sz, sizeof sz));
 }

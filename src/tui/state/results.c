@@ -34,7 +34,7 @@ const struct result *tui_results_find(const struct results *r, const struct resu
 	return i < 0 ? NULL : &r->v[i];
 }
 
-void tui_results_add(struct results *r, const struct result_key *k, const struct scan_row *row, double iou)
+void tui_results_add(struct results *r, const struct result_key *k, const struct scan_row *row, double iou, long total)
 {
 	int i = find_index(r, k);
 	if (i < 0) {
@@ -47,7 +47,16 @@ void tui_results_add(struct results *r, const struct result_key *k, const struct
 		r->v[i].key = *k;
 	}
 	struct result *e = &r->v[i];
+	if (e->trials == 0 || row->drop < e->drop_min)
+		e->drop_min = row->drop;
+	if (e->trials == 0 || row->drop > e->drop_max)
+		e->drop_max = row->drop;
+	if (e->trials == 0 || row->images < e->min_images)
+		e->min_images = row->images;
 	e->trials++;
+	e->estimated += row->images < total;
+	e->total = total;
+	e->drop_sq += row->drop * row->drop;
 	e->top1 += row->top1;
 	e->drop += row->drop;
 	e->lo += row->drop_lo;
@@ -106,6 +115,45 @@ void tui_results_interval(const struct result *r, double *lo, double *hi)
 {
 	*lo = r->trials ? r->lo / r->trials : NAN;
 	*hi = r->trials ? r->hi / r->trials : NAN;
+}
+
+void tui_results_spread(const struct result *r, double *sd, double *min, double *max)
+{
+	*sd = *min = *max = NAN;
+	if (r->trials == 0)
+		return;
+	double n = r->trials, mean = r->drop / n, var = n > 1 ? (r->drop_sq - n * mean * mean) / (n - 1) : 0;
+	*sd = var > 0 ? sqrt(var) : 0;	/* rounding can make a zero variance negative */
+	*min = r->drop_min;
+	*max = r->drop_max;
+}
+
+int tui_results_exact(const struct result *r)
+{
+	return r->trials > 0 && r->estimated == 0;
+}
+
+int tui_results_trial_rows(const struct results *r, const struct result_key *k, const struct scan_row **out, int max)
+{
+	int n = 0;
+	for (int m = 0; m < r->nlog; m++) {
+		const struct scan_row *row = &r->log[m].row;
+		struct result_key lk = { row->layer, row->kind, row->level, r->log[m].seed };
+		if (tui_results_same(&lk, k)) {
+			if (n < max)
+				out[n] = row;
+			n++;
+		}
+	}
+	return n;
+}
+
+int tui_results_have(const struct tui *t, const struct result_key *k)
+{
+	const struct result *r = tui_results_find(&t->results, k);
+	if (r == NULL || (t->exact && !tui_results_exact(r)))
+		return 0;
+	return r->trials;
 }
 
 int tui_results_trials_wanted(const struct tui *t, enum perturb_kind k)

@@ -49,10 +49,14 @@ struct result_key {
 struct result {
 	struct result_key key;
 	int trials;		/* trials averaged */
+	int estimated;		/* of them stopped early (adaptive): measured on fewer images than the set */
 	double top1, drop, lo, hi;	/* sums over trials (top1 a fraction, drops in points) */
+	double drop_sq, drop_min, drop_max;	/* the trials' spread */
 	double agree, kl;	/* sums over trials */
 	double iou;		/* detectors: sum over trials of the matched boxes' mean IoU */
 	long images;		/* images of the last trial */
+	long min_images;	/* fewest images a trial used */
+	long total;		/* images in the set */
 };
 
 struct logged_row {
@@ -155,6 +159,7 @@ struct tui_pareto_point {
 	double assumed;		/* sum of single-layer drops (curves), else NaN */
 	int state;		/* 0 waiting, 1 measured, -1 failed */
 	double top1, drop, lo, hi;
+	int same_as;		/* the first point with the same budget (measured once, for both), or -1 */
 };
 
 struct tui_pareto {
@@ -162,6 +167,7 @@ struct tui_pareto {
 	struct tui_pareto_point pt[ALLOC_PARETO_MAX];
 	uint64_t gen;		/* bumped by each new front: old measurements are dropped */
 	int unreachable;	/* targets the source could not meet */
+	int distinct;		/* different budgets among the points */
 	enum alloc_target_kind kind;
 	char what[128];		/* the source */
 	char last[64];		/* the last target kind asked for */
@@ -227,6 +233,7 @@ struct tui {
 	double level[PERTURB_KIND_COUNT], step[PERTURB_KIND_COUNT];
 	uint64_t seed;
 	int trials;
+	int exact;		/* E: scan cells and curve points on every image, no early stop */
 
 	/* selection and panes */
 	int layer;		/* selected layer */

@@ -6,6 +6,14 @@
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+
+static const char *ellipsis = "...";
+
+void tui_draw_set_utf8(int utf8)
+{
+	ellipsis = utf8 ? "\xe2\x80\xa6" : "...";	/* U+2026 */
+}
 
 int tui_draw_width(const char *s)
 {
@@ -27,13 +35,47 @@ static int bytes_for(const char *s, int cols)
 	return i;
 }
 
-void tui_draw_text(const struct tui_rect *r, int y, int x, attr_t attr, const char *s)
+/* Whether s holds more than blanks from byte i on. */
+static int more_than_blanks(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ')
+			return 1;
+	return 0;
+}
+
+void tui_draw_text_fit(const struct tui_rect *r, int y, int x, int w, attr_t attr, const char *s)
 {
 	if (y < 0 || y >= r->h || x < 0 || x >= r->w)
 		return;
+	if (w > r->w - x)
+		w = r->w - x;
+	if (w <= 0)
+		return;
+	int n = bytes_for(s, w);
 	attrset(attr);
-	mvaddnstr(r->y + y, r->x + x, s, bytes_for(s, r->w - x));
+	if (s[n] != '\0' && more_than_blanks(s + n)) {
+		int ew = tui_draw_width(ellipsis), keep = w > ew ? w - ew : 0;
+		mvaddnstr(r->y + y, r->x + x, s, bytes_for(s, keep));
+		mvaddnstr(r->y + y, r->x + x + keep, ellipsis, bytes_for(ellipsis, w - keep));
+	} else {
+		mvaddnstr(r->y + y, r->x + x, s, n);
+	}
 	attrset(A_NORMAL);
+}
+
+void tui_draw_text(const struct tui_rect *r, int y, int x, attr_t attr, const char *s)
+{
+	tui_draw_text_fit(r, y, x, r->w - x, attr, s);
+}
+
+char *tui_draw_pick(char *buf, size_t size, int w, int n, const char *const *cand)
+{
+	int i = 0;
+	while (i < n - 1 && tui_draw_width(cand[i]) > w)
+		i++;
+	snprintf(buf, size, "%s", cand[i]);
+	return buf;
 }
 
 void tui_draw_textf(const struct tui_rect *r, int y, int x, attr_t attr, const char *fmt, ...)

@@ -75,6 +75,7 @@ static int act_level(struct tui_view *v, int dir)
 static int act_focus(struct tui_view *v, int dir)
 {
 	v->t->focus = (enum tui_focus)((v->t->focus + PANE_COUNT + dir) % PANE_COUNT);
+	v->t->msg[0] = '\0';	/* the status line explains the newly focused pane */
 	return TUI_REDRAW;
 }
 
@@ -113,6 +114,21 @@ static int act_measure(struct tui_view *v, int arg)
 		tui_msg(t, 1, "layer %d (%s) has no weights to perturb", t->layer, t->model->layers[t->layer].kind_name);
 	tui_select_measure(t, 1);
 	return TUI_REDRAW;
+}
+
+/* E: scan cells and curve points stop early once their drop is known to
+ * +-0.5 points (adaptive), or run on every image (exact); estimates already
+ * kept are measured again when exact. */
+static int act_exact(struct tui_view *v, int arg)
+{
+	struct tui *t = v->t;
+	(void)arg;
+	t->exact = !t->exact;
+	t->scan.cell = 0;	/* cells passed as done may be estimates */
+	tui_msg(t, 0, t->exact ? "exact measuring: every image (estimates are measured again)"
+			      : "adaptive measuring: scans and curves stop once the drop is known to 0.5 pts");
+	tui_select_measure(t, 0);
+	return TUI_REDRAW | TUI_RESCHEDULE;
 }
 
 /* ---- views, scan ------------------------------------------------------------------- */
@@ -178,12 +194,28 @@ static void fill_done(struct tui *t, int ok, const char *text)
 		tui_autobudget_fill(t, text);
 }
 
+static void fill_prompt(struct tui *t)
+{
+	tui_prompt_text(t, "fill the budget for target (bits=4, sparsity=0.6, size=200KiB, drop=1.0)",
+	    t->fill_last[0] ? t->fill_last : "bits=4", fill_done);
+}
+
+static void fill_confirmed(struct tui *t, int ok, const char *text)
+{
+	(void)text;
+	if (ok)
+		fill_prompt(t);
+}
+
+/* A fill replaces the budget: an edited one is not lost unasked. */
 static int act_fill(struct tui_view *v, int arg)
 {
 	struct tui *t = v->t;
 	(void)arg;
-	tui_prompt_text(t, "fill the budget for target (bits=4, sparsity=0.6, size=200KB, drop=1.0)",
-	    t->fill_last[0] ? t->fill_last : "bits=4", fill_done);
+	if (t->budget.dirty && t->budget.b.n > 0)
+		tui_prompt_yesno(t, "the budget is not saved (w writes it); replace it with a fill?", fill_confirmed);
+	else
+		fill_prompt(t);
 	return TUI_REDRAW;
 }
 
@@ -237,15 +269,44 @@ static int is_input(const struct tui *t, const char *path)
 	return 0;
 }
 
-static void scan_save_done(struct tui *t, int ok, const char *path)
+/* The path between the save's two questions (file, then estimates). */
+static char save_path[1024];
+
+static void scan_save_write(struct tui *t, int exact_only)
 {
 	char *cause = NULL;
+	if (tui_heatmap_scan_save(t, save_path, exact_only, &cause) != 0)
+		tui_msg_fail(t, "save", cause);
+}
+
+static void scan_save_estimates(struct tui *t, int all, const char *text)
+{
+	(void)text;
+	scan_save_write(t, !all);
+}
+
+/* Rows that stopped early were measured on fewer images than the header
+ * says: ask whether they go in (their images column tells) or not. */
+static void scan_save_done(struct tui *t, int ok, const char *path)
+{
+	int est;
+	long min_images;
 	if (!ok)
 		return;
-	if (is_input(t, path))
+	if (is_input(t, path)) {
 		tui_msg(t, 1, "%s: refusing to overwrite an input file", path);
-	else if (tui_heatmap_scan_save(t, path, &cause) != 0)
-		tui_msg_fail(t, "save", cause);
+		return;
+	}
+	snprintf(save_path, sizeof save_path, "%s", path);
+	int n = tui_heatmap_scan_rows(t, &est, &min_images);
+	if (est == 0) {
+		scan_save_write(t, 0);
+		return;
+	}
+	char q[160];
+	snprintf(q, sizeof q, "save the %d estimates too (%ld..%d images)? n: the %d exact rows only", est, min_images,
+	    t->data->count - 1, n - est);
+	tui_prompt_yesno(t, q, scan_save_estimates);
 }
 
 static int act_scan_save(struct tui_view *v, int arg)
@@ -276,13 +337,26 @@ static int act_image(struct tui_view *v, int dir)
 
 /* ---- budget -------------------------------------------------------------------------- */
 
+static void apply_confirmed(struct tui *t, int ok, const char *text)
+{
+	(void)text;
+	if (ok)
+		tui_pareto_apply(t);
+}
+
+/* a: the current setting into the budget, or (front shown) the front's
+ * point as the budget, which replaces an edited one only when asked. */
 static int act_budget_apply(struct tui_view *v, int arg)
 {
+	struct tui *t = v->t;
 	(void)arg;
-	if (v->t->view == VIEW_PARETO)
-		tui_pareto_apply(v->t);
+	if (t->view != VIEW_PARETO)
+		tui_budget_apply(t);
+	else if (t->budget.dirty && t->budget.b.n > 0 && t->pareto.n > 0)
+		tui_prompt_yesno(t, "replace the unsaved budget (w writes it) with this point?",
+		    apply_confirmed);
 	else
-		tui_budget_apply(v->t);
+		tui_pareto_apply(t);
 	return TUI_REDRAW;
 }
 
@@ -326,13 +400,29 @@ static void open_done(struct tui *t, int ok, const char *path)
 		tui_msg(t, 0, "loaded %s (%d layer%s)", path, t->budget.b.n, t->budget.b.n == 1 ? "" : "s");
 }
 
+static void open_prompt(struct tui *t)
+{
+	char *def = t->budget.path ? xstrdup(t->budget.path) : tui_budget_file_default_path(t, ".budget");
+	tui_prompt_text(t, "load budget from", def, open_done);
+	free(def);
+}
+
+static void open_confirmed(struct tui *t, int ok, const char *text)
+{
+	(void)text;
+	if (ok)
+		open_prompt(t);
+}
+
+/* Opening a file replaces the budget: an edited one is not lost unasked. */
 static int act_open(struct tui_view *v, int arg)
 {
 	struct tui *t = v->t;
 	(void)arg;
-	char *def = t->budget.path ? xstrdup(t->budget.path) : tui_budget_file_default_path(t, ".budget");
-	tui_prompt_text(t, "load budget from", def, open_done);
-	free(def);
+	if (t->budget.dirty && t->budget.b.n > 0)
+		tui_prompt_yesno(t, "the budget is not saved (w writes it); replace it?", open_confirmed);
+	else
+		open_prompt(t);
 	return TUI_REDRAW;
 }
 
@@ -360,15 +450,26 @@ static void quit_done(struct tui *t, int ok, const char *text)
 	t->quit = ok;
 }
 
+/* Quitting loses an unsaved budget and a running scan's remaining cells
+ * (its measured ones are not saved either): ask first. */
 static int act_quit(struct tui_view *v, int arg)
 {
 	struct tui *t = v->t;
 	(void)arg;
-	if (t->budget.dirty && t->budget.b.n > 0) {
-		tui_prompt_yesno(t, "the budget is not saved (w writes it); quit anyway?", quit_done);
-		return TUI_REDRAW;
+	int budget = t->budget.dirty && t->budget.b.n > 0;
+	char q[160];
+	if (t->scan.active) {
+		int done, total;
+		tui_heatmap_scan_progress(t, &done, &total);
+		snprintf(q, sizeof q, "quit anyway? a heatmap scan runs (%d/%d cells, S saves them)%s", done, total,
+		    budget ? "; the budget is not saved" : "");
+	} else if (budget) {
+		snprintf(q, sizeof q, "the budget is not saved (w writes it); quit anyway?");
+	} else {
+		return TUI_QUIT;
 	}
-	return TUI_QUIT;
+	tui_prompt_yesno(t, q, quit_done);
+	return TUI_REDRAW;
 }
 
 static int act_help(struct tui_view *v, int arg)
@@ -420,6 +521,7 @@ static const struct tui_key table[] = {
 	{ 't', act_trials, 1, "t T", "more / fewer trials" },
 	{ 'T', act_trials, -1, NULL, NULL },
 	{ '\r', act_measure, 0, "Enter", "measure again" },
+	{ 'E', act_exact, 0, "E", "exact/adaptive measure" },
 	{ '\n', act_measure, 0, NULL, NULL },
 	{ KEY_ENTER, act_measure, 0, NULL, NULL },
 	{ 'c', act_view, VIEW_CURVE, "c", "curve view" },
@@ -498,13 +600,20 @@ int tui_keys_handle(struct tui_view *v, int ch)
 	if (tui_status_key(t, ch))
 		return TUI_REDRAW;
 	if (v->show_help && ch != KEY_RESIZE && ch != KEY_MOUSE) {
-		v->show_help = 0;	/* any key closes the overlay */
+		/* ? turns the page (keys, glossary), any other key closes */
+		v->show_help = ch == '?' ? 3 - v->show_help : 0;
 		return TUI_REDRAW;
+	}
+	if (ch == KEY_RESIZE)	/* queued by resizeterm() in tui_term_resize: already done */
+		return TUI_REDRAW;
+	if (v->small) {		/* the "terminal too small" screen: only q acts */
+		MEVENT ev;
+		if (ch == KEY_MOUSE)
+			getmouse(&ev);	/* dropped */
+		return ch == 'q' ? act_quit(v, 0) : 0;
 	}
 	if (ch == KEY_MOUSE)
 		return mouse(v);
-	if (ch == KEY_RESIZE)	/* queued by resizeterm() in tui_term_resize: already done */
-		return TUI_REDRAW;
 	if (ch == ESC)
 		return 0;
 	const struct tui_key *k = lookup(tui_keys_focused(t)->keys, ch);

@@ -66,11 +66,11 @@ void tui_pane_budget_totals(const struct tui_view *v, const struct tui *t, const
 {
 	const struct budget_cost *c = &t->budget.cost;
 	char a[32], b[32], ops[32];
-	fmt_si(c->float_bytes, a, sizeof a);
-	fmt_si(c->bytes, b, sizeof b);
+	fmt_bytes_short(c->float_bytes, a, sizeof a);
+	fmt_bytes_short(c->bytes, b, sizeof b);
 	fmt_si(c->bops, ops, sizeof ops);
 	tui_draw_text(r, y, 0, v->attr[t->budget.dirty ? R_WARN : R_TITLE], t->budget.dirty ? "budget*" : "budget");
-	tui_draw_textf(r, y, 8, A_NORMAL, "%sB%s%sB %.2fx %s BOPs", a, v->g.arrow, b, c->ratio, ops);
+	tui_draw_textf(r, y, 8, A_NORMAL, "%s%s%s %.2fx %s BOPs", a, v->g.arrow, b, c->ratio, ops);
 	if (lines > 1)
 		measured_line(v, t, r, y + 1);
 }
@@ -105,8 +105,8 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 	else
 		tui_draw_text(r, 1, 2, v->attr[R_DIM], "no weights: nothing to budget");
 	int y = 1 + BF_COUNT;
-	tui_draw_textf(r, y++, 0, A_NORMAL, "size %sB%s%sB %.2fx %.1f bits/w", fmt_si(c->float_bytes, a, sizeof a),
-	    v->g.arrow, fmt_si(c->bytes, b, sizeof b), c->ratio, c->avg_bits);
+	tui_draw_textf(r, y++, 0, A_NORMAL, "size %s%s%s %.2fx %.1f bits/w", fmt_bytes_short(c->float_bytes, a, sizeof a),
+	    v->g.arrow, fmt_bytes_short(c->bytes, b, sizeof b), c->ratio, c->avg_bits);
 	tui_draw_textf(r, y++, 0, A_NORMAL, "BOPs %s of %s %s sparsity %.0f%%", fmt_si(c->bops, a, sizeof a),
 	    fmt_si(c->float_bops, b, sizeof b), v->g.dot, 100 * c->sparsity);
 	measured_line(v, t, r, y++);
@@ -121,6 +121,7 @@ static int act_field(struct tui_view *v, int dir)
 	struct tui *t = v->t;
 	int f = (int)t->budget.field + dir;
 	t->budget.field = (enum budget_field)(f < 0 ? 0 : f >= BF_COUNT ? BF_COUNT - 1 : f);
+	t->msg[0] = '\0';	/* the status line explains the field */
 	return TUI_REDRAW;
 }
 
@@ -152,6 +153,18 @@ static const struct tui_key keys[] = {
 	{ 0, NULL, 0, NULL, NULL },
 };
 
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	static const char *const what[BF_COUNT] = {
+		[BF_PRUNE] = "prune: fraction of the smallest weights set to zero",
+		[BF_PRUNE_FILTER] = "prune-filter: fraction of whole filters (channels) removed",
+		[BF_BITS] = "bits: weights rounded to 2^B-1 levels, one scale",
+		[BF_BITS_PC] = "bits-pc: the same, one scale per output channel",
+		[BF_ACTBITS] = "actbits: outputs (activations) quantized to B bits",
+	};
+	snprintf(buf, size, "budget L%d %s", t->layer, what[t->budget.field]);
+}
+
 const struct tui_pane tui_pane_budget = {
-	"Budget", draw, keys, "h/l field +/- value x clear a add f fill ? keys",
+	"Budget", draw, keys, "h/l field +/- value x clear a add f fill ? keys", explain,
 };

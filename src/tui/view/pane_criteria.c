@@ -155,14 +155,20 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 			tui_draw_textf(r, y, 0, v->attr[R_DIM], "%s %d more (a taller window shows them)", v->g.ellipsis,
 			    ct->ncols - j);
 		} else {
-			const struct criteria_agreement *a = ag->measured >= 2 ? &ag->a[j] : NULL;
-			row(v, t, r, y, criterion_name(ct->cols[j]), j == ag->best && ag->measured >= 2 ? v->attr[R_GOOD] : A_NORMAL, a,
-			    rank, sel);
+			const struct criteria_agreement *a = ag->measured >= TUI_CRIT_MIN_MEASURED ? &ag->a[j] : NULL;
+			int best = j == ag->best && ag->measured >= TUI_CRIT_MIN_MEASURED;
+			row(v, t, r, y, criterion_name(ct->cols[j]), best ? v->attr[R_GOOD] : A_NORMAL, a, rank, sel);
 		}
 		free(rank);
 	}
 	tui_crit_reading(t, ag, reading, sizeof reading);
-	draw_wrapped(r, y, r->h - y, ag->best >= 0 && ag->measured >= 2 ? A_BOLD : v->attr[R_DIM], reading);
+	draw_wrapped(r, y, r->h - y, ag->best >= 0 && ag->measured >= TUI_CRIT_MIN_MEASURED ? A_BOLD : v->attr[R_DIM], reading);
 }
 
-const struct tui_pane tui_pane_criteria = { "Criteria", draw, NULL, NULL };
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	(void)t;
+	snprintf(buf, size, "criteria: cheap importance guesses; rho, tau: agreement with drops");
+}
+
+const struct tui_pane tui_pane_criteria = { "Criteria", draw, NULL, NULL, explain };

@@ -82,9 +82,23 @@ static void labels(const struct tui_view *v, const struct tui *t, const struct t
 {
 	char a[32], b[32];
 	const char *tag = tui_metric_tag(t);
+	char ylab[48];
 	tui_draw_textf(r, 0, 0, v->attr[R_DIM], "%3.0f", s->ymax);
-	if (tag != NULL)	/* a classifier's curve is top-1 without saying so */
-		tui_draw_textf(r, 0, YLABEL, v->attr[R_DIM], "%s %%", tag);
+	/* the axes say what they are: the y label in a corner the curve leaves
+	 * free (top right for a falling curve, top left for a rising one) */
+	snprintf(ylab, sizeof ylab, " %s %% ", tag ? tag : "top-1");
+	int lw = tui_draw_width(ylab);
+	const int corner[4][2] = { { 0, c->w - lw }, { 0, 0 }, { c->h - 1, c->w - lw }, { c->h - 1, 0 } };
+	int pick = 0;		/* none free: top right */
+	for (int k = 3; k >= 0; k--) {
+		int free_ = corner[k][1] >= 0;
+		for (int x = corner[k][1]; free_ && x < corner[k][1] + lw; x++)
+			free_ = c->cls[corner[k][0] * c->w + x] < CV_LINE;
+		if (free_)
+			pick = k;
+	}
+	if (corner[pick][1] >= 0)
+		tui_draw_text(r, corner[pick][0], YLABEL + corner[pick][1], v->attr[R_DIM], ylab);
 	tui_draw_textf(r, c->h - 1, 0, v->attr[R_DIM], "%3.0f", s->ymin);
 	int yb = y_of(c, s, s->base) / (c->utf8 ? 4 : 1);
 	if (yb > 0 && yb < c->h - 1)
@@ -93,13 +107,20 @@ static void labels(const struct tui_view *v, const struct tui *t, const struct t
 	tui_levels_format(t->kind, s->level[s->n - 1], b, sizeof b);
 	tui_draw_text(r, c->h, YLABEL, v->attr[R_DIM], a);
 	tui_draw_text(r, c->h, r->w - tui_draw_width(b), v->attr[R_DIM], b);
+	int cx = r->w - tui_draw_width(b);	/* where the cursor's label starts, if shown */
 	if (s->cursor > 0 && s->cursor < s->n - 1) {
 		char cur[32];
 		tui_levels_format(t->kind, s->level[s->cursor], cur, sizeof cur);
 		int x = YLABEL + x_of(c, s, s->cursor) / (c->utf8 ? 2 : 1) - tui_draw_width(cur) / 2;
-		if (x > YLABEL + tui_draw_width(a) && x + tui_draw_width(cur) < r->w - tui_draw_width(b))
+		if (x > YLABEL + tui_draw_width(a) && x + tui_draw_width(cur) < r->w - tui_draw_width(b)) {
 			tui_draw_text(r, c->h, x, v->attr[R_ACCENT], cur);
+			cx = x;
+		}
 	}
+	const char *unit = tui_levels_unit(t->kind);
+	int ux = YLABEL + tui_draw_width(a) + 1;
+	if (ux + tui_draw_width(unit) <= cx - 1)
+		tui_draw_text(r, c->h, ux, v->attr[R_DIM], unit);
 }
 
 static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect *r)
@@ -120,4 +141,10 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 	tui_canvas_free(&c);
 }
 
-const struct tui_pane tui_pane_curve = { "Curve", draw, NULL, NULL };
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	snprintf(buf, size, "curve: %s (%%) of L%d against %s level (%s); dotted: current", tui_metric_name(t),
+	    t->layer, perturb_kind_name(t->kind), tui_levels_unit(t->kind));
+}
+
+const struct tui_pane tui_pane_curve = { "Curve", draw, NULL, NULL, explain };

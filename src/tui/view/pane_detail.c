@@ -3,6 +3,9 @@
  * distinct values, and the kind's two-line explanation. */
 #include "tui/view/panes.h"
 #include "tui/view/draw.h"
+#include "tui/state/metric.h"
+#include "tui/state/results.h"
+#include "tui/state/select.h"
 #include "core/format.h"
 
 #include <math.h>
@@ -91,14 +94,33 @@ static void explain(const struct tui *t, const struct tui_rect *r, int y)
 		tui_draw_text(r, y + 1, 0, A_NORMAL, nl + 1);
 }
 
+/* Each trial's drop of the selection, when it has several: the accuracy
+ * pane shows their mean, spread and range, this line every value. */
+static int trials_line(const struct tui_view *v, const struct tui *t, const struct tui_rect *r, int y)
+{
+	struct result_key k = tui_select_key(t);
+	const struct scan_row *rows[TUI_TRIALS_MAX];
+	int n = tui_results_trial_rows(&t->results, &k, rows, TUI_TRIALS_MAX);
+	if (n < 2)
+		return 0;
+	char line[512];
+	int len = snprintf(line, sizeof line, "drop per trial (%s, seed %llu):", tui_metric_unit(t), (unsigned long long)k.seed);
+	for (int i = 0; i < n && i < TUI_TRIALS_MAX && len < (int)sizeof line; i++)
+		len += snprintf(line + len, sizeof line - (size_t)len, " %.2f", rows[i]->drop);
+	tui_draw_text(r, y, 0, v->attr[R_NORMAL], line);
+	return 1;
+}
+
 /* t->hist is brought up to date before each frame (tui_state_refresh). */
 static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect *r)
 {
 	title(v, t, r);
 	int rows = r->h - 3;
+	if (rows > 1 && trials_line(v, t, r, r->h - 3))
+		rows--;
 	if (t->model->layers[t->layer].has_weights && rows > 0)
 		histograms(v, t, r, rows);
 	explain(t, r, r->h - 2);
 }
 
-const struct tui_pane tui_pane_detail = { "Detail", draw, NULL, NULL };
+const struct tui_pane tui_pane_detail = { "Detail", draw, NULL, NULL, NULL };

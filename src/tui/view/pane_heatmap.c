@@ -94,11 +94,45 @@ static void legend(const struct tui_view *v, const struct tui *t, const struct t
 	tui_draw_text(r, y, r->w - tui_draw_width(buf), v->attr[t->scan.active ? R_ACCENT : R_DIM], buf);
 }
 
+/* The cell under the cursor (selected layer, current level) in numbers:
+ * the shade alone says only a bucket. */
+static void readout(const struct tui_view *v, const struct tui *t, const struct tui_rect *r, int y)
+{
+	char lv[32], where[64], what[96], state[48], c[3][192], line[192];
+	struct result_key k = tui_results_key(t->layer, t->kind, t->level[t->kind], t->seed);
+	const struct result *res = tui_results_find(&t->results, &k);
+	tui_levels_format(t->kind, t->level[t->kind], lv, sizeof lv);
+	snprintf(where, sizeof where, "L%d %s %s:", t->layer, perturb_kind_name(t->kind), lv);
+	state[0] = '\0';
+	if (!t->model->layers[t->layer].has_weights) {
+		snprintf(what, sizeof what, "no weights");
+	} else if (res == NULL) {
+		snprintf(what, sizeof what, "not measured");
+	} else {
+		double sd, mn, mx;
+		tui_results_spread(res, &sd, &mn, &mx);
+		int n = snprintf(what, sizeof what, "drop %.2f", tui_results_drop(res));
+		if (res->trials > 1)
+			n += snprintf(what + n, sizeof what - (size_t)n, " %s%.2g", v->g.utf8 ? "±" : "+-", sd);
+		snprintf(what + n, sizeof what - (size_t)n, " %s", tui_metric_unit(t));
+		if (tui_results_exact(res))
+			snprintf(state, sizeof state, "exact");
+		else
+			snprintf(state, sizeof state, "est. %ld/%ld", res->min_images, res->total);
+	}
+	snprintf(c[0], sizeof c[0], "%s %s%s%s%s", where, what, state[0] ? ", " : "", state,
+	    state[0] && state[0] == 'e' && state[1] == 's' ? " img" : "");
+	snprintf(c[1], sizeof c[1], "L%d %s: %s%s%s", t->layer, lv, what, state[0] ? ", " : "", state);
+	snprintf(c[2], sizeof c[2], "%s %s", what, state);
+	const char *cand[3] = { c[0], c[1], c[2] };
+	tui_draw_text(r, y, 0, v->attr[R_NORMAL], tui_draw_pick(line, sizeof line, r->w, 3, cand));
+}
+
 static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect *r)
 {
 	struct grid g;
 	grid_plan(t, r, &g);
-	if (g.n == 0 || r->h < 3)
+	if (g.n == 0 || r->h < 4)
 		return;
 	int *rows = xmalloc((size_t)t->model->n * sizeof *rows), nrows = 0, sel = 0;
 	for (int l = 0; l < t->model->n; l++)
@@ -107,7 +141,7 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 				sel = nrows;	/* the selected layer, or the weight layer above it */
 			rows[nrows++] = l;
 		}
-	int vis = r->h - 2;
+	int vis = r->h - 3;	/* header, read-out, legend */
 	if (sel < v->heat_top)
 		v->heat_top = sel;
 	if (sel >= v->heat_top + vis)
@@ -121,8 +155,15 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 		for (int j = 0; j < g.shown; j++)
 			draw_cell(v, t, r, 1 + i, g.lw + j * g.cw, &g, layer, g.first + j);
 	}
+	readout(v, t, r, r->h - 2);
 	legend(v, t, r, r->h - 1);
 	free(rows);
 }
 
-const struct tui_pane tui_pane_heatmap = { "Heatmap", draw, NULL, NULL };
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	snprintf(buf, size, "heatmap: a row per weight layer, a column per %s level; shade: drop",
+	    perturb_kind_name(t->kind));
+}
+
+const struct tui_pane tui_pane_heatmap = { "Heatmap", draw, NULL, NULL, explain };

@@ -4,6 +4,8 @@
 #include "tui/view/panes.h"
 #include "tui/view/draw.h"
 #include "tui/state/jobs.h"
+#include "tui/state/levels.h"
+#include "tui/state/metric.h"
 #include "tui/state/results.h"
 #include "core/format.h"
 
@@ -42,10 +44,11 @@ static void out_shape(const struct layer_desc *l, char *buf, size_t size)
 		fmt_shape(l->out.w, l->out.h, l->out.c, buf, size);
 }
 
-/* Fits the columns to the width, hiding the least useful first. */
+/* Fits the columns to the width, hiding the least useful first: the drop
+ * is the list's key figure, so MACs go before it (80 columns). */
 static void cols_plan(const struct tui *t, int width, struct cols *c)
 {
-	static const enum col hide_order[] = { C_DROP, C_MACS, C_PARAMS, C_OUT };
+	static const enum col hide_order[] = { C_MACS, C_DROP, C_PARAMS, C_OUT };
 	char buf[32];
 	int outw = 6, digits = 1;
 	for (int n = t->model->n - 1; n >= 10; n /= 10)
@@ -77,9 +80,14 @@ static void cell(const struct tui_rect *r, int y, const struct cols *c, enum col
 {
 	if (c->w[i] == 0)
 		return;
-	char buf[64];
-	snprintf(buf, sizeof buf, right ? "%*.*s" : "%-*.*s", c->w[i], c->w[i], s);
-	tui_draw_text(r, y, c->x[i], attr, buf);
+	char buf[96];
+	int pad = c->w[i] - tui_draw_width(s);	/* in columns: "≈" is 3 bytes, 1 column */
+	pad = pad < 0 ? 0 : pad;
+	if (right)
+		snprintf(buf, sizeof buf, "%*s%s", pad, "", s);
+	else
+		snprintf(buf, sizeof buf, "%s%*s", s, pad, "");
+	tui_draw_text_fit(r, y, c->x[i], c->w[i], attr, buf);
 }
 
 static void draw_bar(const struct tui_view *v, const struct tui *t, const struct tui_rect *r, int y, const struct cols *c, int layer)
@@ -95,7 +103,10 @@ static void draw_bar(const struct tui_view *v, const struct tui *t, const struct
 	}
 	double drop = tui_results_drop(res), base = 100 * progress_top1(engine_baseline(t->eng));
 	char buf[16];
-	snprintf(buf, sizeof buf, "%.1f", drop);
+	if (tui_results_exact(res))
+		snprintf(buf, sizeof buf, "%.1f", drop);
+	else	/* an early-stopped estimate says so, in the same 5 columns */
+		snprintf(buf, sizeof buf, fabs(drop) >= 99.95 ? "%s%.0f" : "%s%.1f", v->g.utf8 ? "≈" : "~", drop);
 	cell(r, y, c, C_DROP, v->attr[tui_draw_heat_role(drop)], buf, 1);
 	double frac = base > 0 ? drop / base : 0;
 	if (frac < 0.02 && drop > 0.1)
@@ -181,4 +192,17 @@ int tui_pane_layers_hit(const struct tui_view *v, const struct tui *t, int y, in
 	return v->top + row;
 }
 
-const struct tui_pane tui_pane_layers = { "Layers", draw, NULL, NULL };
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	const struct layer_desc *l = &t->model->layers[t->layer];
+	char lv[32];
+	tui_levels_format(t->kind, t->level[t->kind], lv, sizeof lv);
+	if (!l->has_weights)
+		snprintf(buf, size, "L%d %s: no weights to perturb (drops are for weight layers)", l->index,
+		    l->kind_name);
+	else
+		snprintf(buf, size, "L%d %s: drop = %s pts lost at %s %s; budget: its setting", l->index,
+		    l->kind_name, tui_metric_name(t), perturb_kind_name(t->kind), lv);
+}
+
+const struct tui_pane tui_pane_layers = { "Layers", draw, NULL, NULL, explain };

@@ -6,11 +6,13 @@
 #include "tui/view/draw.h"
 #include "tui/state/metric.h"
 #include "tui/view/canvas.h"
+#include "tui/state/autobudget.h"
 #include "tui/state/pareto.h"
 #include "core/format.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #define YLABEL 4
 
@@ -72,22 +74,43 @@ static void plot(const struct tui *t, struct tui_canvas *c, const struct frame *
 		}
 }
 
-/* The cursor's point in words. */
+/* The cursor's point in words: the longest form that fits, top-1 and drop
+ * in every one (shorter labels, never a lost figure). */
 static void point_line(const struct tui_view *v, const struct tui *t, const struct tui_rect *r, int y)
 {
 	const struct tui_pareto *p = &t->pareto;
 	const struct tui_pareto_point *pt = &p->pt[p->cur];
-	char tt[64], sz[32];
-	alloc_target_text(&pt->target, tt, sizeof tt);
-	fmt_bytes(pt->cost.bytes, sz, sizeof sz);
-	tui_draw_textf(r, y, 0, v->attr[R_ACCENT], "%d/%d %s", p->cur + 1, p->n, tt);
-	int x = tui_draw_width(tt) + 6;
-	if (pt->state == 1)
-		tui_draw_textf(r, y, x, A_NORMAL, "%s %.2fb sp%.0f%% %s %.2f%% drop %.2f", sz, pt->cost.avg_bits,
-		    100 * pt->cost.sparsity, tui_metric_name(t), 100 * pt->top1, pt->drop);
-	else
-		tui_draw_textf(r, y, x, v->attr[R_DIM], "%s %.2fb sp%.0f%% %s %s", sz, pt->cost.avg_bits,
-		    100 * pt->cost.sparsity, tui_metric_name(t), pt->state < 0 ? "failed" : "measuring...");
+	char tt[96], sz[32], c[5][192], line[192];
+	tui_autobudget_target_text(&pt->target, tt, sizeof tt);
+	char got[32];
+	size_t n = strlen(tt);
+	if (pt->same_as >= 0)	/* the same budget as an earlier target's */
+		snprintf(tt + n, sizeof tt - n, " =%d/%d", pt->same_as + 1, p->n);
+	else if (tui_autobudget_outcome(&pt->target, &pt->cost, got, sizeof got))
+		snprintf(tt + n, sizeof tt - n, "%s%s", v->g.arrow, got);	/* overshoots: levels are discrete */
+	fmt_bytes_short(pt->cost.bytes, sz, sizeof sz);
+	double bits = pt->cost.avg_bits, sp = 100 * pt->cost.sparsity;
+	if (pt->state == 1) {
+		double top1 = 100 * pt->top1;
+		snprintf(c[0], sizeof c[0], "%d/%d %s  %s %.2fb sp%.0f%% %s %.2f%% drop %.2f", p->cur + 1, p->n, tt, sz, bits,
+		    sp, tui_metric_name(t), top1, pt->drop);
+		snprintf(c[1], sizeof c[1], "%d/%d %s %s %.1fb sp%.0f%% %.2f%% drop %.2f", p->cur + 1, p->n, tt, sz, bits, sp,
+		    top1, pt->drop);
+		snprintf(c[2], sizeof c[2], "%d/%d %s %s %.2f%% drop %.2f", p->cur + 1, p->n, tt, sz, top1, pt->drop);
+		snprintf(c[3], sizeof c[3], "%s %s %.2f%% drop %.2f", tt, sz, top1, pt->drop);
+		snprintf(c[4], sizeof c[4], "%s %.1f%% d%.2f", sz, top1, pt->drop);
+	} else {
+		const char *state = pt->state < 0 ? "failed" : "measuring...";
+		snprintf(c[0], sizeof c[0], "%d/%d %s  %s %.2fb sp%.0f%% %s %s", p->cur + 1, p->n, tt, sz, bits, sp,
+		    tui_metric_name(t), state);
+		snprintf(c[1], sizeof c[1], "%d/%d %s %s %.1fb sp%.0f%% %s", p->cur + 1, p->n, tt, sz, bits, sp, state);
+		snprintf(c[2], sizeof c[2], "%d/%d %s %s %s", p->cur + 1, p->n, tt, sz, state);
+		snprintf(c[3], sizeof c[3], "%s %s %s", tt, sz, state);
+		snprintf(c[4], sizeof c[4], "%s %s", sz, state);
+	}
+	const char *cand[5] = { c[0], c[1], c[2], c[3], c[4] };
+	tui_draw_pick(line, sizeof line, r->w, 5, cand);
+	tui_draw_text(r, y, 0, v->attr[pt->state == 1 ? R_NORMAL : R_DIM], line);
 }
 
 static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect *r)
@@ -111,8 +134,8 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 	char a[32], b[32];
 	tui_draw_textf(r, 0, 0, v->attr[R_DIM], "%3.0f", f.ymax);
 	tui_draw_textf(r, c.h - 1, 0, v->attr[R_DIM], "%3.0f", f.ymin);
-	fmt_bytes(f.xmin, a, sizeof a);
-	fmt_bytes(f.xmax, b, sizeof b);
+	fmt_bytes_short(f.xmin, a, sizeof a);
+	fmt_bytes_short(f.xmax, b, sizeof b);
 	tui_draw_text(r, c.h, YLABEL, v->attr[R_DIM], a);
 	tui_draw_text(r, c.h, r->w - tui_draw_width(b), v->attr[R_DIM], b);
 	if (r->w - tui_draw_width(b) - YLABEL - tui_draw_width(a) > 6)
@@ -142,4 +165,9 @@ static const struct tui_key keys[] = {
 	{ 0, NULL, 0, NULL, NULL },
 };
 
-const struct tui_pane tui_pane_pareto = { "Pareto", draw, keys, "h/l point a apply P new" };
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	snprintf(buf, size, "front: a budget per target; %s (%%) against size; h/l, a applies", tui_metric_name(t));
+}
+
+const struct tui_pane tui_pane_pareto = { "Pareto", draw, keys, "h/l point a apply P new", explain };

@@ -7,6 +7,7 @@
 #include "tui/state/select.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static attr_t field_attr(const struct tui_view *v, const struct tui *t, enum perturb_field f)
 {
@@ -40,7 +41,10 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 	field(v, t, r, 1, x > 20 ? x : 20, "level ", level, FIELD_LEVEL);
 	x = field(v, t, r, 2, 0, "step ", step, FIELD_STEP);
 	x = field(v, t, r, 2, x, "seed ", seed, FIELD_SEED);
-	field(v, t, r, 2, x, "trials ", trials, FIELD_TRIALS);
+	x = field(v, t, r, 2, x, "trials ", trials, FIELD_TRIALS);
+	/* how scans and curve points measure (E) */
+	const char *mode = t->exact ? "exact" : x + 8 <= r->w ? "adaptive" : "adapt";
+	tui_draw_text(r, 2, x, v->attr[t->exact ? R_NORMAL : R_DIM], mode);
 }
 
 static int act_field(struct tui_view *v, int dir)
@@ -48,6 +52,7 @@ static int act_field(struct tui_view *v, int dir)
 	struct tui *t = v->t;
 	int f = (int)t->field + dir;
 	t->field = (enum perturb_field)(f < 0 ? 0 : f >= FIELD_COUNT ? FIELD_COUNT - 1 : f);
+	t->msg[0] = '\0';	/* the status line explains the field */
 	return TUI_REDRAW;
 }
 
@@ -69,4 +74,28 @@ static const struct tui_key keys[] = {
 	{ 0, NULL, 0, NULL, NULL },
 };
 
-const struct tui_pane tui_pane_perturb = { "Perturbation", draw, keys, NULL };
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	const char *text = perturb_kind_explain(t->kind);
+	const char *nl = strchr(text, '\n');
+	switch (t->field) {
+	case FIELD_KIND:
+		snprintf(buf, size, "kind: %.*s", nl ? (int)(nl - text) : (int)strlen(text), text);
+		break;
+	case FIELD_LEVEL:
+		snprintf(buf, size, "level: how much (%s); + - change it, Enter measures again",
+		    tui_levels_unit(t->kind));
+		break;
+	case FIELD_STEP:
+		snprintf(buf, size, "step: spacing of curve and heatmap levels (1/dec: one a decade)");
+		break;
+	case FIELD_SEED:
+		snprintf(buf, size, "seed: the random draws of a stochastic kind; trials derive theirs");
+		break;
+	default:
+		snprintf(buf, size, "trials: repeated random draws; drop = their mean, sd, min and max");
+		break;
+	}
+}
+
+const struct tui_pane tui_pane_perturb = { "Perturbation", draw, keys, NULL, explain };

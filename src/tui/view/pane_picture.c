@@ -105,4 +105,10 @@ static const struct tui_key keys[] = {
 	{ 0, NULL, 0, NULL, NULL },
 };
 
-const struct tui_pane tui_pane_picture = { "Picture", draw, keys, "h/l n/N image W most changed" };
+static void explain(const struct tui *t, char *buf, size_t size)
+{
+	(void)t;
+	snprintf(buf, size, "picture: thin green: unperturbed boxes, heavy red: the last job's");
+}
+
+const struct tui_pane tui_pane_picture = { "Picture", draw, keys, "h/l n/N image W most changed", explain };

@@ -3,6 +3,7 @@
  * keyboard until answered: this file turns keys into its edits. */
 #include "tui/view/status.h"
 #include "tui/view/draw.h"
+#include "tui/view/keys.h"
 #include "tui/state/jobs.h"
 #include "tui/state/metric.h"
 #include "tui/state/prompt.h"
@@ -38,20 +39,33 @@ int tui_status_key(struct tui *t, int ch)
 	return 1;
 }
 
+/* The question, cut with an ellipsis when long (a file prompt keeps at
+ * least 20 columns for its answer), then the answer's end in view. */
 static void status_prompt(const struct tui_view *v, const struct tui *t, const struct tui_rect *r)
 {
 	const struct tui_prompt *p = &t->prompt;
 	char q[200];
 	snprintf(q, sizeof q, p->yesno ? "%s (y/n) " : "%s: ", p->question);
-	tui_draw_text(r, 0, 0, v->attr[R_ACCENT], q);
-	int x = tui_draw_width(q);
-	const char *shown = p->buf;
-	while (tui_draw_width(shown) > r->w - x - 2)	/* keep the end of a long path in view */
-		shown++;
-	if (!p->yesno) {
-		tui_draw_text(r, 0, x, v->attr[R_NORMAL], shown);
-		tui_draw_text(r, 0, x + tui_draw_width(shown), A_REVERSE, " ");
+	int qw = p->yesno ? r->w : r->w - 20;
+	if (p->yesno && tui_draw_width(q) > r->w) {
+		/* "(y/n)" must stay in view: cut the question before it */
+		char cut[200];
+		snprintf(cut, sizeof cut, "%s", p->question);
+		tui_draw_text_fit(r, 0, 0, r->w - 7, v->attr[R_ACCENT], cut);
+		tui_draw_text(r, 0, r->w - 7, v->attr[R_ACCENT], " (y/n)");
+		return;
 	}
+	tui_draw_text_fit(r, 0, 0, qw, v->attr[R_ACCENT], q);
+	int x = tui_draw_width(q);
+	if (x > qw)
+		x = qw;
+	if (p->yesno)
+		return;
+	const char *shown = p->buf;
+	while (*shown && tui_draw_width(shown) > r->w - x - 2)	/* keep the end of a long path in view */
+		shown++;
+	tui_draw_text(r, 0, x, v->attr[R_NORMAL], shown);
+	tui_draw_text(r, 0, x + tui_draw_width(shown), A_REVERSE, " ");
 }
 
 void tui_status_draw(const struct tui_view *v, const struct tui *t)
@@ -71,6 +85,8 @@ void tui_status_draw(const struct tui_view *v, const struct tui *t)
 	/* the message matters more than the data set's name */
 	snprintf(info, sizeof info, "%s %s %s %d img %s %s%d thr ", t->cfg_base, v->g.dot, t->data_label,
 	    t->data->count, v->g.dot, metric, engine_threads(t->eng));
+	if (!t->msg[0])
+		mw = 40;	/* the hint: room for most of it */
 	if (tui_draw_width(info) + mw + 2 > room)
 		snprintf(info, sizeof info, "%s %s %d img %s %s%d thr ", t->cfg_base, v->g.dot, t->data->count,
 		    v->g.dot, metric, engine_threads(t->eng));
@@ -80,7 +96,15 @@ void tui_status_draw(const struct tui_view *v, const struct tui *t)
 	int x = tui_draw_width(info);
 	if (x > 0)
 		tui_draw_text(r, 0, x++, v->attr[R_DIM], v->g.vline);
-	struct tui_rect mr = { r->y, r->x, 1, room };
-	tui_draw_text(&mr, 0, x + 1, v->attr[t->msg_error ? R_ERROR : R_NORMAL], t->msg);
+	/* the message ends before the activity, cut with an ellipsis, a bar
+	 * between; without one, what the focused element is */
+	const struct tui_pane *fp = tui_keys_focused(t);
+	char hint[256] = "";
+	if (!t->msg[0] && fp->explain != NULL)
+		fp->explain(t, hint, sizeof hint);
+	const char *shown = t->msg[0] ? t->msg : hint;
+	tui_draw_text_fit(r, 0, x + 1, room - x - 3, v->attr[t->msg_error ? R_ERROR : t->msg[0] ? R_NORMAL : R_DIM], shown);
+	if (shown[0])
+		tui_draw_text(r, 0, room - 1, v->attr[R_DIM], v->g.vline);
 	tui_draw_text(r, 0, r->w - aw, v->attr[t->run.active ? R_ACCENT : R_DIM], act);
 }

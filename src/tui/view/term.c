@@ -11,6 +11,7 @@
  * display; curses writes through its own duplicate of the terminal fd.  After
  * endwin the captured text is replayed to the real stderr. */
 #include "tui/view/term.h"
+#include "tui/view/draw.h"
 #include "core/util.h"
 
 #include <curses.h>
@@ -195,6 +196,7 @@ static void glyphs(struct tui_view *v)
 	const char *cs = nl_langinfo(CODESET);
 	int is_utf8 = cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
 	v->g = is_utf8 ? utf8 : ascii;
+	tui_draw_set_utf8(is_utf8);
 }
 
 /* ---- curses ----------------------------------------------------------------- */

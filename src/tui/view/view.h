@@ -67,6 +67,9 @@ struct tui_pane {
 	void (*draw)(struct tui_view *v, const struct tui *t, const struct tui_rect *r);
 	const struct tui_key *keys;	/* tried before the global table when focused, or NULL */
 	const char *help;		/* the key hints the pane shows, or NULL */
+	/* One line on what the focused element is (the status line shows it
+	 * when there is no message), or NULL. */
+	void (*explain)(const struct tui *t, char *buf, size_t size);
 };
 
 #endif
