@@ -300,8 +300,7 @@ static void print_json(const struct budget_opts *bo, struct engine *e, const str
 	    alloc_target_text(&bo->target, t, sizeof t), "knob", alloc_knob_name(bo->target.knob), "source", src->what,
 	    "images", base->done, "baseline_top1", table_json_real(progress_top1(base)), "sensitivity", evaluated_json(s), "uniform",
 	    evaluated_json(u));
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
+	table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
 

@@ -294,8 +294,7 @@ static int emit(const struct comparison *c, const char *output, int json)
 	if (output == NULL) {
 		if (json) {
 			json_t *root = to_json(c);
-			json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-			putchar('\n');
+			table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			json_decref(root);
 		} else {
 			print_text(stdout, c);
@@ -308,8 +307,7 @@ static int emit(const struct comparison *c, const char *output, int json)
 		return cmd_fail_status(rc, cause);
 	if (table_is_json(output)) {
 		json_t *root = to_json(c);
-		json_dumpf(root, a.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', a.f);
+		table_json_write(a.f, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(root);
 	} else {
 		write_csv(a.f, c);

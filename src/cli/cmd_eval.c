@@ -102,8 +102,7 @@ static void print_json(const struct setup_opts *o, const struct dataset *d, cons
 		json_object_set_new(root, "avg_bits", json_real(r->cost.avg_bits));
 		json_object_set_new(root, "sparsity", json_real(r->cost.sparsity));
 	}
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
+	table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
 

@@ -65,8 +65,7 @@ static void print_json(const struct setup_opts *o, const struct model *m, const 
 		budget_cost(b, m, &c);
 		json_object_set_new(root, "budget", cost_json(&c));
 	}
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
+	table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
 

@@ -114,8 +114,7 @@ static void print_json(const struct setup_opts *o, const struct dataset *d, stru
 	json_object_set_new(root, "seconds", json_real(p->seconds));
 	json_object_set_new(root, "images_per_s", json_real(p->seconds > 0 ? p->done / p->seconds : 0));
 	json_object_set_new(root, "threads", json_integer(threads));
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
+	table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
 

@@ -1,5 +1,6 @@
 /* budget.c - see budget.h */
 #include "core/budget.h"
+#include "core/format.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -324,10 +325,7 @@ void budget_free(struct budget *b)
 /* Short when that reads back exactly, else every digit: files must round-trip. */
 static const char *fmt_fraction(double v, char *buf, size_t size)
 {
-	snprintf(buf, size, "%.6g", v);
-	if (strtod(buf, NULL) != v)
-		snprintf(buf, size, "%.17g", v);
-	return buf;
+	return fmt_real_shortest(v, buf, size);
 }
 
 static void write_comment(FILE *f, const struct budget_layer *l, const struct model *m)

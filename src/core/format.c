@@ -1,7 +1,9 @@
 /* format.c - see format.h */
 #include "core/format.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 char *fmt_thousands(uint64_t v, char *buf, size_t size)
@@ -48,5 +50,16 @@ char *fmt_bytes(double bytes, char *buf, size_t size)
 char *fmt_shape(int w, int h, int c, char *buf, size_t size)
 {
 	snprintf(buf, size, "%dx%dx%d", w, h, c);
+	return buf;
+}
+
+char *fmt_real_shortest(double v, char *buf, size_t size)
+{
+	/* NaN and infinities have one spelling whatever the precision */
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, v);
+		if (!isfinite(v) || strtod(buf, NULL) == v)
+			break;
+	}
 	return buf;
 }

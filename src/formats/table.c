@@ -1,6 +1,7 @@
 /* table.c - see table.h */
 #include "formats/table.h"
 #include "core/atomic.h"
+#include "core/format.h"
 #include "core/util.h"
 
 #include <assert.h>
@@ -228,10 +229,62 @@ json_t *table_json_object(const struct table_field *fields, const void *obj)
 	return o;
 }
 
+/* A number token of jansson's output at p: its length, *real when it has a
+ * fraction or an exponent (jansson writes every real so). */
+static size_t number_token(const char *p, int *real)
+{
+	size_t n = 0;
+	*real = 0;
+	while (p[n] && strchr("+-0123456789.eE", p[n])) {
+		*real |= p[n] == '.' || p[n] == 'e' || p[n] == 'E';
+		n++;
+	}
+	return n;
+}
+
+void table_json_write(FILE *out, const json_t *root, size_t flags)
+{
+	char *text = json_dumps(root, flags);
+	if (text == NULL) {	/* out of memory: jansson's own digits rather than nothing */
+		json_dumpf(root, out, flags);
+		fputc('\n', out);
+		return;
+	}
+	int in_string = 0;
+	for (const char *p = text; *p;) {
+		if (in_string) {
+			if (*p == '\\' && p[1])
+				fputc(*p++, out);
+			else if (*p == '"')
+				in_string = 0;
+			fputc(*p++, out);
+			continue;
+		}
+		int real;
+		size_t n = (*p == '-' || (*p >= '0' && *p <= '9')) ? number_token(p, &real) : 0;
+		if (n == 0) {
+			in_string = *p == '"';
+			fputc(*p++, out);
+			continue;
+		}
+		if (real) {
+			char buf[40];
+			fmt_real_shortest(strtod(p, NULL), buf, sizeof buf);
+			fputs(buf, out);
+			if (strpbrk(buf, ".e") == NULL)
+				fputs(".0", out);	/* 1.0 stays a real */
+		} else {
+			fwrite(p, 1, n, out);
+		}
+		p += n;
+	}
+	fputc('\n', out);
+	free(text);
+}
+
 void table_json_dump(FILE *out, json_t *root)
 {
-	json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
+	table_json_write(out, root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
 
@@ -450,7 +503,7 @@ static const char *json_text(json_t *v, char *buf, size_t size)
 		return buf;
 	}
 	if (json_is_real(v)) {
-		snprintf(buf, size, "%.17g", json_real_value(v));
+		fmt_real_shortest(json_real_value(v), buf, size);
 		return buf;
 	}
 	return NULL;

@@ -86,6 +86,11 @@ json_t *table_json_real(double v);
 /* A JSON string, or {"escaped": "..."} (C escapes, ASCII only) for bytes that
  * are not UTF-8, which jansson cannot hold: a Latin-1 path still round-trips. */
 json_t *table_json_string(const char *s);
+/* Writes root with jansson's dump flags and a newline, every real as the
+ * shortest text that reads back as the same double (0.927, not jansson's
+ * 0.92700000000000005; still with a '.' or an exponent, so a reader sees a
+ * real).  Every JSON safer writes goes through here.  root stays the caller's. */
+void table_json_write(FILE *out, const json_t *root, size_t flags);
 /* Writes root (indent 1, keys in order) and a newline, then releases it. */
 void table_json_dump(FILE *out, json_t *root);
 /* Writes path atomically through dump(out, obj, json); refuses what atomic_open
