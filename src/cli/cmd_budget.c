@@ -376,12 +376,16 @@ static int run_pareto(const struct budget_opts *bo, struct engine *e, const stru
 {
 	double v[ALLOC_PARETO_MAX];
 	int n = alloc_pareto_targets(&bo->target, engine_model(e), v);
-	printf("front (knob %s, %s, %d images, measured)\n", alloc_knob_name(bo->target.knob), src->what,
+	int json = bo->common->json;
+	json_t *front = json_array();	/* --json: printed at the end */
+	if (!json)
+		printf("front (knob %s, %s, %d images, measured)\n", alloc_knob_name(bo->target.knob), src->what,
 	    engine_baseline(e)->done);
 	char cs[64], cu[64];
 	snprintf(cs, sizeof cs, "sensitivity: size, bits, sparsity, %s%%, drop", engine_metric_label(e));
 	snprintf(cu, sizeof cu, "uniform: size, bits, sparsity, %s%%, drop", engine_metric_label(e));
-	printf("%-16s | %-40s | %-40s\n", "target", cs, cu);
+	if (!json)
+		printf("%-16s | %-40s | %-40s\n", "target", cs, cu);
 	for (int i = 0; i < n && !interrupt_signal; i++) {
 		struct alloc_target t = bo->target;
 		struct evaluated s, u;
@@ -390,13 +394,28 @@ static int run_pareto(const struct budget_opts *bo, struct engine *e, const stru
 		t.has_value = 1;
 		evaluate(e, src, &t, 0, &s);
 		evaluate(e, src, &t, 1, &u);
-		printf("%-16s", alloc_target_text(&t, name, sizeof name));
-		print_front_cell(&s);
-		print_front_cell(&u);
-		putchar('\n');
-		fflush(stdout);
+		alloc_target_text(&t, name, sizeof name);
+		if (json) {
+			json_array_append_new(front, json_pack("{s:s, s:o, s:o}", "target", name, "sensitivity",
+			    evaluated_json(&s), "uniform", evaluated_json(&u)));
+		} else {
+			printf("%-16s", name);
+			print_front_cell(&s);
+			print_front_cell(&u);
+			putchar('\n');
+			fflush(stdout);
+		}
 		evaluated_free(&s);
 		evaluated_free(&u);
+	}
+	if (json) {	/* an interrupted front still shows the targets it measured */
+		json_t *root = json_pack("{s:s, s:s, s:i, s:o, s:o}", "knob", alloc_knob_name(bo->target.knob),
+		    "source", src->what, "images", engine_baseline(e)->done, "baseline_top1",
+		    table_json_real(progress_top1(engine_baseline(e))), "front", front);
+		table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		json_decref(root);
+	} else {
+		json_decref(front);
 	}
 	return interrupt_signal ? interrupt_exit_status() : EXIT_OK;
 }

@@ -33,7 +33,9 @@ static const char scan_help[] =
 "  -T, --trials T        trials of stochastic kinds (default 5)\n"
 "  -s, --seed S          base seed (default 1)\n"
 "      --rate R          fraction of weights hit by bitpos (default 0.001)\n"
-"      --adaptive EPS    stop each row when the drop is known within EPS points\n\n"
+"      --adaptive EPS    stop each row when the drop is known within EPS points\n"
+"Without -o the rows go to stdout as a table, or with --json as the JSON a .json\n"
+"FILE holds ({header, rows}, printed when the scan ends or is interrupted).\n\n"
 COMMON_HELP;
 
 /* "0,2,5-7" -> sorted unique flags over [0, n). */
@@ -120,7 +122,11 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 	char *cause = NULL;
 	int rc = EXIT_OK, done = s->ndone, ngroup = 0, wr;
 	int tty = so->output && isatty(2);
-	if (!so->output) {
+	int table = !so->output && !so->json;
+	struct scan_file json;	/* --json without -o: the rows, printed at the end */
+	scan_file_init(&json, "standard output", &s->h);
+	json.json = 1;
+	if (table) {
 		printf("# baseline %s %.2f%% on %d images\n", s->h.metric && strcmp(s->h.metric, "top1") != 0
 		    ? "mAP@.5 (in the top1 column)" : "top-1", 100 * s->h.baseline_top1, d->count);
 		scan_print_row(stdout, NULL, 1);
@@ -146,8 +152,9 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 			rc = cmd_fail_status(wr, cause);
 			break;
 		}
-		if (!so->output) {
-			scan_print_row(stdout, &row, 0);
+		if (!so->output && so->json)
+			scan_file_add(&json, &row);
+		if (table) {
 			if ((rc = cmd_check_stdout(EXIT_OK)) != EXIT_OK)
 				break;	/* the table cannot be written: no use measuring on */
 		}
@@ -155,12 +162,16 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 		done++;
 		if (tty)
 			scan_progress_bar(done, s->nplan, s->t0);
-		if (!so->output && trials > 1 && ngroup == trials)
+		if (table && trials > 1 && ngroup == trials)
 			print_trials_summary(stdout, group, ngroup);
 	}
 	free(group);
 	if (tty)
 		fputc('\n', stderr);
+	/* an interrupted scan still shows the rows it measured */
+	if (!so->output && so->json && (rc == EXIT_OK || interrupt_signal))
+		scan_file_dump(stdout, &json);
+	scan_file_free(&json);
 	if (rc == EXIT_OK && (wr = scan_state_finish(s, &cause)) != 0)
 		rc = cmd_fail_status(wr, cause);
 	return rc;
@@ -276,6 +287,7 @@ static int cmd_scan_exec(void *state, struct setup_opts *common)
 		return scan_mpi_agree(cmd_fail(cause));
 	so->cfg = common->cfg;
 	so->weights = common->weights;
+	so->json = common->json;
 	if (common->threads == 0)
 		common->threads = scan_mpi_default_threads();
 	interrupt_install();

@@ -36,7 +36,8 @@ enum options_code {
 /* The common set, in the order the commands list it before their own. */
 extern const struct options_spec options_common[];
 
-#define COMMON_HELP \
+/* The explorer's (no --json: it has no machine-readable output). */
+#define COMMON_HELP_NO_JSON \
 "Model and data:\n" \
 "  -c, --cfg FILE        Darknet network cfg (default: the bundled plain CNN)\n" \
 "  -w, --weights FILE    Darknet weights (default: the bundled weights of the default cfg)\n" \
@@ -55,8 +56,9 @@ extern const struct options_spec options_common[];
 "      --nms X           NMS IoU threshold (default .45; 0: none)\n" \
 "      --show-thresh X   boxes that count in the agreement (default .25)\n" \
 "      --voc             VOC all-point AP instead of COCO's 101 points\n" \
-"  -v, --verbose         show Darknet's own messages and the cfg keys it ignores\n" \
-"  -j, --json            machine-readable output\n"
+"  -v, --verbose         show Darknet's own messages and the cfg keys it ignores\n"
+#define COMMON_HELP COMMON_HELP_NO_JSON \
+"  -j, --json            machine-readable output on stdout (JSON)\n"
 
 /* Handles one getopt_long result of the common set; --idx takes its second
  * file from argv[optind].  Returns 1 if it was one of ours, 0 if not, -1 on

@@ -55,11 +55,23 @@ char *fmt_shape(int w, int h, int c, char *buf, size_t size)
 
 char *fmt_real_shortest(double v, char *buf, size_t size)
 {
-	/* NaN and infinities have one spelling whatever the precision */
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, size, "%.*g", prec, v);
-		if (!isfinite(v) || strtod(buf, NULL) == v)
+	if (!isfinite(v)) {	/* one spelling whatever the precision */
+		snprintf(buf, size, "%g", v);
+		return buf;
+	}
+	int prec = 1;
+	for (; prec < 17; prec++) {
+		snprintf(buf, size, "%.*e", prec - 1, v);
+		if (strtod(buf, NULL) == v)
 			break;
 	}
+	/* those digits without an exponent where that reads well: 911220, not
+	 * %g's 9.1122e+05 */
+	snprintf(buf, size, "%.*e", prec - 1, v);
+	int exp10 = atoi(strchr(buf, 'e') + 1);
+	if (exp10 < -4 || exp10 >= 17)
+		snprintf(buf, size, "%.*g", prec, v);
+	else
+		snprintf(buf, size, "%.*f", prec - 1 - exp10 > 0 ? prec - 1 - exp10 : 0, v);
 	return buf;
 }

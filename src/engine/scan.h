@@ -20,6 +20,7 @@ struct scan_opts {
 	int ngrids;
 	const char *layers, *output;
 	int resume, force, trials;
+	int json;		/* no output file: the rows as JSON on stdout, at the end */
 	uint64_t seed;
 	double rate, eps;
 };

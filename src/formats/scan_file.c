@@ -139,6 +139,11 @@ int scan_file_save(const struct scan_file *f, char **cause)
 	return table_save(f->path, f->json, dump, f, cause);
 }
 
+void scan_file_add(struct scan_file *f, const struct scan_row *row)
+{
+	push_row(f, row);
+}
+
 int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause)
 {
 	insert_row(f, pos, row);

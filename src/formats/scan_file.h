@@ -60,6 +60,8 @@ void scan_file_init(struct scan_file *f, const char *path, const struct scan_hea
  * finish out of order (MPI). */
 int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause);
 int scan_file_save(const struct scan_file *f, char **cause);	/* the same */
+/* Appends the row in memory only (scan --json without a file). */
+void scan_file_add(struct scan_file *f, const struct scan_row *row);
 /* The bytes scan_file_save writes (CSV or JSON by f->json), to a stream. */
 void scan_file_dump(FILE *out, const struct scan_file *f);
 /* Reads a CSV or JSON scan file. "FILE[:LINE]: problem" on error. */
