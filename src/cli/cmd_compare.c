@@ -38,6 +38,7 @@ struct group {
 struct comparison {
 	const struct scan_file *scan;
 	const struct rank_file *rank;
+	const char *rank_path;		/* the file, not the cfg its header names */
 	int k;
 	int ngroups;
 	struct group *g;		/* owned */
@@ -215,7 +216,7 @@ static void print_matrix(FILE *out, const struct comparison *c, int what)
 
 static void print_text(FILE *out, const struct comparison *c)
 {
-	fprintf(out, "scan %s (%d rows), rank %s (%d layers)\n\n", c->scan->path, c->scan->n, c->rank->header.cfg,
+	fprintf(out, "scan %s (%d rows), rank %s (%d layers)\n\n", c->scan->path, c->scan->n, c->rank_path,
 	    c->rank->table.n);
 	for (int w = 0; w < 3; w++)
 		print_matrix(out, c, w);
@@ -226,8 +227,8 @@ static void print_text(FILE *out, const struct comparison *c)
 static void write_csv(FILE *out, const struct comparison *c)
 {
 	const struct criteria_table *t = &c->rank->table;
-	fprintf(out, "# safer compare\n# scan: %s\n# rank_cfg: %s\n# weights_checksum: %s\n# reading: %s\n",
-	    c->scan->path, c->rank->header.cfg, c->rank->header.weights_checksum, c->reading);
+	fprintf(out, "# safer compare\n# scan: %s\n# rank: %s\n# rank_cfg: %s\n# weights_checksum: %s\n# reading: %s\n",
+	    c->scan->path, c->rank_path, c->rank->header.cfg, c->rank->header.weights_checksum, c->reading);
 	fprintf(out, "kind,level,layers,criterion,spearman,kendall,topk,k\n");
 	for (int i = 0; i < c->ngroups; i++)
 		for (int j = 0; j < t->ncols; j++) {
@@ -253,8 +254,8 @@ static json_t *to_json(const struct comparison *c)
 		json_array_append_new(summary, json_pack("{s:s, s:o, s:o, s:o, s:i}", "criterion",
 		    criterion_name(t->cols[j]), "mean_spearman", table_json_real(c->mean_rho[j]), "mean_kendall",
 		    table_json_real(c->mean_tau[j]), "mean_topk_fraction", table_json_real(c->mean_top[j]), "levels", c->nrho[j]));
-	return json_pack("{s:o, s:o, s:s, s:i, s:o, s:o, s:s}", "scan", table_json_string(c->scan->path), "rank_cfg",
-	    table_json_string(c->rank->header.cfg), "weights_checksum", c->rank->header.weights_checksum, "k", c->k, "rows", rows,
+	return json_pack("{s:o, s:o, s:o, s:s, s:i, s:o, s:o, s:s}", "scan", table_json_string(c->scan->path), "rank",
+	    table_json_string(c->rank_path), "rank_cfg", table_json_string(c->rank->header.cfg), "weights_checksum", c->rank->header.weights_checksum, "k", c->k, "rows", rows,
 	    "summary", summary, "reading", c->reading);
 }
 
@@ -375,7 +376,7 @@ static int cmd_compare_exec(void *state, struct setup_opts *unused)
 		return cmd_fail(cause);
 	if (s->scan.n == 0 || s->rank.table.n == 0 || s->rank.table.ncols == 0)
 		return cmd_fail(xasprintf("%s: nothing to compare (no rows)", s->scan.n == 0 ? s->scan_path : s->rank_path));
-	s->c = (struct comparison){ .scan = &s->scan, .rank = &s->rank, .k = (int)s->k };
+	s->c = (struct comparison){ .scan = &s->scan, .rank = &s->rank, .rank_path = s->rank_path, .k = (int)s->k };
 	compare_groups(&s->c);
 	summarise(&s->c);
 	return emit(&s->c, s->output, s->json);

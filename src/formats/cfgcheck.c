@@ -1470,9 +1470,37 @@ static void notes_sort(struct chk *k)
 	}
 }
 
+/* What a file that is no text at all holds, by its first bytes, or NULL
+ * when it may be a cfg: an image given as -c gets "not a Darknet cfg (a
+ * JPEG image)", not "NUL byte". */
+static const char *binary_kind(const char *text, size_t len)
+{
+	static const struct { const char *magic; size_t n; const char *what; } sig[] = {
+		{ "\xff\xd8\xff", 3, "a JPEG image" }, { "\x89PNG", 4, "a PNG image" },
+		{ "GIF8", 4, "a GIF image" }, { "\x1f\x8b", 2, "gzip data" },
+		{ "PK\x03\x04", 4, "a zip archive" }, { "\x7f" "ELF", 4, "a program" },
+		{ "%PDF", 4, "a PDF document" },
+	};
+	for (size_t i = 0; i < sizeof sig / sizeof sig[0]; i++)
+		if (len >= sig[i].n && memcmp(text, sig[i].magic, sig[i].n) == 0)
+			return sig[i].what;
+	/* else: a NUL or other control bytes (not tab, newline, CR, form
+	 * feed) among the first 4 KiB, which text never holds */
+	size_t n = len < 4096 ? len : 4096, ctrl = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		if (ch == 0)
+			return "binary data";
+		ctrl += (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' && ch != '\f') || ch == 0x7f;
+	}
+	return ctrl * 100 > n ? "binary data" : NULL;	/* a stray control byte is the lexer's to name */
+}
+
 static int cfg_check(struct chk *k, const char *text, size_t len,
     struct cfg_info *info)
 {
+	const char *binary;
+
 	struct sec *net;
 
 	if (len == 0)
@@ -1480,6 +1508,8 @@ static int cfg_check(struct chk *k, const char *text, size_t len,
 	if (len > CFGCHECK_MAX_FILE)
 		return fail(k, 0, "cfg text too large (%zu bytes, limit %u)",
 		    len, CFGCHECK_MAX_FILE);
+	if ((binary = binary_kind(text, len)) != NULL)
+		return fail(k, 0, "not a Darknet cfg (%s)", binary);
 	if (cfg_lex(k, text, len) != 0)
 		return -1;
 	if (k->nsecs == 0)
