@@ -168,6 +168,13 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 	free(group);
 	if (tty)
 		fputc('\n', stderr);
+	int stopped = interrupt_signal && rc == interrupt_exit_status();
+	if (stopped && so->output)
+		fprintf(stderr, "safer: interrupted: %d of %d rows saved in %s; run again with --resume\n", s->ndone,
+		    s->nplan, so->output);
+	else if (stopped)
+		fprintf(stderr, "safer: interrupted: %d of %d rows measured (-o FILE would keep them for --resume)\n",
+		    done, s->nplan);
 	/* an interrupted scan still shows the rows it measured */
 	if (!so->output && so->json && (rc == EXIT_OK || interrupt_signal))
 		scan_file_dump(stdout, &json);
