@@ -7,6 +7,7 @@
 #include "formats/scan_file.h"
 #include "engine/scan.h"
 #include "engine/scan_mpi.h"
+#include "core/progress.h"
 #include "core/stats.h"
 #include "core/util.h"
 
@@ -121,8 +122,10 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 	const struct scan_opts *so = s->so;
 	char *cause = NULL;
 	int rc = EXIT_OK, done = s->ndone, ngroup = 0, wr;
-	int tty = so->output && isatty(2);
-	int table = !so->output && !so->json;
+	int table = !so->output && !so->json;	/* the table shows how far the scan is */
+	int bar = 0;	/* an in-place line is on the terminal */
+	struct progress pr;
+	progress_start(&pr, "scan", "rows", 1, so->quiet || table);
 	struct scan_file json;	/* --json without -o: the rows, printed at the end */
 	scan_file_init(&json, "standard output", &s->h);
 	json.json = 1;
@@ -160,13 +163,15 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 		}
 		group[ngroup++] = row;
 		done++;
-		if (tty)
+		if (progress_update(&pr, done, s->nplan)) {
 			scan_progress_bar(done, s->nplan, s->t0);
+			bar = 1;
+		}
 		if (table && trials > 1 && ngroup == trials)
 			print_trials_summary(stdout, group, ngroup);
 	}
 	free(group);
-	if (tty)
+	if (bar)
 		fputc('\n', stderr);
 	int stopped = interrupt_signal && rc == interrupt_exit_status();
 	if (stopped && so->output)
@@ -295,6 +300,7 @@ static int cmd_scan_exec(void *state, struct setup_opts *common)
 	so->cfg = common->cfg;
 	so->weights = common->weights;
 	so->json = common->json;
+	so->quiet = common->quiet;
 	if (common->threads == 0)
 		common->threads = scan_mpi_default_threads();
 	interrupt_install();

@@ -56,7 +56,9 @@ extern const struct options_spec options_common[];
 "      --nms X           NMS IoU threshold (default .45; 0: none)\n" \
 "      --show-thresh X   boxes that count in the agreement (default .25)\n" \
 "      --voc             VOC all-point AP instead of COCO's 101 points\n" \
-"  -v, --verbose         show Darknet's own messages and the cfg keys it ignores\n"
+"  -v, --verbose         show Darknet's own messages and the cfg keys it ignores\n" \
+"  -q, --quiet           no progress on stderr (by default: a line rewritten in place\n" \
+"                        on a terminal, else a plain line every 10% or 5 s)\n"
 #define COMMON_HELP COMMON_HELP_NO_JSON \
 "  -j, --json            machine-readable output on stdout (JSON)\n"
 

@@ -21,6 +21,7 @@ struct scan_opts {
 	const char *layers, *output;
 	int resume, force, trials;
 	int json;		/* no output file: the rows as JSON on stdout, at the end */
+	int quiet;		/* no progress on stderr */
 	uint64_t seed;
 	double rate, eps;
 };

@@ -15,6 +15,7 @@ struct setup_opts {
 	const char *idx_images, *idx_labels;	/* --idx IMAGES LABELS */
 	const char *names;
 	int limit, threads, batch, unlabeled, verbose, json;
+	int quiet;		/* no progress on stderr */
 	long cache_mb;
 	double data_mb;		/* --data-mb: decoded images kept in memory (MiB); < 0: the default */
 	int weights_required;
