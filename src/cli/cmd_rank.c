@@ -15,11 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#define RANK_DEFAULT_CRITERIA "magnitude,l2,params,macs,grad,taylor,fisher"
+/* The columns a rank file gets without --criterion, in their order; l2 brings
+ * l2pp along in any case, so the list names both. */
+#define RANK_DEFAULT_CRITERIA "magnitude,l2,l2pp,params,macs,grad,taylor,fisher"
 
 static const char rank_help[] =
 "Scores every weight layer by importance criteria; rank 1 = highest score =\n"
-"most important.  Criteria (all: every one):\n"
+"most important.  Criteria (all: every one; l2 comes with l2pp):\n"
 "  magnitude  mean |w|               l2, l2pp  ||w||_2 and ||w||_2/sqrt(n)\n"
 "  params     stored parameters      macs      multiply-accumulates per image\n"
 "  grad       mean over mini-batches of ||dL/dw||\n"
