@@ -33,7 +33,8 @@ static const char budget_help[] =
 "                        more bits / less sparsity), computed on --samples images\n"
 "      --rank RANK       take the criterion's scores from a rank file instead\n"
 "      --knob K          quant or prune, for size and drop targets (default quant)\n"
-"  -o, --output FILE     write the budget (safer eval --budget FILE)\n"
+"  -o, --output FILE     write the budget (safer eval --budget FILE); without -o it\n"
+"                        follows the report on stdout (JSON: its text in \"budget\")\n"
 "      --pareto          measured accuracy/size front over a range of targets\n"
 "  -S, --samples N       images for --criterion (default 512)\n\n"
 COMMON_HELP;
@@ -292,7 +293,7 @@ static json_t *evaluated_json(const struct evaluated *v)
 }
 
 static void print_json(const struct budget_opts *bo, struct engine *e, const struct source *src,
-    const struct evaluated *s, const struct evaluated *u)
+    const struct evaluated *s, const struct evaluated *u, const char *budget_text)
 {
 	char t[64];
 	const struct engine_progress *base = engine_baseline(e);
@@ -300,6 +301,8 @@ static void print_json(const struct budget_opts *bo, struct engine *e, const str
 	    alloc_target_text(&bo->target, t, sizeof t), "knob", alloc_knob_name(bo->target.knob), "source", src->what,
 	    "images", base->done, "baseline_top1", table_json_real(progress_top1(base)), "sensitivity", evaluated_json(s), "uniform",
 	    evaluated_json(u));
+	if (budget_text)
+		json_object_set_new(root, "budget", json_string(budget_text));
 	table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
@@ -352,10 +355,22 @@ static int run_single(struct cmd_budget *c)
 	int wr = bo->output ? write_budget(bo, &s->b, engine_model(c->e), &cause) : 0;
 	if (wr != 0)
 		return cmd_fail_status(wr, cause);
-	if (bo->common->json)
-		print_json(bo, c->e, &c->src, s, u);
-	else
+	/* without -o the budget itself goes to stdout, after the report */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = bo->output ? NULL : open_memstream(&text, &len);
+	if (m) {
+		budget_write(m, &s->b, engine_model(c->e));
+		fclose(m);
+	}
+	if (bo->common->json) {
+		print_json(bo, c->e, &c->src, s, u, text);
+	} else {
 		print_text(bo, c->e, &c->src, s, u);
+		if (text)
+			printf("\nbudget (-o FILE saves it; safer eval --budget FILE reads it):\n%s", text);
+	}
+	free(text);
 	if (bo->output)
 		fprintf(stderr, "safer: budget written to %s\n", bo->output);
 	return EXIT_OK;
@@ -494,8 +509,6 @@ static int budget_check(struct budget_opts *bo)
 		why = "--rank goes with --criterion NAME";
 	else if (bo->pareto && bo->output)
 		why = "--pareto prints a front; -o writes the budget of one target";
-	else if (!bo->pareto && !bo->output)
-		why = "give -o BUDGET (where to write the budget)";
 	else if (bo->knob_set && (bo->target.kind == TARGET_BITS || bo->target.kind == TARGET_SPARSITY))
 		why = "--knob applies to size and drop targets (bits is quant, sparsity is prune)";
 	if (why) {
