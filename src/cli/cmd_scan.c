@@ -158,6 +158,7 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 		if (!so->output && so->json)
 			scan_file_add(&json, &row);
 		if (table) {
+			scan_print_row(stdout, &row, 0);
 			if ((rc = cmd_check_stdout(EXIT_OK)) != EXIT_OK)
 				break;	/* the table cannot be written: no use measuring on */
 		}
