@@ -216,21 +216,37 @@ static int source_from_criterion(const struct budget_opts *bo, const struct mode
 
 /* ---- reports ------------------------------------------------------------------ */
 
-static void print_budget_line(const char *name, const struct evaluated *v)
+/* The report's table; at 80 columns assumed, BOPs and ratio are left out. */
+enum { BC_NAME, BC_BITS, BC_SPARSITY, BC_SIZE, BC_RATIO, BC_BOPS, BC_TOP1, BC_DROP, BC_CI, BC_ASSUMED, BC_N };
+static struct table_col budget_cols[BC_N] = {
+	{ "budget", -12, 0 }, { "avg bits", 8, 0 }, { "sparsity", 9, 0 }, { "size", 11, 0 }, { "ratio", 7, 3 },
+	{ "BOPs", 8, 2 }, { "top1%", 7, 0 }, { "drop", 6, 0 }, { "95% CI", -16, 4 }, { "assumed", 7, 1 },
+};
+
+static void print_budget_line(const char *name, const struct evaluated *v, const unsigned char *show)
 {
-	char sz[32], bops[32], ci[48], as[16];
+	char c[BC_N][48];
+	const char *cells[BC_N];
 	if (!v->ok) {
 		printf("%-12s %s\n", name, v->error ? v->error : "failed");
 		return;
 	}
-	snprintf(ci, sizeof ci, "[%.2f, %.2f]", v->lo, v->hi);
+	snprintf(c[BC_NAME], sizeof c[0], "%s", name);
+	snprintf(c[BC_BITS], sizeof c[0], "%.2f", v->cost.avg_bits);
+	snprintf(c[BC_SPARSITY], sizeof c[0], "%.1f%%", 100 * v->cost.sparsity);
+	fmt_bytes(v->cost.bytes, c[BC_SIZE], sizeof c[0]);
+	snprintf(c[BC_RATIO], sizeof c[0], "%.2fx", v->cost.ratio);
+	fmt_si(v->cost.bops, c[BC_BOPS], sizeof c[0]);
+	snprintf(c[BC_TOP1], sizeof c[0], "%.2f", 100 * v->top1);
+	snprintf(c[BC_DROP], sizeof c[0], "%.2f", v->drop);
+	snprintf(c[BC_CI], sizeof c[0], "[%.2f, %.2f]", v->lo, v->hi);
 	if (isfinite(v->assumed))
-		snprintf(as, sizeof as, "%.2f", v->assumed);
+		snprintf(c[BC_ASSUMED], sizeof c[0], "%.2f", v->assumed);
 	else
-		snprintf(as, sizeof as, "-");
-	printf("%-12s %8.2f %8.1f%% %11s %6.2fx %8s %7.2f %6.2f %-16s %7s\n", name, v->cost.avg_bits,
-	    100 * v->cost.sparsity, fmt_bytes(v->cost.bytes, sz, sizeof sz), v->cost.ratio,
-	    fmt_si(v->cost.bops, bops, sizeof bops), 100 * v->top1, v->drop, ci, as);
+		snprintf(c[BC_ASSUMED], sizeof c[0], "-");
+	for (int i = 0; i < BC_N; i++)
+		cells[i] = c[i];
+	table_line(stdout, budget_cols, BC_N, show, cells);
 }
 
 static void print_layers(const struct model *m, const struct evaluated *s, const struct evaluated *u)
@@ -257,18 +273,26 @@ static void print_text(const struct budget_opts *bo, struct engine *e, const str
 	printf("target  %s (knob %s)\nsource  %s\ndata    %d images, baseline %s %.2f%%\n\n",
 	    alloc_target_text(&bo->target, t, sizeof t), alloc_knob_name(bo->target.knob), src->what, base->done,
 	    metric, 100 * progress_top1(base));
-	printf("%-12s %8s %9s %11s %7s %8s %7s %6s %-16s %7s\n", "budget", "avg bits", "sparsity", "size", "ratio",
-	    "BOPs", col, "drop", "95% CI", "assumed");
-	print_budget_line("sensitivity", s);
-	print_budget_line("uniform", u);
+	unsigned char show[BC_N];
+	int width = table_text_width(bo->common->wide);
+	budget_cols[BC_TOP1].title = col;
+	table_fit(budget_cols, BC_N, width, show);
+	table_line(stdout, budget_cols, BC_N, show, NULL);
+	print_budget_line("sensitivity", s, show);
+	print_budget_line("uniform", u, show);
+	table_note_left_out(stdout, budget_cols, BC_N, show, width);
 	if (s->ok && u->ok)
 		printf("\nsensitivity vs uniform: %+.2f points of %s at %.1f%% of the uniform size\n",
 		    100 * (s->top1 - u->top1), metric, 100 * s->cost.bytes / u->cost.bytes);
+	char *add = NULL;
 	if (s->ok && isfinite(s->assumed))
-		printf("additivity: the allocation assumed %.2f points (sum of its single-layer drops); "
-		    "measured jointly %.2f\n", s->assumed, s->drop);
+		add = xasprintf("additivity: the allocation assumed %.2f points (sum of its single-layer drops); "
+		    "measured jointly %.2f", s->assumed, s->drop);
 	else if (s->ok)
-		printf("additivity: n/a (no single-layer drops without a scan)\n");
+		add = xstrdup("additivity: n/a (no single-layer drops without a scan)");
+	if (add)
+		table_wrap(stdout, add, width, 2);
+	free(add);
 	if (s->ok && u->ok)
 		print_layers(engine_model(e), s, u);
 }
@@ -376,15 +400,51 @@ static int run_single(struct cmd_budget *c)
 	return EXIT_OK;
 }
 
-static void print_front_cell(const struct evaluated *v)
+/* The front's table: target, then size, bits, sparsity, accuracy and drop
+ * of the sensitivity budget and of the uniform one.  At 80 columns the knob
+ * that does not turn (sparsity under quant, bits under prune) is left out,
+ * then the accuracy (the drop says it against the baseline). */
+enum { PF_TARGET, PF_BAR1, PF_S, PF_BAR2 = PF_S + 5, PF_U, PF_N = PF_U + 5 };
+
+static void front_cols(struct table_col *c, int target_width, enum alloc_knob knob, const char *metric)
 {
-	char sz[32];
+	c[PF_TARGET] = (struct table_col){ "target", -target_width, 0 };
+	c[PF_BAR1] = c[PF_BAR2] = (struct table_col){ "|", 1, 0 };
+	for (int g = PF_S; g <= PF_U; g += PF_U - PF_S) {
+		c[g] = (struct table_col){ "size", 11, 0 };
+		c[g + 1] = (struct table_col){ "bits", 5, knob == KNOB_PRUNE ? 1 : 3 };
+		c[g + 2] = (struct table_col){ "sparsity", 8, knob == KNOB_PRUNE ? 3 : 1 };
+		c[g + 3] = (struct table_col){ metric, 7, 2 };
+		c[g + 4] = (struct table_col){ "drop", 6, 0 };
+	}
+}
+
+static void front_cells(const struct evaluated *v, char (*c)[64])
+{
 	if (!v->ok) {
-		printf(" | %-40s", "out of reach");
+		snprintf(c[0], sizeof c[0], "not reached");	/* fits the size column */
+		for (int k = 1; k < 5; k++)
+			snprintf(c[k], sizeof c[k], "-");
 		return;
 	}
-	printf(" | %11s %5.2f %5.1f%% %6.2f %5.2f", fmt_bytes(v->cost.bytes, sz, sizeof sz), v->cost.avg_bits,
-	    100 * v->cost.sparsity, 100 * v->top1, v->drop);
+	fmt_bytes(v->cost.bytes, c[0], sizeof c[0]);
+	snprintf(c[1], sizeof c[1], "%.2f", v->cost.avg_bits);
+	snprintf(c[2], sizeof c[2], "%.1f%%", 100 * v->cost.sparsity);
+	snprintf(c[3], sizeof c[3], "%.2f", 100 * v->top1);
+	snprintf(c[4], sizeof c[4], "%.2f", v->drop);
+}
+
+/* "sensitivity" and "uniform" over their groups of shown columns. */
+static void front_groups(const struct table_col *c, const unsigned char *show)
+{
+	int w[2] = { 0, 0 };
+	for (int g = 0; g < 2; g++) {
+		int base = g ? PF_U : PF_S, k = 0;
+		for (int i = base; i < base + 5; i++)
+			if (show[i])
+				w[g] += abs(c[i].width) + (k++ > 0);
+	}
+	printf("%-*s | %-*s | %s\n", abs(c[PF_TARGET].width), "", w[0], "sensitivity", "uniform");
 }
 
 static int run_pareto(const struct budget_opts *bo, struct engine *e, const struct source *src)
@@ -393,14 +453,29 @@ static int run_pareto(const struct budget_opts *bo, struct engine *e, const stru
 	int n = alloc_pareto_targets(&bo->target, engine_model(e), v);
 	int json = bo->common->json;
 	json_t *front = json_array();	/* --json: printed at the end */
-	if (!json)
-		printf("front (knob %s, %s, %d images, measured)\n", alloc_knob_name(bo->target.knob), src->what,
-	    engine_baseline(e)->done);
-	char cs[64], cu[64];
-	snprintf(cs, sizeof cs, "sensitivity: size, bits, sparsity, %s%%, drop", engine_metric_label(e));
-	snprintf(cu, sizeof cu, "uniform: size, bits, sparsity, %s%%, drop", engine_metric_label(e));
-	if (!json)
-		printf("%-16s | %-40s | %-40s\n", "target", cs, cu);
+	struct table_col cols[PF_N];
+	unsigned char show[PF_N];
+	int tw = (int)strlen("target"), width = table_text_width(bo->common->wide);
+	char col[16];
+	snprintf(col, sizeof col, "%s%%", engine_metric_label(e));
+	for (int i = 0; i < n; i++) {	/* the target column as wide as its longest */
+		struct alloc_target t = bo->target;
+		char name[64];
+		t.value = v[i];
+		t.has_value = 1;
+		int l = (int)strlen(alloc_target_text(&t, name, sizeof name));
+		tw = l > tw ? l : tw;
+	}
+	front_cols(cols, tw, bo->target.knob, col);
+	table_fit(cols, PF_N, width, show);
+	if (!json) {
+		char *head = xasprintf("front (knob %s, %s, %d images, measured)", alloc_knob_name(bo->target.knob),
+		    src->what, engine_baseline(e)->done);
+		table_wrap(stdout, head, width, 2);
+		free(head);
+		front_groups(cols, show);
+		table_line(stdout, cols, PF_N, show, NULL);
+	}
 	for (int i = 0; i < n && !interrupt_signal; i++) {
 		struct alloc_target t = bo->target;
 		struct evaluated s, u;
@@ -414,15 +489,23 @@ static int run_pareto(const struct budget_opts *bo, struct engine *e, const stru
 			json_array_append_new(front, json_pack("{s:s, s:o, s:o}", "target", name, "sensitivity",
 			    evaluated_json(&s), "uniform", evaluated_json(&u)));
 		} else {
-			printf("%-16s", name);
-			print_front_cell(&s);
-			print_front_cell(&u);
-			putchar('\n');
+			char c[PF_N][64];
+			const char *cells[PF_N];
+			snprintf(c[PF_TARGET], sizeof c[0], "%s", name);
+			snprintf(c[PF_BAR1], sizeof c[0], "|");
+			snprintf(c[PF_BAR2], sizeof c[0], "|");
+			front_cells(&s, &c[PF_S]);
+			front_cells(&u, &c[PF_U]);
+			for (int k = 0; k < PF_N; k++)
+				cells[k] = c[k];
+			table_line(stdout, cols, PF_N, show, cells);
 			fflush(stdout);
 		}
 		evaluated_free(&s);
 		evaluated_free(&u);
 	}
+	if (!json)
+		table_note_left_out(stdout, cols, PF_N, show, width);
 	if (json) {	/* an interrupted front still shows the targets it measured */
 		json_t *root = json_pack("{s:s, s:s, s:i, s:o, s:o}", "knob", alloc_knob_name(bo->target.knob),
 		    "source", src->what, "images", engine_baseline(e)->done, "baseline_top1",

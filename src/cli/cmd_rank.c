@@ -7,6 +7,7 @@
 #include "engine/criteria.h"
 #include "cli/options.h"
 #include "formats/rank_file.h"
+#include "formats/table.h"
 #include "core/progress.h"
 #include "core/util.h"
 
@@ -140,7 +141,7 @@ static int rank_run(struct cmd_rank *s, struct setup_opts *co)
 	} else if (co->json) {
 		rank_file_dump(stdout, &s->rf, 1);
 	} else {
-		rank_print_table(stdout, &s->rf);
+		rank_print_table(stdout, &s->rf, table_text_width(co->wide));
 	}
 	return EXIT_OK;
 }

@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 #include "cli/options.h"
 #include "formats/scan_file.h"
+#include "formats/table.h"
 #include "engine/scan.h"
 #include "engine/scan_mpi.h"
 #include "core/progress.h"
@@ -89,7 +90,7 @@ bad:
 }
 
 /* Mean, sd, min and max of top-1 over the trials just finished. */
-static void print_trials_summary(FILE *out, const struct scan_row *rows, int n)
+static void print_trials_summary(FILE *out, const struct scan_row *rows, int n, int width)
 {
 	double v[n > 0 ? n : 1], mean, sd, lo = INFINITY, hi = -INFINITY;
 	for (int i = 0; i < n; i++) {
@@ -98,8 +99,7 @@ static void print_trials_summary(FILE *out, const struct scan_row *rows, int n)
 		hi = fmax(hi, v[i]);
 	}
 	stats_mean_sd(v, n, &mean, &sd);
-	fprintf(out, "%5d %-10s %-13s %9.6g   all   top1%% mean %.2f sd %.2f min %.2f max %.2f over %d trials\n",
-	    rows[0].layer, rows[0].layer_kind, perturb_kind_name(rows[0].kind), rows[0].level, mean, sd, lo, hi, n);
+	scan_print_trials(out, &rows[0], n, mean, sd, lo, hi, width);
 }
 
 /* 0: row measured; 1: interrupted (the row is dropped); -1: *cause. */
@@ -132,7 +132,7 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 	if (table) {
 		printf("# baseline %s %.2f%% on %d images\n", s->h.metric && strcmp(s->h.metric, "top1") != 0
 		    ? "mAP@.5 (in the top1 column)" : "top-1", 100 * s->h.baseline_top1, d->count);
-		scan_print_row(stdout, NULL, 1);
+		scan_print_row(stdout, NULL, 1, so->width);
 	}
 	struct scan_row *group = xmalloc((size_t)so->trials * sizeof *group);
 	for (int i = 0; i < s->nplan && rc == EXIT_OK; i++) {
@@ -158,7 +158,7 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 		if (!so->output && so->json)
 			scan_file_add(&json, &row);
 		if (table) {
-			scan_print_row(stdout, &row, 0);
+			scan_print_row(stdout, &row, 0, so->width);
 			if ((rc = cmd_check_stdout(EXIT_OK)) != EXIT_OK)
 				break;	/* the table cannot be written: no use measuring on */
 		}
@@ -169,7 +169,7 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 			bar = 1;
 		}
 		if (table && trials > 1 && ngroup == trials)
-			print_trials_summary(stdout, group, ngroup);
+			print_trials_summary(stdout, group, ngroup, so->width);
 	}
 	free(group);
 	if (bar)
@@ -302,6 +302,7 @@ static int cmd_scan_exec(void *state, struct setup_opts *common)
 	so->weights = common->weights;
 	so->json = common->json;
 	so->quiet = common->quiet;
+	so->width = table_text_width(common->wide);
 	if (common->threads == 0)
 		common->threads = scan_mpi_default_threads();
 	interrupt_install();

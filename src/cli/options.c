@@ -55,6 +55,7 @@ const struct options_spec options_common[] = {
 	{ "voc", OPTIONS_VOC, OPTIONS_FLAG },
 	{ "verbose", 'v', OPTIONS_FLAG },
 	{ "quiet", 'q', OPTIONS_FLAG },
+	{ "wide", OPTIONS_WIDE, OPTIONS_FLAG },
 	{ "json", 'j', OPTIONS_FLAG },
 	{ NULL, 0, OPTIONS_FLAG },
 };
@@ -118,6 +119,7 @@ int options_handle_common(struct setup_opts *o, int code, const char *arg, int a
 	case 'v': o->verbose = 1; backend_set_verbose(1); return 1;
 	case 'j': o->json = 1; return 1;
 	case 'q': o->quiet = 1; return 1;
+	case OPTIONS_WIDE: o->wide = 1; return 1;
 	default: return 0;
 	}
 }

@@ -30,6 +30,7 @@ enum options_code {
 	OPTIONS_NMS,
 	OPTIONS_SHOW_THRESH,
 	OPTIONS_VOC,
+	OPTIONS_WIDE,
 	OPTIONS_OWN
 };
 
@@ -60,7 +61,9 @@ extern const struct options_spec options_common[];
 "  -q, --quiet           no progress on stderr (by default: a line rewritten in place\n" \
 "                        on a terminal, else a plain line every 10% or 5 s)\n"
 #define COMMON_HELP COMMON_HELP_NO_JSON \
-"  -j, --json            machine-readable output on stdout (JSON)\n"
+"  -j, --json            machine-readable output on stdout (JSON)\n" \
+"      --wide            tables with every column (default: fit the terminal,\n" \
+"                        80 columns when stdout is not one)\n"
 
 /* Handles one getopt_long result of the common set; --idx takes its second
  * file from argv[optind].  Returns 1 if it was one of ours, 0 if not, -1 on

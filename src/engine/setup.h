@@ -16,6 +16,7 @@ struct setup_opts {
 	const char *names;
 	int limit, threads, batch, unlabeled, verbose, json;
 	int quiet;		/* no progress on stderr */
+	int wide;		/* --wide: tables with every column */
 	long cache_mb;
 	double data_mb;		/* --data-mb: decoded images kept in memory (MiB); < 0: the default */
 	int weights_required;

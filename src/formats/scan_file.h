@@ -72,7 +72,12 @@ void scan_file_free(struct scan_file *f);
 void scan_header_free(struct scan_header *h);
 void scan_header_copy(struct scan_header *dst, const struct scan_header *src);
 
-/* Prints rows as an aligned table (stdout when no file is given). */
-void scan_print_row(FILE *out, const struct scan_row *r, int header);
+/* Prints rows as an aligned table (stdout when no file is given) that fits
+ * width (0: every column; formats/table.h): the column line with header. */
+void scan_print_row(FILE *out, const struct scan_row *r, int header, int width);
+/* The line after a row's trials: its key columns and as much of "top1% mean
+ * M sd S min A max B over N trials" as fits width. */
+void scan_print_trials(FILE *out, const struct scan_row *first, int n, double mean, double sd, double lo, double hi,
+    int width);
 
 #endif

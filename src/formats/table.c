@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 int table_is_json(const char *path)
 {
@@ -297,6 +299,110 @@ int table_save(const char *path, int json,
 		return rc;
 	dump(a.f, obj, json);
 	return atomic_commit(&a, cause);
+}
+
+/* ---- text tables for people ---------------------------------------------------- */
+
+int table_text_width(int wide)
+{
+	if (wide)
+		return 0;
+	if (!isatty(STDOUT_FILENO))
+		return 80;	/* a file or a pipe: the width mail, diffs and logs read well at */
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *env = getenv("COLUMNS");
+	long v;
+	return env && parse_long(env, 20, 10000, &v) == 0 ? (int)v : 80;
+}
+
+int table_fit_width(const struct table_col *cols, int n, const unsigned char *show)
+{
+	int w = 0, k = 0;
+	for (int i = 0; i < n; i++)
+		if (show[i]) {
+			w += abs(cols[i].width) + (k++ > 0);
+		}
+	return w;
+}
+
+int table_fit(const struct table_col *cols, int n, int width, unsigned char *show)
+{
+	int out = 0;
+	for (int i = 0; i < n; i++)
+		show[i] = 1;
+	while (width > 0 && table_fit_width(cols, n, show) > width) {
+		int pick = 0;	/* the lowest drop rank still shown; columns of one rank go together */
+		for (int i = 0; i < n; i++)
+			if (show[i] && cols[i].drop > 0 && (pick == 0 || cols[i].drop < pick))
+				pick = cols[i].drop;
+		if (pick == 0)
+			break;	/* only columns that stay: as narrow as it gets */
+		for (int i = 0; i < n; i++)
+			if (show[i] && cols[i].drop == pick) {
+				show[i] = 0;
+				out++;
+			}
+	}
+	return out;
+}
+
+void table_line(FILE *out, const struct table_col *cols, int n, const unsigned char *show,
+    const char *const *cells)
+{
+	int k = 0, last = -1;
+	for (int i = 0; i < n; i++)
+		last = show[i] ? i : last;
+	for (int i = 0; i < n; i++) {
+		if (!show[i])
+			continue;
+		const char *s = cells ? cells[i] : cols[i].title;
+		/* no trailing blanks after a left-aligned last column */
+		int w = i == last && cols[i].width < 0 ? 0 : cols[i].width;
+		fprintf(out, "%s%*s", k++ ? " " : "", w, s ? s : "");
+	}
+	fputc('\n', out);
+}
+
+void table_note_left_out(FILE *out, const struct table_col *cols, int n, const unsigned char *show, int width)
+{
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		int seen = 0;	/* a title twice (two groups of columns) is named once */
+		for (int j = 0; j < i; j++)
+			seen |= !show[j] && strcmp(cols[j].title, cols[i].title) == 0;
+		if (show[i] || seen)
+			continue;
+		if (k++ == 0)
+			fprintf(out, "(left out to fit %d columns: %s", width, cols[i].title);
+		else
+			fprintf(out, ", %s", cols[i].title);
+	}
+	if (k)
+		fputs("; --wide shows them)\n", out);
+}
+
+void table_wrap(FILE *out, const char *text, int width, int indent)
+{
+	int col = 0;
+	const char *p = text;
+	while (*p) {
+		size_t word = strcspn(p, " ");
+		if (col > 0 && width > 0 && col + 1 + (int)word > width) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > 0) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, word, out);
+		col += (int)word;
+		p += word;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', out);
 }
 
 /* ---- reading ------------------------------------------------------------------ */

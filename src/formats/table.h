@@ -99,6 +99,34 @@ void table_json_dump(FILE *out, json_t *root);
 int table_save(const char *path, int json,
     void (*dump)(FILE *out, const void *obj, int json), const void *obj, char **cause);
 
+/* ---- text tables for people ----
+ * A table printed on stdout fits a width: columns with a drop rank are left
+ * out, lowest rank first, until the rest fits; --wide prints them all.  The
+ * widths are fixed, so a table can be printed a row at a time (a scan). */
+struct table_col {
+	const char *title;
+	int width;		/* characters; < 0: left-aligned in -width */
+	int drop;		/* 0: always shown; else left out in increasing order */
+};
+/* The width tables fit: 0 (no limit) with wide; the terminal's columns when
+ * stdout is one (COLUMNS when it does not say); 80 otherwise (a file, a pipe). */
+int table_text_width(int wide);
+/* Sets show[i] for the columns that fit width (0: every one), leaving out
+ * the lowest drop rank first (all columns of that rank at once); returns
+ * how many were left out. */
+int table_fit(const struct table_col *cols, int n, int width, unsigned char *show);
+/* The width of a line of the shown columns (one space between them). */
+int table_fit_width(const struct table_col *cols, int n, const unsigned char *show);
+/* A line of the shown columns: cells (NULL: the titles) padded to their
+ * widths, one space apart, and a newline. */
+void table_line(FILE *out, const struct table_col *cols, int n, const unsigned char *show,
+    const char *const *cells);
+/* "(left out to fit 80 columns: kl, images; --wide shows them)" when any was. */
+void table_note_left_out(FILE *out, const struct table_col *cols, int n, const unsigned char *show, int width);
+/* text (one paragraph) wrapped at spaces to width (0: one line), lines after
+ * the first indented by indent spaces, and a newline. */
+void table_wrap(FILE *out, const char *text, int width, int indent);
+
 /* ---- reading ---- */
 /* The cells are exactly the keys, in order. */
 int table_csv_is_columns(const struct table_field *fields, char **cells, int n);
