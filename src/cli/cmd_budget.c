@@ -270,11 +270,13 @@ static void print_text(const struct budget_opts *bo, struct engine *e, const str
 	const char *metric = engine_metric_label(e);
 	char col[16];
 	snprintf(col, sizeof col, "%s%%", metric);
-	printf("target  %s (knob %s)\nsource  %s\ndata    %d images, baseline %s %.2f%%\n\n",
-	    alloc_target_text(&bo->target, t, sizeof t), alloc_knob_name(bo->target.knob), src->what, base->done,
-	    metric, 100 * progress_top1(base));
-	unsigned char show[BC_N];
 	int width = table_text_width(bo->common->wide);
+	printf("target  %s (knob %s)\n", alloc_target_text(&bo->target, t, sizeof t), alloc_knob_name(bo->target.knob));
+	char *line = xasprintf("source  %s", src->what);
+	table_wrap(stdout, line, width, 8);
+	free(line);
+	printf("data    %d images, baseline %s %.2f%%\n\n", base->done, metric, 100 * progress_top1(base));
+	unsigned char show[BC_N];
 	budget_cols[BC_TOP1].title = col;
 	table_fit(budget_cols, BC_N, width, show);
 	table_line(stdout, budget_cols, BC_N, show, NULL);

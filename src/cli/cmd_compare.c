@@ -250,8 +250,11 @@ static void print_matrix(FILE *out, const struct comparison *c, int what)
 
 static void print_text(FILE *out, const struct comparison *c)
 {
-	fprintf(out, "scan %s (%d rows), rank %s (%d layers)\n\n", c->scan->path, c->scan->n, c->rank_path,
+	char *head = xasprintf("scan %s (%d rows), rank %s (%d layers)", c->scan->path, c->scan->n, c->rank_path,
 	    c->rank->table.n);
+	table_wrap(out, head, c->width, 2);
+	free(head);
+	fputc('\n', out);
 	for (int w = 0; w < 3; w++)
 		print_matrix(out, c, w);
 	char *reading = xasprintf("reading: %s", c->reading);

@@ -73,7 +73,10 @@ static void print_table(const struct setup_opts *o, const struct model *m, const
 {
 	const char *cfg = o->cfg, *weights = o->weights;
 	char a[32], bb[32], c[32], d[32];
-	printf("%s%s%s\n", cfg, weights ? " with " : "", weights ? weights : "");
+	int width = table_text_width(o->wide);	/* the long lines wrapped to it */
+	char *line = xasprintf("%s%s%s", cfg, weights ? " with " : "", weights ? weights : "");
+	table_wrap(stdout, line, width, 2);
+	free(line);
 	printf(b ? "%5s  %-10s %-12s %-12s %10s %13s  %-10s%s\n" : "%5s  %-10s %-12s %-12s %10s %13s  %s%s\n",
 	    "layer", "kind", "input", "output", "params", "MACs", "activation", b ? " budget" : "");
 	for (int i = 0; i < m->n; i++) {
@@ -89,8 +92,7 @@ static void print_table(const struct setup_opts *o, const struct model *m, const
 		    fmt_thousands(l->params, c, sizeof c), fmt_thousands(l->macs, d, sizeof d),
 		    l->activation, *e ? " " : "", e);
 	}
-	int width = table_text_width(o->wide);	/* the long lines wrapped to it */
-	char *line = xasprintf("total: %s parameters in %d weight layers, %s MACs per image, %s of float32 weights",
+	line = xasprintf("total: %s parameters in %d weight layers, %s MACs per image, %s of float32 weights",
 	    fmt_thousands(m->total_params, a, sizeof a), model_weight_layers(m),
 	    fmt_thousands(m->total_macs, bb, sizeof bb), fmt_bytes((double)m->weight_bytes, c, sizeof c));
 	table_wrap(stdout, line, width, 2);

@@ -134,7 +134,7 @@ static void print_ranks(FILE *out, const struct rank_file *f, int width)
 		cols[2 + j] = (struct table_col){ criterion_name(t->cols[j]), w < 4 ? 4 : w, t->ncols - j };
 	}
 	table_fit(cols, n, width, show);
-	fprintf(out, "rank per criterion (1 = most important; --wide adds the scores)\n");
+	table_wrap(out, "rank per criterion (1 = most important; --wide adds the scores)", width, 2);
 	table_line(out, cols, n, show, NULL);
 	for (int i = 0; i < t->n; i++) {
 		snprintf(buf[0], sizeof buf[0], "%d", t->layers[i]);

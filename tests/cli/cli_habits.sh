@@ -17,6 +17,9 @@
 #     10%), on a terminal (script(1)) the in-place line only; -q neither;
 #  6. a cfg without -w finds NAME.weights next to it, in ../weights/, in the
 #     data dir (SAFER_DATADIR), says which; none found names where it looked;
+#  7. tables fit 80 columns when stdout is not a terminal (scan, rank,
+#     compare, budget, budget --pareto, info), the terminal's width on one
+#     (script(1) at 60 columns), every column with --wide;
 #  8. budget without -o prints the budget after its report;
 #  9. rank's default criteria are the list its help and safer(1) document.
 set -u
@@ -120,8 +123,8 @@ expect_fail_2 "eval -c a weights file" "fmnist-plain.weights: not a Darknet cfg 
 mkdir -p "$T/rk"
 cp "$T/r.csv" "$T/rk/criteria.csv"
 run "$SAFER" compare --scan "$T/s.csv" --rank "$T/rk/criteria.csv"
-check "compare's first line names the rank file ($(head -n 1 "$T/out"))" \
-	grep -qF "rank $T/rk/criteria.csv (" <(head -n 1 "$T/out")
+first=$(sed '/^$/q' "$T/out" | tr -s ' \n' '  ')	# the first paragraph, unwrapped
+check "compare's first paragraph names the rank file ($first)" grep -qF "rank $T/rk/criteria.csv (" <<<"$first"
 run "$SAFER" compare --scan "$T/s.csv" --rank "$T/rk/criteria.csv" --json
 check_eq "compare --json: rank is the file" "$T/rk/criteria.csv" "$(jq -r .rank "$T/out" 2>/dev/null)"
 # every stderr line of these failures and runs starts with "safer: "
@@ -190,6 +193,43 @@ cp "$PLAIN_CFG" "$T/lonely.cfg"
 expect_fail_2 "no weights anywhere: the places looked at" \
 	"lonely.cfg: no weights given (-w FILE) and none found;$T/lonely.weights;$T/../weights/lonely.weights;/weights/lonely.weights" \
 	"$SAFER" eval -c "$T/lonely.cfg"
+
+# ---- 7. tables that fit ---------------------------------------------------------------------
+# widest FILE: the longest line (carriage returns aside)
+widest() { tr -d '\r' <"$1" | awk '{ if (length > w) w = length } END { print w + 0 }'; }
+run "$SAFER" rank --criterion all --samples 64 --probes 1 --ig-steps 2 --limit 64 -o "$T/all.csv"
+run "$SAFER" scan -p prune:0.5 -p quant:2 --layers 0,2,4,5,6,8 --limit 100 -o "$T/s6.csv"
+declare -A TABLES=(
+	[scan]="scan -p prune:0.5 -p bitflip-sign:0.001 -T 2 --layers 0 --limit 100"
+	[rank]="rank --limit 64 --samples 64"
+	[rank-all]="rank --criterion all --samples 64 --probes 1 --ig-steps 2 --limit 64"
+	[compare]="compare --scan $T/s6.csv --rank $T/all.csv"
+	[budget]="budget --target bits=4 --from $T/s6.csv --limit 100"
+	[pareto]="budget --target bits --from $T/s6.csv --limit 100 --pareto"
+	[info]="info"
+)
+for name in scan rank rank-all compare budget pareto info; do
+	# shellcheck disable=SC2086
+	run "$SAFER" ${TABLES[$name]}
+	w80=$(widest "$T/out")
+	check "$name into a file: at most 80 columns (widest line $w80, exit $RC)" [ "$RC" -eq 0 -a "$w80" -le 80 ]
+	[ "$name" = info ] && continue	# nothing to leave out: the same with --wide
+	# shellcheck disable=SC2086
+	run "$SAFER" ${TABLES[$name]} --wide
+	check "$name --wide: wider ($(widest "$T/out") columns)" [ "$RC" -eq 0 -a "$(widest "$T/out")" -gt 80 ]
+done
+run "$SAFER" ${TABLES[scan]} --wide
+check "scan --wide has every column (agree%, kl, images)" grep -Eq '^layer .* agree% +kl +images$' "$T/out"
+run "$SAFER" ${TABLES[rank-all]}
+check "rank at 80 columns names what it left out" grep -q '^(left out to fit 80 columns: .*; --wide shows them)$' "$T/out"
+if command -v script >/dev/null 2>&1; then
+	script -qec "stty cols 60 rows 24; $SAFER ${TABLES[rank]} 2>/dev/null" /dev/null >"$T/tty60.out" 2>&1
+	check "rank on a 60-column terminal: at most 60 columns ($(widest "$T/tty60.out"))" \
+		eval '[ "$(widest "$T/tty60.out")" -le 60 ] && grep -q "magnitude" "$T/tty60.out"'
+	script -qec "stty cols 200 rows 24; $SAFER ${TABLES[rank]} 2>/dev/null" /dev/null >"$T/tty200.out" 2>&1
+	check "rank on a 200-column terminal: the scores too ($(widest "$T/tty200.out") columns)" \
+		grep -q "score (rank)" "$T/tty200.out"
+fi
 
 # ---- 8. budget without -o -------------------------------------------------------------------
 run "$SAFER" budget --target bits=4 --criterion magnitude --limit 100
