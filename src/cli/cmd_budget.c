@@ -12,6 +12,8 @@
 #include "formats/scan_file.h"
 #include "formats/table.h"
 #include "core/inputs.h"
+#include "core/progress.h"
+#include "engine/scan.h"
 #include "core/util.h"
 
 #include <jansson.h>
@@ -19,6 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The levels budget measures when given neither a scan nor a criterion. */
+#define BUDGET_QUANT_LEVELS "quant:16,12,8,6,5,4,3,2"
+#define BUDGET_PRUNE_LEVELS "prune:0.1:0.9:0.1"
 
 static const char budget_help[] =
 "Allocates per-layer bits or pruning fractions to meet a target, evaluates the\n"
@@ -31,6 +37,8 @@ static const char budget_help[] =
 "                        (multiple-choice knapsack)\n"
 "  -C, --criterion NAME  no scan: allocate by importance (more important layers get\n"
 "                        more bits / less sparsity), computed on --samples images\n"
+"                        (neither: budget measures the curves itself, -p\n"
+"                        " BUDGET_QUANT_LEVELS " or " BUDGET_PRUNE_LEVELS " on every weight layer)\n"
 "      --rank RANK       take the criterion's scores from a rank file instead\n"
 "      --knob K          quant or prune, for size and drop targets (default quant)\n"
 "  -o, --output FILE     write the budget (safer eval --budget FILE); without -o it\n"
@@ -161,6 +169,67 @@ static int source_from_scan(const struct budget_opts *bo, const struct model *m,
 		    src->curves.n, alloc_knob_name(bo->target.knob));
 	}
 	scan_file_free(&s);
+	return rc;
+}
+
+/* Neither --from nor --criterion: the knob's curves measured here, a scan of
+ * every weight layer kept in memory (safer scan -p SPEC -o FILE saves one
+ * for --from).  0, 1 when interrupted, or -1 with *cause. */
+static int source_from_measuring(const struct budget_opts *bo, struct engine *e, const struct dataset *d,
+    struct source *src, char **cause)
+{
+	static const char *const spec[] = { [KNOB_QUANT] = BUDGET_QUANT_LEVELS, [KNOB_PRUNE] = BUDGET_PRUNE_LEVELS };
+	const struct model *m = engine_model(e);
+	enum alloc_knob knob = bo->target.knob;
+	struct perturb_grid grid;
+	if (perturb_grid_parse(spec[knob], &grid, cause) != 0)
+		return -1;
+	struct scan_opts so = { .cfg = bo->common->cfg, .weights = bo->common->weights, .grids = &grid, .ngrids = 1,
+		.trials = 1, .seed = 1, .rate = PERTURB_DEFAULT_RATE };
+	unsigned char *pick = xcalloc((size_t)m->n, 1);
+	for (int l = 0; l < m->n; l++)
+		pick[l] = (unsigned char)m->layers[l].has_weights;
+	struct scan_state s;
+	struct scan_file f;
+	scan_state_init(&s, &so, e, d, pick);
+	scan_file_init(&f, "the curves measured", &s.h);
+	fprintf(stderr, "safer: budget: no --from SCAN or --criterion NAME: measuring the %s curves it needs "
+	    "(-p %s on %d weight layers, %d rows, %d images)\n", alloc_knob_name(knob), spec[knob],
+	    model_weight_layers(m), s.nplan, d->count);
+	struct progress pr;
+	progress_start(&pr, "budget: curves", "rows", 1, bo->common->quiet);
+	int rc = 0, bar = 0;
+	for (int i = 0; i < s.nplan && rc == 0; i++) {
+		struct job_item item;
+		struct engine_job job = scan_row_job(&s, i, &item);
+		struct engine_progress p;
+		struct scan_row row;
+		if (engine_run(e, &job, &p, &interrupt_signal, cause) != 0) {
+			rc = -1;
+		} else if (!p.finished || interrupt_signal) {
+			rc = 1;
+		} else {
+			scan_row_result(&s, i, &p, &row);
+			scan_file_add(&f, &row);
+			if (progress_update(&pr, i + 1, s.nplan)) {
+				scan_progress_bar(i + 1, s.nplan, s.t0);
+				bar = 1;
+			}
+		}
+	}
+	if (bar)
+		fputc('\n', stderr);
+	if (rc == 0)
+		rc = sens_curves_from_scan(&f, m, knob, &src->curves, cause);
+	if (rc == 0) {
+		src->curves_ok = 1;
+		src->what = xasprintf("%d %s curves measured here (-p %s, %.1f s): knapsack over them", src->curves.n,
+		    alloc_knob_name(knob), spec[knob], now_seconds() - s.t0);
+	}
+	scan_file_free(&f);
+	scan_state_free(&s);
+	free(pick);
+	perturb_grid_free(&grid);
 	return rc;
 }
 
@@ -588,8 +657,8 @@ static int budget_check(struct budget_opts *bo)
 		why = "give --target KIND=VALUE (bits=4, sparsity=0.6, size=200KB or drop=1.0)";
 	else if (!bo->target.has_value && !bo->pareto)
 		why = "--target needs a value (KIND=VALUE) unless --pareto";
-	else if ((bo->from != NULL) == bo->have_crit)
-		why = "give exactly one of --from SCAN and --criterion NAME";
+	else if (bo->from != NULL && bo->have_crit)
+		why = "give one of --from SCAN and --criterion NAME, not both";
 	else if (bo->rank && !bo->have_crit)
 		why = "--rank goes with --criterion NAME";
 	else if (bo->pareto && bo->output)
@@ -620,7 +689,8 @@ static int cmd_budget_exec(void *state, struct setup_opts *common)
 	if (c->e == NULL)
 		return cmd_fail(cause);
 	int rc = bo->from ? source_from_scan(bo, engine_model(c->e), &c->src, &cause)
-	    : source_from_criterion(bo, engine_model(c->e), &c->d, &c->src, &cause);
+	    : bo->have_crit ? source_from_criterion(bo, engine_model(c->e), &c->d, &c->src, &cause)
+	    : source_from_measuring(bo, c->e, &c->d, &c->src, &cause);
 	if (rc != 0 && interrupt_signal) {
 		free(cause);
 		return interrupt_exit_status();

@@ -388,19 +388,18 @@ void table_wrap(FILE *out, const char *text, int width, int indent)
 	int col = 0;
 	const char *p = text;
 	while (*p) {
-		size_t word = strcspn(p, " ");
-		if (col > 0 && width > 0 && col + 1 + (int)word > width) {
+		size_t gap = strspn(p, " ");	/* kept as it is ("source  scan ...") unless the line breaks there */
+		size_t word = strcspn(p + gap, " ");
+		if (col > indent && width > 0 && col + (int)(gap + word) > width) {
 			fprintf(out, "\n%*s", indent, "");
 			col = indent;
-		} else if (col > 0) {
-			fputc(' ', out);
-			col++;
+		} else {
+			fwrite(p, 1, gap, out);
+			col += (int)gap;
 		}
-		fwrite(p, 1, word, out);
+		fwrite(p + gap, 1, word, out);
 		col += (int)word;
-		p += word;
-		while (*p == ' ')
-			p++;
+		p += gap + word;
 	}
 	fputc('\n', out);
 }

@@ -20,7 +20,9 @@
 #  7. tables fit 80 columns when stdout is not a terminal (scan, rank,
 #     compare, budget, budget --pareto, info), the terminal's width on one
 #     (script(1) at 60 columns), every column with --wide;
-#  8. budget without -o prints the budget after its report;
+#  8. budget without -o prints the budget after its report; without --from
+#     or --criterion it measures the curves it needs, says so, and its budget
+#     meets the target when eval measures it;
 #  9. rank's default criteria are the list its help and safer(1) document.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -240,6 +242,20 @@ check "... and the budget on stdout is one eval --budget reads" \
 run "$SAFER" budget --target bits=4 --criterion magnitude --limit 100 --json
 check "budget --json without -o: the budget's text as \"budget\"" \
 	eval 'jq -r .budget "$T/out" | grep -q "^\[layer 0\]"'
+
+run "$SAFER" budget --target bits=4 --limit 300 -o "$T/alone.budget"
+check "budget --target bits=4 alone exits 0 (got $RC)" [ "$RC" -eq 0 ]
+check "... says on stderr that it measures the quant curves" \
+	grep -q '^safer: budget: no --from SCAN or --criterion NAME: measuring the quant curves it needs' "$T/err"
+check "... and the report names that source" grep -q '^source  6 quant curves measured here' "$T/out"
+run "$SAFER" eval --budget "$T/alone.budget" --limit 300 --json
+check "... its budget meets bits=4 ($(jq -c '{avg_bits, drop}' "$T/out" 2>/dev/null))" \
+	eval 'jq -e ".avg_bits <= 4" "$T/out" >/dev/null'
+run "$SAFER" budget --target sparsity=0.5 --limit 200 --json
+check "budget --target sparsity=0.5 alone measures prune curves ($(jq -r .source "$T/out" 2>/dev/null))" \
+	eval '[ "$RC" -eq 0 ] && jq -e "(.source | startswith(\"6 prune curves measured here\")) and .sensitivity.sparsity >= 0.5" "$T/out" >/dev/null'
+expect_fail_2 "budget with both --from and --criterion" "not both" \
+	"$SAFER" budget --target bits=4 --from "$T/s6.csv" --criterion magnitude
 
 # ---- 9. rank's default criteria -------------------------------------------------------------
 documented=$("$SAFER" rank --help | sed -n 's/.*--criterion LIST *criteria (default \([a-z0-9,]*\)).*/\1/p')
