@@ -225,7 +225,7 @@ static void coord_fail(struct coord *c, int status, char *why)
 	if (c->status == 0) {
 		c->status = status;
 		if (c->s->ndone > 0)
-			fprintf(stderr, "%ssafer: scan: %s; %d of %d rows saved in %s, --resume continues\n",
+			fprintf(stderr, "%ssafer: scan: %s; %d of %d rows saved in %s; run again with --resume\n",
 			    c->tty ? "\n" : "", why, c->s->ndone, c->s->nplan, c->s->so->output);
 		else
 			fprintf(stderr, "%ssafer: scan: %s; no row saved\n", c->tty ? "\n" : "", why);
