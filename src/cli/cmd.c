@@ -99,9 +99,8 @@ static void bad_option(const struct cmd_entry *c, const struct optable *t, int c
 		char cands[256] = "";
 		int n = 0;
 		for (const struct option *o = t->longopts; o->name; o++)
-			if (strncmp(o->name, arg + 2, len) == 0 && strlen(cands) + strlen(o->name) + 4 < sizeof cands) {
+			if (strncmp(o->name, arg + 2, len) == 0 && strlen(cands) + strlen(o->name) + 4 < sizeof cands)
 				strcat(strcat(cands, n++ ? ", --" : "--"), o->name);
-			}
 		if (n > 1) {
 			fprintf(stderr, "safer: %s: option '%.*s' is ambiguous (%s)\n", c->name, (int)(len + 2), arg, cands);
 			return;
