@@ -66,10 +66,11 @@ char *fmt_real_shortest(double v, char *buf, size_t size)
 			break;
 	}
 	/* those digits without an exponent where that reads well: 911220, not
-	 * %g's 9.1122e+05 */
+	 * %g's 9.1122e+05.  Below 1e15 a whole number of prec digits is exactly
+	 * a double, so %.0f prints those digits and zeros, never more digits. */
 	snprintf(buf, size, "%.*e", prec - 1, v);
 	int exp10 = atoi(strchr(buf, 'e') + 1);
-	if (exp10 < -4 || exp10 >= 17)
+	if (exp10 < -4 || exp10 >= 15)
 		snprintf(buf, size, "%.*g", prec, v);
 	else
 		snprintf(buf, size, "%.*f", prec - 1 - exp10 > 0 ? prec - 1 - exp10 : 0, v);

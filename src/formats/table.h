@@ -88,7 +88,7 @@ json_t *table_json_real(double v);
 json_t *table_json_string(const char *s);
 /* Writes root with jansson's dump flags and a newline, every real as the
  * shortest text that reads back as the same double (0.927, not jansson's
- * 0.92700000000000005; still with a '.' or an exponent, so a reader sees a
+ * 0.92700000000000005; no exponent from 1e-4 to 1e15; still with a '.' or an exponent, so a reader sees a
  * real).  Every JSON safer writes goes through here.  root stays the caller's. */
 void table_json_write(FILE *out, const json_t *root, size_t flags);
 /* Writes root (indent 1, keys in order) and a newline, then releases it. */
