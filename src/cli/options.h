@@ -37,7 +37,7 @@ enum options_code {
 /* The common set, in the order the commands list it before their own. */
 extern const struct options_spec options_common[];
 
-/* The explorer's (no --json: it has no machine-readable output). */
+/* The explorer's (no --quiet, --json, --wide: it prints nothing of the kind). */
 #define COMMON_HELP_NO_JSON \
 "Model and data:\n" \
 "  -c, --cfg FILE        Darknet network cfg (default: the bundled plain CNN)\n" \
@@ -57,10 +57,11 @@ extern const struct options_spec options_common[];
 "      --nms X           NMS IoU threshold (default .45; 0: none)\n" \
 "      --show-thresh X   boxes that count in the agreement (default .25)\n" \
 "      --voc             VOC all-point AP instead of COCO's 101 points\n" \
-"  -v, --verbose         show Darknet's own messages and the cfg keys it ignores\n" \
-"  -q, --quiet           no progress on stderr (by default: a line rewritten in place\n" \
-"                        on a terminal, else a plain line every 10% or 5 s)\n"
+"  -v, --verbose         show Darknet's own messages and the cfg keys it ignores\n"
+/* Every other command's: what they print on stdout and stderr. */
 #define COMMON_HELP COMMON_HELP_NO_JSON \
+"  -q, --quiet           no progress on stderr (default: in place on a terminal,\n" \
+"                        else a plain line every 10% or 5 s)\n" \
 "  -j, --json            machine-readable output on stdout (JSON)\n" \
 "      --wide            tables with every column (default: fit the terminal,\n" \
 "                        80 columns when stdout is not one)\n"
