@@ -175,7 +175,9 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 	if (bar)
 		fputc('\n', stderr);
 	int stopped = interrupt_signal && rc == interrupt_exit_status();
-	if (stopped && so->output)
+	if (stopped && so->output && s->out.n == 0)
+		fprintf(stderr, "safer: interrupted before the first row was saved; %s not written\n", so->output);
+	else if (stopped && so->output)
 		fprintf(stderr, "safer: interrupted: %d of %d rows saved in %s; run again with --resume\n", s->ndone,
 		    s->nplan, so->output);
 	else if (stopped)
