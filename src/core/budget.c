@@ -261,6 +261,11 @@ int budget_parse(const char *name, const char *text, size_t len, const struct mo
 		    BUDGET_MAX_BYTES);
 		return -1;
 	}
+	const char *magic = file_magic_kind(text, len);
+	if (magic) {
+		*cause = xasprintf("%s: not a budget file (%s)", name, magic);
+		return -1;
+	}
 	if (memchr(text, '\0', len) != NULL) {
 		*cause = xasprintf("%s:%d: NUL byte in budget text", name, nul_line(text, len));
 		return -1;

@@ -1475,25 +1475,23 @@ static void notes_sort(struct chk *k)
  * JPEG image)", not "NUL byte". */
 static const char *binary_kind(const char *text, size_t len)
 {
-	static const struct { const char *magic; size_t n; const char *what; } sig[] = {
-		{ "\xff\xd8\xff", 3, "a JPEG image" }, { "\x89PNG", 4, "a PNG image" },
-		{ "GIF8", 4, "a GIF image" }, { "\x1f\x8b", 2, "gzip data" },
-		{ "PK\x03\x04", 4, "a zip archive" }, { "\x7f" "ELF", 4, "a program" },
-		{ "%PDF", 4, "a PDF document" },
-	};
-	for (size_t i = 0; i < sizeof sig / sizeof sig[0]; i++)
-		if (len >= sig[i].n && memcmp(text, sig[i].magic, sig[i].n) == 0)
-			return sig[i].what;
-	/* else: a NUL or other control bytes (not tab, newline, CR, form
-	 * feed) among the first 4 KiB, which text never holds */
+	const char *magic = file_magic_kind(text, len);
+	if (magic)
+		return magic;
+	/* else: a NUL on the first line, or many other control bytes (not tab,
+	 * newline, CR, form feed) among the first 4 KiB, which text never holds;
+	 * a NUL further down a text is the lexer's to name by its line */
 	size_t n = len < 4096 ? len : 4096, ctrl = 0;
+	int first_line = 1;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)text[i];
-		if (ch == 0)
+		if (ch == 0 && first_line)
 			return "binary data";
+		first_line &= ch != '\n';
 		ctrl += (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' && ch != '\f') || ch == 0x7f;
 	}
-	return ctrl * 100 > n ? "binary data" : NULL;	/* a stray control byte is the lexer's to name */
+	/* a few stray control bytes are the lexer's to name, as Darknet reads them */
+	return ctrl >= 16 && ctrl * 10 > n ? "binary data" : NULL;
 }
 
 static int cfg_check(struct chk *k, const char *text, size_t len,

@@ -553,6 +553,11 @@ static int csv_lines(const char *name, char *text, const struct table_csv_reader
 int table_csv_parse(const char *name, const char *text, size_t len, const struct table_csv_reader *r,
     char **cause)
 {
+	const char *magic = file_magic_kind(text, len);
+	if (magic) {
+		*cause = xasprintf("%s: not a safer %s file (%s)", name, r->what, magic);
+		return -1;
+	}
 	if (memchr(text, '\0', len) != NULL) {
 		*cause = xasprintf("%s: binary data in a %s file", name, r->what);
 		return -1;
@@ -580,6 +585,11 @@ int table_read(const char *path, size_t max,
 
 json_t *table_json_load(const char *name, const char *text, size_t len, char **cause)
 {
+	const char *magic = file_magic_kind(text, len);
+	if (magic) {
+		*cause = xasprintf("%s: not JSON (%s)", name, magic);
+		return NULL;
+	}
 	json_error_t err;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
 	if (root == NULL)

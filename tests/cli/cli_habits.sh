@@ -122,6 +122,15 @@ fi
 expect_fail_2 "info -c a PNG" "corrupt_Bag.png: not a Darknet cfg (a PNG image)" "$SAFER" info -c "$SRCDIR/tests/data/corrupt_Bag.png"
 expect_fail_2 "eval -c a weights file" "fmnist-plain.weights: not a Darknet cfg (binary data)" \
 	"$SAFER" eval -c "$PLAIN_WEIGHTS" -w "$PLAIN_WEIGHTS"
+if [ -f "$JPG" ]; then	# a picture where any other text file belongs: said too
+	cp "$JPG" "$T/photo.json"
+	expect_fail_2 "eval --budget a JPEG" "$JPG: not a budget file (a JPEG image)" "$SAFER" eval --budget "$JPG"
+	expect_fail_2 "eval -d a JPEG" "$JPG: not a Darknet .data file (a JPEG image)" "$SAFER" eval -d "$JPG"
+	expect_fail_2 "compare --scan a JPEG" "$JPG: not a safer scan file (a JPEG image)" \
+		"$SAFER" compare --scan "$JPG" --rank "$T/r.csv"
+	expect_fail_2 "compare --rank a JPEG named .json" "photo.json: not JSON (a JPEG image)" \
+		"$SAFER" compare --scan "$T/s.csv" --rank "$T/photo.json"
+fi
 mkdir -p "$T/rk"
 cp "$T/r.csv" "$T/rk/criteria.csv"
 run "$SAFER" compare --scan "$T/s.csv" --rank "$T/rk/criteria.csv"
