@@ -172,6 +172,8 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 			print_trials_summary(stdout, group, ngroup, so->width);
 	}
 	free(group);
+	if (table && rc == EXIT_OK)
+		scan_print_left_out(stdout, so->width);
 	if (bar)
 		fputc('\n', stderr);
 	int stopped = interrupt_signal && rc == interrupt_exit_status();

@@ -186,6 +186,13 @@ void scan_print_row(FILE *out, const struct scan_row *r, int header, int width)
 	table_line(out, print_cols, NPRINT, show, cells);
 }
 
+void scan_print_left_out(FILE *out, int width)
+{
+	unsigned char show[NPRINT];
+	table_fit(print_cols, NPRINT, width, show);
+	table_note_left_out(out, print_cols, NPRINT, show, width);
+}
+
 void scan_print_trials(FILE *out, const struct scan_row *first, int n, double mean, double sd, double lo, double hi,
     int width)
 {

@@ -75,6 +75,8 @@ void scan_header_copy(struct scan_header *dst, const struct scan_header *src);
 /* Prints rows as an aligned table (stdout when no file is given) that fits
  * width (0: every column; formats/table.h): the column line with header. */
 void scan_print_row(FILE *out, const struct scan_row *r, int header, int width);
+/* After the table: the columns width left out, if any (formats/table.h). */
+void scan_print_left_out(FILE *out, int width);
 /* The line after a row's trials: its key columns and as much of "top1% mean
  * M sd S min A max B over N trials" as fits width. */
 void scan_print_trials(FILE *out, const struct scan_row *first, int n, double mean, double sd, double lo, double hi,
