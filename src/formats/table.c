@@ -321,9 +321,8 @@ int table_fit_width(const struct table_col *cols, int n, const unsigned char *sh
 {
 	int w = 0, k = 0;
 	for (int i = 0; i < n; i++)
-		if (show[i]) {
+		if (show[i])
 			w += abs(cols[i].width) + (k++ > 0);
-		}
 	return w;
 }
 
