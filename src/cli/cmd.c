@@ -39,7 +39,8 @@ static void optable_build(const struct cmd_entry *c, struct optable *t)
 	for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++)
 		n += spec_count(parts[p]);
 	t->longopts = xcalloc(n + 1, sizeof *t->longopts);
-	t->shortopts = xcalloc(2 * n + 1, 1);
+	t->shortopts = xcalloc(2 * n + 2, 1);
+	t->shortopts[m++] = ':';	/* a missing value returns ':', not '?' */
 	for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++)
 		for (size_t i = 0; i < spec_count(parts[p]); i++) {
 			const struct options_spec *s = &parts[p][i];
@@ -77,12 +78,47 @@ static void print_usage(const struct cmd_entry *c)
 	fputs(c->help, stdout);
 }
 
+/* getopt's complaint as one "safer: NAME: ..." line (opterr is off: its own
+ * lines lack the prefix).  arg is the argument getopt stopped at. */
+static void bad_option(const struct cmd_entry *c, const struct optable *t, int code, const char *arg)
+{
+	char shortopt[3] = { '-', (char)optopt, '\0' };
+	int is_long = arg && strncmp(arg, "--", 2) == 0;
+	const char *what = is_long ? arg : shortopt;
+	if (code == ':') {
+		fprintf(stderr, "safer: %s: option '%s' needs a value (try 'safer %s --help')\n", c->name, what, c->name);
+		return;
+	}
+	if (is_long && optopt != 0) {	/* --flag=VALUE */
+		fprintf(stderr, "safer: %s: option '%.*s' takes no value (try 'safer %s --help')\n", c->name,
+		    (int)strcspn(arg, "="), arg, c->name);
+		return;
+	}
+	if (is_long) {	/* unknown, or a prefix of several */
+		size_t len = strcspn(arg + 2, "=");
+		char cands[256] = "";
+		int n = 0;
+		for (const struct option *o = t->longopts; o->name; o++)
+			if (strncmp(o->name, arg + 2, len) == 0 && strlen(cands) + strlen(o->name) + 4 < sizeof cands)
+				strcat(strcat(cands, n++ ? ", --" : "--"), o->name);
+		if (n > 1) {
+			fprintf(stderr, "safer: %s: option '%.*s' is ambiguous (%s)\n", c->name, (int)(len + 2), arg, cands);
+			return;
+		}
+		fprintf(stderr, "safer: %s: unknown option '%.*s' (try 'safer %s --help')\n", c->name, (int)(len + 2), arg,
+		    c->name);
+		return;
+	}
+	fprintf(stderr, "safer: %s: unknown option '%s' (try 'safer %s --help')\n", c->name, what, c->name);
+}
+
 /* -1 when exec may run, else the exit status. */
 static int parse(const struct cmd_entry *c, void *state, struct setup_opts *common, int argc, char **argv)
 {
 	struct optable t;
 	int code, status = -1;
 	optable_build(c, &t);
+	opterr = 0;
 	while (status < 0 && (code = getopt_long(argc, argv, t.shortopts, t.longopts, NULL)) != -1) {
 		int r = c->common ? options_handle_common(common, code, optarg, argc, argv) : 0;
 		if (r == 1)
@@ -92,8 +128,8 @@ static int parse(const struct cmd_entry *c, void *state, struct setup_opts *comm
 		} else if (code == 'h') {
 			print_usage(c);
 			status = EXIT_OK;
-		} else if (code == '?') {	/* getopt said what */
-			fprintf(stderr, "Try 'safer %s --help'.\n", c->name);
+		} else if (code == '?' || code == ':') {
+			bad_option(c, &t, code, optind > 0 && optind <= argc ? argv[optind - 1] : NULL);
 			status = EXIT_BAD_INPUT;
 		} else if (c->option(state, code, optarg) != 0) {
 			status = EXIT_BAD_INPUT;

@@ -49,7 +49,7 @@ extern const struct cmd_entry cmd_rank_entry, cmd_compare_entry, cmd_budget_entr
 
 /* Runs command c on argv (argv[0] names it in getopt's messages): -h/--help
  * prints the usage and help to stdout (EXIT_OK); an unknown option or a
- * missing value prints getopt's message and "Try 'safer NAME --help'.", a
+ * missing value prints one "safer: NAME: ..." line that names it, a
  * bad value its own message, a leftover argument "safer: NAME: unexpected
  * argument 'ARG'" (all EXIT_BAD_INPUT); otherwise exec's status. */
 int cmd_run(const struct cmd_entry *c, int argc, char **argv);

@@ -12,6 +12,8 @@
 #include "formats/scan_file.h"
 #include "formats/table.h"
 #include "core/inputs.h"
+#include "core/progress.h"
+#include "engine/scan.h"
 #include "core/util.h"
 
 #include <jansson.h>
@@ -19,6 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The levels budget measures when given neither a scan nor a criterion. */
+#define BUDGET_QUANT_LEVELS "quant:16,12,8,6,5,4,3,2"
+#define BUDGET_PRUNE_LEVELS "prune:0.1:0.9:0.1"
 
 static const char budget_help[] =
 "Allocates per-layer bits or pruning fractions to meet a target, evaluates the\n"
@@ -31,9 +37,13 @@ static const char budget_help[] =
 "                        (multiple-choice knapsack)\n"
 "  -C, --criterion NAME  no scan: allocate by importance (more important layers get\n"
 "                        more bits / less sparsity), computed on --samples images\n"
+"                        (neither: budget measures its curves first, on every\n"
+"                        weight layer: -p " BUDGET_QUANT_LEVELS "\n"
+"                        or -p " BUDGET_PRUNE_LEVELS ")\n"
 "      --rank RANK       take the criterion's scores from a rank file instead\n"
 "      --knob K          quant or prune, for size and drop targets (default quant)\n"
-"  -o, --output FILE     write the budget (safer eval --budget FILE)\n"
+"  -o, --output FILE     write the budget (eval --budget FILE); without -o the\n"
+"                        budget follows the report on stdout (JSON: \"budget\")\n"
 "      --pareto          measured accuracy/size front over a range of targets\n"
 "  -S, --samples N       images for --criterion (default 512)\n\n"
 COMMON_HELP;
@@ -163,6 +173,67 @@ static int source_from_scan(const struct budget_opts *bo, const struct model *m,
 	return rc;
 }
 
+/* Neither --from nor --criterion: the knob's curves measured here, a scan of
+ * every weight layer kept in memory (safer scan -p SPEC -o FILE saves one
+ * for --from).  0, 1 when interrupted, or -1 with *cause. */
+static int source_from_measuring(const struct budget_opts *bo, struct engine *e, const struct dataset *d,
+    struct source *src, char **cause)
+{
+	static const char *const spec[] = { [KNOB_QUANT] = BUDGET_QUANT_LEVELS, [KNOB_PRUNE] = BUDGET_PRUNE_LEVELS };
+	const struct model *m = engine_model(e);
+	enum alloc_knob knob = bo->target.knob;
+	struct perturb_grid grid;
+	if (perturb_grid_parse(spec[knob], &grid, cause) != 0)
+		return -1;
+	struct scan_opts so = { .cfg = bo->common->cfg, .weights = bo->common->weights, .grids = &grid, .ngrids = 1,
+		.trials = 1, .seed = 1, .rate = PERTURB_DEFAULT_RATE };
+	unsigned char *pick = xcalloc((size_t)m->n, 1);
+	for (int l = 0; l < m->n; l++)
+		pick[l] = (unsigned char)m->layers[l].has_weights;
+	struct scan_state s;
+	struct scan_file f;
+	scan_state_init(&s, &so, e, d, pick);
+	scan_file_init(&f, "the curves measured", &s.h);
+	fprintf(stderr, "safer: budget: no --from SCAN or --criterion NAME: measuring the %s curves it needs "
+	    "(-p %s on %d weight layers, %d rows, %d images)\n", alloc_knob_name(knob), spec[knob],
+	    model_weight_layers(m), s.nplan, d->count);
+	struct progress pr;
+	progress_start(&pr, "budget: curves", "rows", 1, bo->common->quiet);
+	int rc = 0, bar = 0;
+	for (int i = 0; i < s.nplan && rc == 0; i++) {
+		struct job_item item;
+		struct engine_job job = scan_row_job(&s, i, &item);
+		struct engine_progress p;
+		struct scan_row row;
+		if (engine_run(e, &job, &p, &interrupt_signal, cause) != 0) {
+			rc = -1;
+		} else if (!p.finished || interrupt_signal) {
+			rc = 1;
+		} else {
+			scan_row_result(&s, i, &p, &row);
+			scan_file_add(&f, &row);
+			if (progress_update(&pr, i + 1, s.nplan)) {
+				scan_progress_bar(i + 1, s.nplan, s.t0);
+				bar = 1;
+			}
+		}
+	}
+	if (bar)
+		fputc('\n', stderr);
+	if (rc == 0)
+		rc = sens_curves_from_scan(&f, m, knob, &src->curves, cause);
+	if (rc == 0) {
+		src->curves_ok = 1;
+		src->what = xasprintf("%d %s curves measured here (-p %s, %.1f s): knapsack over them", src->curves.n,
+		    alloc_knob_name(knob), spec[knob], now_seconds() - s.t0);
+	}
+	scan_file_free(&f);
+	scan_state_free(&s);
+	free(pick);
+	perturb_grid_free(&grid);
+	return rc;
+}
+
 static void source_take_column(struct source *src, const struct criteria_table *t, int col)
 {
 	src->n = t->n;
@@ -215,21 +286,37 @@ static int source_from_criterion(const struct budget_opts *bo, const struct mode
 
 /* ---- reports ------------------------------------------------------------------ */
 
-static void print_budget_line(const char *name, const struct evaluated *v)
+/* The report's table; at 80 columns assumed, BOPs and ratio are left out. */
+enum { BC_NAME, BC_BITS, BC_SPARSITY, BC_SIZE, BC_RATIO, BC_BOPS, BC_TOP1, BC_DROP, BC_CI, BC_ASSUMED, BC_N };
+static struct table_col budget_cols[BC_N] = {
+	{ "budget", -12, 0 }, { "avg bits", 8, 0 }, { "sparsity", 9, 0 }, { "size", 11, 0 }, { "ratio", 7, 3 },
+	{ "BOPs", 8, 2 }, { "top1%", 7, 0 }, { "drop", 6, 0 }, { "95% CI", -16, 4 }, { "assumed", 7, 1 },
+};
+
+static void print_budget_line(const char *name, const struct evaluated *v, const unsigned char *show)
 {
-	char sz[32], bops[32], ci[48], as[16];
+	char c[BC_N][48];
+	const char *cells[BC_N];
 	if (!v->ok) {
 		printf("%-12s %s\n", name, v->error ? v->error : "failed");
 		return;
 	}
-	snprintf(ci, sizeof ci, "[%.2f, %.2f]", v->lo, v->hi);
+	snprintf(c[BC_NAME], sizeof c[0], "%s", name);
+	snprintf(c[BC_BITS], sizeof c[0], "%.2f", v->cost.avg_bits);
+	snprintf(c[BC_SPARSITY], sizeof c[0], "%.1f%%", 100 * v->cost.sparsity);
+	fmt_bytes(v->cost.bytes, c[BC_SIZE], sizeof c[0]);
+	snprintf(c[BC_RATIO], sizeof c[0], "%.2fx", v->cost.ratio);
+	fmt_si(v->cost.bops, c[BC_BOPS], sizeof c[0]);
+	snprintf(c[BC_TOP1], sizeof c[0], "%.2f", 100 * v->top1);
+	snprintf(c[BC_DROP], sizeof c[0], "%.2f", v->drop);
+	snprintf(c[BC_CI], sizeof c[0], "[%.2f, %.2f]", v->lo, v->hi);
 	if (isfinite(v->assumed))
-		snprintf(as, sizeof as, "%.2f", v->assumed);
+		snprintf(c[BC_ASSUMED], sizeof c[0], "%.2f", v->assumed);
 	else
-		snprintf(as, sizeof as, "-");
-	printf("%-12s %8.2f %8.1f%% %11s %6.2fx %8s %7.2f %6.2f %-16s %7s\n", name, v->cost.avg_bits,
-	    100 * v->cost.sparsity, fmt_bytes(v->cost.bytes, sz, sizeof sz), v->cost.ratio,
-	    fmt_si(v->cost.bops, bops, sizeof bops), 100 * v->top1, v->drop, ci, as);
+		snprintf(c[BC_ASSUMED], sizeof c[0], "-");
+	for (int i = 0; i < BC_N; i++)
+		cells[i] = c[i];
+	table_line(stdout, budget_cols, BC_N, show, cells);
 }
 
 static void print_layers(const struct model *m, const struct evaluated *s, const struct evaluated *u)
@@ -253,21 +340,31 @@ static void print_text(const struct budget_opts *bo, struct engine *e, const str
 	const char *metric = engine_metric_label(e);
 	char col[16];
 	snprintf(col, sizeof col, "%s%%", metric);
-	printf("target  %s (knob %s)\nsource  %s\ndata    %d images, baseline %s %.2f%%\n\n",
-	    alloc_target_text(&bo->target, t, sizeof t), alloc_knob_name(bo->target.knob), src->what, base->done,
-	    metric, 100 * progress_top1(base));
-	printf("%-12s %8s %9s %11s %7s %8s %7s %6s %-16s %7s\n", "budget", "avg bits", "sparsity", "size", "ratio",
-	    "BOPs", col, "drop", "95% CI", "assumed");
-	print_budget_line("sensitivity", s);
-	print_budget_line("uniform", u);
+	int width = table_text_width(bo->common->wide);
+	printf("target  %s (knob %s)\n", alloc_target_text(&bo->target, t, sizeof t), alloc_knob_name(bo->target.knob));
+	char *line = xasprintf("source  %s", src->what);
+	table_wrap(stdout, line, width, 8);
+	free(line);
+	printf("data    %d images, baseline %s %.2f%%\n\n", base->done, metric, 100 * progress_top1(base));
+	unsigned char show[BC_N];
+	budget_cols[BC_TOP1].title = col;
+	table_fit(budget_cols, BC_N, width, show);
+	table_line(stdout, budget_cols, BC_N, show, NULL);
+	print_budget_line("sensitivity", s, show);
+	print_budget_line("uniform", u, show);
+	table_note_left_out(stdout, budget_cols, BC_N, show, width);
 	if (s->ok && u->ok)
 		printf("\nsensitivity vs uniform: %+.2f points of %s at %.1f%% of the uniform size\n",
 		    100 * (s->top1 - u->top1), metric, 100 * s->cost.bytes / u->cost.bytes);
+	char *add = NULL;
 	if (s->ok && isfinite(s->assumed))
-		printf("additivity: the allocation assumed %.2f points (sum of its single-layer drops); "
-		    "measured jointly %.2f\n", s->assumed, s->drop);
+		add = xasprintf("additivity: the allocation assumed %.2f points (sum of its single-layer drops); "
+		    "measured jointly %.2f", s->assumed, s->drop);
 	else if (s->ok)
-		printf("additivity: n/a (no single-layer drops without a scan)\n");
+		add = xstrdup("additivity: n/a (no single-layer drops without a scan)");
+	if (add)
+		table_wrap(stdout, add, width, 2);
+	free(add);
 	if (s->ok && u->ok)
 		print_layers(engine_model(e), s, u);
 }
@@ -292,7 +389,7 @@ static json_t *evaluated_json(const struct evaluated *v)
 }
 
 static void print_json(const struct budget_opts *bo, struct engine *e, const struct source *src,
-    const struct evaluated *s, const struct evaluated *u)
+    const struct evaluated *s, const struct evaluated *u, const char *budget_text)
 {
 	char t[64];
 	const struct engine_progress *base = engine_baseline(e);
@@ -300,8 +397,9 @@ static void print_json(const struct budget_opts *bo, struct engine *e, const str
 	    alloc_target_text(&bo->target, t, sizeof t), "knob", alloc_knob_name(bo->target.knob), "source", src->what,
 	    "images", base->done, "baseline_top1", table_json_real(progress_top1(base)), "sensitivity", evaluated_json(s), "uniform",
 	    evaluated_json(u));
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
+	if (budget_text)
+		json_object_set_new(root, "budget", json_string(budget_text));
+	table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
 
@@ -353,36 +451,103 @@ static int run_single(struct cmd_budget *c)
 	int wr = bo->output ? write_budget(bo, &s->b, engine_model(c->e), &cause) : 0;
 	if (wr != 0)
 		return cmd_fail_status(wr, cause);
-	if (bo->common->json)
-		print_json(bo, c->e, &c->src, s, u);
-	else
+	/* without -o the budget itself goes to stdout, after the report */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = bo->output ? NULL : open_memstream(&text, &len);
+	if (m) {
+		budget_write(m, &s->b, engine_model(c->e));
+		fclose(m);
+	}
+	if (bo->common->json) {
+		print_json(bo, c->e, &c->src, s, u, text);
+	} else {
 		print_text(bo, c->e, &c->src, s, u);
+		if (text)
+			printf("\nbudget (-o FILE saves it; safer eval --budget FILE reads it):\n%s", text);
+	}
+	free(text);
 	if (bo->output)
 		fprintf(stderr, "safer: budget written to %s\n", bo->output);
 	return EXIT_OK;
 }
 
-static void print_front_cell(const struct evaluated *v)
+/* The front's table: target, then size, bits, sparsity, accuracy and drop
+ * of the sensitivity budget and of the uniform one.  At 80 columns the knob
+ * that does not turn (sparsity under quant, bits under prune) is left out,
+ * then the accuracy (the drop says it against the baseline). */
+enum { PF_TARGET, PF_BAR1, PF_S, PF_BAR2 = PF_S + 5, PF_U, PF_N = PF_U + 5 };
+
+static void front_cols(struct table_col *c, int target_width, enum alloc_knob knob, const char *metric)
 {
-	char sz[32];
+	c[PF_TARGET] = (struct table_col){ "target", -target_width, 0 };
+	c[PF_BAR1] = c[PF_BAR2] = (struct table_col){ "|", 1, 0 };
+	for (int g = PF_S; g <= PF_U; g += PF_U - PF_S) {
+		c[g] = (struct table_col){ "size", 11, 0 };
+		c[g + 1] = (struct table_col){ "bits", 5, knob == KNOB_PRUNE ? 1 : 3 };
+		c[g + 2] = (struct table_col){ "sparsity", 8, knob == KNOB_PRUNE ? 3 : 1 };
+		c[g + 3] = (struct table_col){ metric, 7, 2 };
+		c[g + 4] = (struct table_col){ "drop", 6, 0 };
+	}
+}
+
+static void front_cells(const struct evaluated *v, char (*c)[64])
+{
 	if (!v->ok) {
-		printf(" | %-40s", "out of reach");
+		snprintf(c[0], sizeof c[0], "not reached");	/* fits the size column */
+		for (int k = 1; k < 5; k++)
+			snprintf(c[k], sizeof c[k], "-");
 		return;
 	}
-	printf(" | %11s %5.2f %5.1f%% %6.2f %5.2f", fmt_bytes(v->cost.bytes, sz, sizeof sz), v->cost.avg_bits,
-	    100 * v->cost.sparsity, 100 * v->top1, v->drop);
+	fmt_bytes(v->cost.bytes, c[0], sizeof c[0]);
+	snprintf(c[1], sizeof c[1], "%.2f", v->cost.avg_bits);
+	snprintf(c[2], sizeof c[2], "%.1f%%", 100 * v->cost.sparsity);
+	snprintf(c[3], sizeof c[3], "%.2f", 100 * v->top1);
+	snprintf(c[4], sizeof c[4], "%.2f", v->drop);
+}
+
+/* "sensitivity" and "uniform" over their groups of shown columns. */
+static void front_groups(const struct table_col *c, const unsigned char *show)
+{
+	int w[2] = { 0, 0 };
+	for (int g = 0; g < 2; g++) {
+		int base = g ? PF_U : PF_S, k = 0;
+		for (int i = base; i < base + 5; i++)
+			if (show[i])
+				w[g] += abs(c[i].width) + (k++ > 0);
+	}
+	printf("%-*s | %-*s | %s\n", abs(c[PF_TARGET].width), "", w[0], "sensitivity", "uniform");
 }
 
 static int run_pareto(const struct budget_opts *bo, struct engine *e, const struct source *src)
 {
 	double v[ALLOC_PARETO_MAX];
 	int n = alloc_pareto_targets(&bo->target, engine_model(e), v);
-	printf("front (knob %s, %s, %d images, measured)\n", alloc_knob_name(bo->target.knob), src->what,
-	    engine_baseline(e)->done);
-	char cs[64], cu[64];
-	snprintf(cs, sizeof cs, "sensitivity: size, bits, sparsity, %s%%, drop", engine_metric_label(e));
-	snprintf(cu, sizeof cu, "uniform: size, bits, sparsity, %s%%, drop", engine_metric_label(e));
-	printf("%-16s | %-40s | %-40s\n", "target", cs, cu);
+	int json = bo->common->json;
+	json_t *front = json_array();	/* --json: printed at the end */
+	struct table_col cols[PF_N];
+	unsigned char show[PF_N];
+	int tw = (int)strlen("target"), width = table_text_width(bo->common->wide);
+	char col[16];
+	snprintf(col, sizeof col, "%s%%", engine_metric_label(e));
+	for (int i = 0; i < n; i++) {	/* the target column as wide as its longest */
+		struct alloc_target t = bo->target;
+		char name[64];
+		t.value = v[i];
+		t.has_value = 1;
+		int l = (int)strlen(alloc_target_text(&t, name, sizeof name));
+		tw = l > tw ? l : tw;
+	}
+	front_cols(cols, tw, bo->target.knob, col);
+	table_fit(cols, PF_N, width, show);
+	if (!json) {
+		char *head = xasprintf("front (knob %s, %s, %d images, measured)", alloc_knob_name(bo->target.knob),
+		    src->what, engine_baseline(e)->done);
+		table_wrap(stdout, head, width, 2);
+		free(head);
+		front_groups(cols, show);
+		table_line(stdout, cols, PF_N, show, NULL);
+	}
 	for (int i = 0; i < n && !interrupt_signal; i++) {
 		struct alloc_target t = bo->target;
 		struct evaluated s, u;
@@ -391,13 +556,36 @@ static int run_pareto(const struct budget_opts *bo, struct engine *e, const stru
 		t.has_value = 1;
 		evaluate(e, src, &t, 0, &s);
 		evaluate(e, src, &t, 1, &u);
-		printf("%-16s", alloc_target_text(&t, name, sizeof name));
-		print_front_cell(&s);
-		print_front_cell(&u);
-		putchar('\n');
-		fflush(stdout);
+		alloc_target_text(&t, name, sizeof name);
+		if (json) {
+			json_array_append_new(front, json_pack("{s:s, s:o, s:o}", "target", name, "sensitivity",
+			    evaluated_json(&s), "uniform", evaluated_json(&u)));
+		} else {
+			char c[PF_N][64];
+			const char *cells[PF_N];
+			snprintf(c[PF_TARGET], sizeof c[0], "%s", name);
+			snprintf(c[PF_BAR1], sizeof c[0], "|");
+			snprintf(c[PF_BAR2], sizeof c[0], "|");
+			front_cells(&s, &c[PF_S]);
+			front_cells(&u, &c[PF_U]);
+			for (int k = 0; k < PF_N; k++)
+				cells[k] = c[k];
+			table_line(stdout, cols, PF_N, show, cells);
+			fflush(stdout);
+		}
 		evaluated_free(&s);
 		evaluated_free(&u);
+	}
+	if (!json)
+		table_note_left_out(stdout, cols, PF_N, show, width);
+	if (json) {	/* an interrupted front still shows the targets it measured */
+		json_t *root = json_pack("{s:s, s:s, s:i, s:o, s:o}", "knob", alloc_knob_name(bo->target.knob),
+		    "source", src->what, "images", engine_baseline(e)->done, "baseline_top1",
+		    table_json_real(progress_top1(engine_baseline(e))), "front", front);
+		table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		json_decref(root);
+	} else {
+		json_decref(front);
 	}
 	return interrupt_signal ? interrupt_exit_status() : EXIT_OK;
 }
@@ -470,14 +658,12 @@ static int budget_check(struct budget_opts *bo)
 		why = "give --target KIND=VALUE (bits=4, sparsity=0.6, size=200KB or drop=1.0)";
 	else if (!bo->target.has_value && !bo->pareto)
 		why = "--target needs a value (KIND=VALUE) unless --pareto";
-	else if ((bo->from != NULL) == bo->have_crit)
-		why = "give exactly one of --from SCAN and --criterion NAME";
+	else if (bo->from != NULL && bo->have_crit)
+		why = "give one of --from SCAN and --criterion NAME, not both";
 	else if (bo->rank && !bo->have_crit)
 		why = "--rank goes with --criterion NAME";
 	else if (bo->pareto && bo->output)
 		why = "--pareto prints a front; -o writes the budget of one target";
-	else if (!bo->pareto && !bo->output)
-		why = "give -o BUDGET (where to write the budget)";
 	else if (bo->knob_set && (bo->target.kind == TARGET_BITS || bo->target.kind == TARGET_SPARSITY))
 		why = "--knob applies to size and drop targets (bits is quant, sparsity is prune)";
 	if (why) {
@@ -504,7 +690,8 @@ static int cmd_budget_exec(void *state, struct setup_opts *common)
 	if (c->e == NULL)
 		return cmd_fail(cause);
 	int rc = bo->from ? source_from_scan(bo, engine_model(c->e), &c->src, &cause)
-	    : source_from_criterion(bo, engine_model(c->e), &c->d, &c->src, &cause);
+	    : bo->have_crit ? source_from_criterion(bo, engine_model(c->e), &c->d, &c->src, &cause)
+	    : source_from_measuring(bo, c->e, &c->d, &c->src, &cause);
 	if (rc != 0 && interrupt_signal) {
 		free(cause);
 		return interrupt_exit_status();

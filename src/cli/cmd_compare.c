@@ -26,7 +26,9 @@ static const char compare_help[] =
 "      --rank FILE       criteria (safer rank -o)\n"
 "  -k, --top K           top-K overlap (default 3)\n"
 "  -o, --output FILE     long table as CSV (.csv) or JSON (.json)\n"
-"  -j, --json            JSON on stdout\n";
+"  -j, --json            JSON on stdout\n"
+"      --wide            tables with every column (default: fit the terminal,\n"
+"                        80 columns when stdout is not one)\n";
 
 struct group {
 	enum perturb_kind kind;
@@ -38,7 +40,9 @@ struct group {
 struct comparison {
 	const struct scan_file *scan;
 	const struct rank_file *rank;
+	const char *rank_path;		/* the file, not the cfg its header names */
 	int k;
+	int width;			/* of the text tables (0: no limit) */
 	int ngroups;
 	struct group *g;		/* owned */
 	double *mean_rho, *mean_tau, *mean_top;	/* owned: per column */
@@ -144,9 +148,14 @@ static void summarise(struct comparison *c)
 }
 
 /* The best criterion per perturbation kind (mean rho over that kind's levels). */
-static void print_by_kind(FILE *out, const struct comparison *c)
+static void print_by_kind(FILE *o, const struct comparison *c)
 {
 	const struct criteria_table *t = &c->rank->table;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);	/* one paragraph, wrapped to the width */
+	if (out == NULL)
+		return;
 	fprintf(out, "best by kind:");
 	for (int k = 0; k < PERTURB_KIND_COUNT; k++) {
 		int best = -1, any = 0;
@@ -171,63 +180,94 @@ static void print_by_kind(FILE *out, const struct comparison *c)
 		else if (any)
 			fprintf(out, " %s: none defined", perturb_kind_name((enum perturb_kind)k));
 	}
-	fputc('\n', out);
+	fclose(out);
+	table_wrap(o, text, c->width, 2);
+	free(text);
 }
 
+/* One matrix: kind:level x criterion.  Criterion columns are 9 wide, or
+ * as wide as their names where that does not fit; the last criteria are
+ * left out (and named) if even that is too wide. */
 static void print_matrix(FILE *out, const struct comparison *c, int what)
 {
 	static const char *const title[] = { "Spearman rho", "Kendall tau-b", "Top-K overlap" };
 	const struct criteria_table *t = &c->rank->table;
+	int n = 2 + t->ncols;
+	struct table_col *cols = xcalloc((size_t)n, sizeof *cols);
+	unsigned char *show = xcalloc((size_t)n, 1);
+	const char **cells = xcalloc((size_t)n, sizeof *cells);
+	char (*buf)[48] = xcalloc((size_t)n, sizeof *buf);
+	int kw = (int)strlen("mean fraction");	/* the longest key, so criteria get the room */
+	for (int i = 0; i < c->ngroups; i++) {
+		char key[48];
+		int l = snprintf(key, sizeof key, "%s:%g", perturb_kind_name(c->g[i].kind), c->g[i].level);
+		kw = l > kw ? l : kw;
+	}
+	cols[0] = (struct table_col){ "kind:level", -kw, 0 };
+	cols[1] = (struct table_col){ "n", 3, 0 };
+	for (int j = 0; j < t->ncols; j++)
+		cols[2 + j] = (struct table_col){ criterion_name(t->cols[j]), 9, t->ncols - j };
+	table_fit(cols, n, 0, show);
+	if (c->width > 0 && table_fit_width(cols, n, show) > c->width)
+		for (int j = 0; j < t->ncols; j++) {
+			int w = (int)strlen(cols[2 + j].title);
+			cols[2 + j].width = w < 5 ? 5 : w;	/* "-0.83" */
+		}
+	table_fit(cols, n, c->width, show);
 	if (what == 2)
 		fprintf(out, "Top-%d overlap (layers among the %d most critical, of %d)\n", c->k, c->k, c->k);
 	else
 		fprintf(out, "%s (criterion score vs measured drop per layer)\n", title[what]);
-	fprintf(out, "%-18s %3s", "kind:level", "n");
-	for (int j = 0; j < t->ncols; j++)
-		fprintf(out, " %9s", criterion_name(t->cols[j]));
-	fputc('\n', out);
-	for (int i = 0; i < c->ngroups; i++) {
-		char key[48];
-		snprintf(key, sizeof key, "%s:%g", perturb_kind_name(c->g[i].kind), c->g[i].level);
-		fprintf(out, "%-18s %3d", key, c->g[i].n);
-		for (int j = 0; j < t->ncols; j++) {
-			const struct criteria_agreement *a = &c->g[i].a[j];
-			double v = what == 0 ? a->spearman : what == 1 ? a->kendall : a->topk;
-			if (!isfinite(v))
-				fprintf(out, " %9s", "-");
-			else if (what == 2)
-				fprintf(out, " %9.0f", v);
-			else
-				fprintf(out, " %9.2f", v);
+	table_line(out, cols, n, show, NULL);
+	for (int i = 0; i <= c->ngroups; i++) {	/* the groups, then the means */
+		if (i < c->ngroups) {
+			snprintf(buf[0], sizeof buf[0], "%s:%g", perturb_kind_name(c->g[i].kind), c->g[i].level);
+			snprintf(buf[1], sizeof buf[1], "%d", c->g[i].n);
+		} else {
+			snprintf(buf[0], sizeof buf[0], "%s", what == 2 ? "mean fraction" : "mean");
+			buf[1][0] = '\0';
 		}
-		fputc('\n', out);
+		for (int j = 0; j < t->ncols; j++) {
+			const struct criteria_agreement *a = i < c->ngroups ? &c->g[i].a[j] : NULL;
+			double v = a ? (what == 0 ? a->spearman : what == 1 ? a->kendall : a->topk)
+			    : what == 0 ? c->mean_rho[j] : what == 1 ? c->mean_tau[j] : c->mean_top[j];
+			if (!isfinite(v))
+				snprintf(buf[2 + j], sizeof buf[2 + j], "-");
+			else
+				snprintf(buf[2 + j], sizeof buf[2 + j], a && what == 2 ? "%.0f" : "%.2f", v);
+		}
+		for (int k = 0; k < n; k++)
+			cells[k] = buf[k];
+		table_line(out, cols, n, show, cells);
 	}
-	fprintf(out, "%-18s %3s", what == 2 ? "mean fraction" : "mean", "");
-	for (int j = 0; j < t->ncols; j++) {
-		double v = what == 0 ? c->mean_rho[j] : what == 1 ? c->mean_tau[j] : c->mean_top[j];
-		if (isfinite(v))
-			fprintf(out, " %9.2f", v);
-		else
-			fprintf(out, " %9s", "-");
-	}
-	fputs("\n\n", out);
+	table_note_left_out(out, cols, n, show, c->width);
+	fputc('\n', out);
+	free(cols);
+	free(show);
+	free(cells);
+	free(buf);
 }
 
 static void print_text(FILE *out, const struct comparison *c)
 {
-	fprintf(out, "scan %s (%d rows), rank %s (%d layers)\n\n", c->scan->path, c->scan->n, c->rank->header.cfg,
+	char *head = xasprintf("scan %s (%d rows), rank %s (%d layers)", c->scan->path, c->scan->n, c->rank_path,
 	    c->rank->table.n);
+	table_wrap(out, head, c->width, 2);
+	free(head);
+	fputc('\n', out);
 	for (int w = 0; w < 3; w++)
 		print_matrix(out, c, w);
-	fprintf(out, "reading: %s\n", c->reading);
+	char *reading = xasprintf("reading: %s", c->reading);
+	table_wrap(out, reading, c->width, 2);
+	free(reading);
 	print_by_kind(out, c);
 }
 
 static void write_csv(FILE *out, const struct comparison *c)
 {
 	const struct criteria_table *t = &c->rank->table;
-	fprintf(out, "# safer compare\n# scan: %s\n# rank_cfg: %s\n# weights_checksum: %s\n# reading: %s\n",
-	    c->scan->path, c->rank->header.cfg, c->rank->header.weights_checksum, c->reading);
+	fprintf(out, "# safer compare\n# scan: %s\n# rank: %s\n# rank_cfg: %s\n# weights_checksum: %s\n# reading: %s\n",
+	    c->scan->path, c->rank_path, c->rank->header.cfg, c->rank->header.weights_checksum, c->reading);
 	fprintf(out, "kind,level,layers,criterion,spearman,kendall,topk,k\n");
 	for (int i = 0; i < c->ngroups; i++)
 		for (int j = 0; j < t->ncols; j++) {
@@ -253,8 +293,8 @@ static json_t *to_json(const struct comparison *c)
 		json_array_append_new(summary, json_pack("{s:s, s:o, s:o, s:o, s:i}", "criterion",
 		    criterion_name(t->cols[j]), "mean_spearman", table_json_real(c->mean_rho[j]), "mean_kendall",
 		    table_json_real(c->mean_tau[j]), "mean_topk_fraction", table_json_real(c->mean_top[j]), "levels", c->nrho[j]));
-	return json_pack("{s:o, s:o, s:s, s:i, s:o, s:o, s:s}", "scan", table_json_string(c->scan->path), "rank_cfg",
-	    table_json_string(c->rank->header.cfg), "weights_checksum", c->rank->header.weights_checksum, "k", c->k, "rows", rows,
+	return json_pack("{s:o, s:o, s:o, s:s, s:i, s:o, s:o, s:s}", "scan", table_json_string(c->scan->path), "rank",
+	    table_json_string(c->rank_path), "rank_cfg", table_json_string(c->rank->header.cfg), "weights_checksum", c->rank->header.weights_checksum, "k", c->k, "rows", rows,
 	    "summary", summary, "reading", c->reading);
 }
 
@@ -294,8 +334,7 @@ static int emit(const struct comparison *c, const char *output, int json)
 	if (output == NULL) {
 		if (json) {
 			json_t *root = to_json(c);
-			json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-			putchar('\n');
+			table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			json_decref(root);
 		} else {
 			print_text(stdout, c);
@@ -308,8 +347,7 @@ static int emit(const struct comparison *c, const char *output, int json)
 		return cmd_fail_status(rc, cause);
 	if (table_is_json(output)) {
 		json_t *root = to_json(c);
-		json_dumpf(root, a.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', a.f);
+		table_json_write(a.f, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(root);
 	} else {
 		write_csv(a.f, c);
@@ -323,13 +361,13 @@ static int emit(const struct comparison *c, const char *output, int json)
 struct cmd_compare {
 	const char *scan_path, *rank_path, *output;
 	long k;
-	int json;
+	int json, wide;
 	struct scan_file scan;		/* owned */
 	struct rank_file rank;		/* owned */
 	struct comparison c;		/* owned */
 };
 
-enum cmd_compare_code { CMD_COMPARE_SCAN = OPTIONS_OWN, CMD_COMPARE_RANK };
+enum cmd_compare_code { CMD_COMPARE_SCAN = OPTIONS_OWN, CMD_COMPARE_RANK, CMD_COMPARE_WIDE };
 
 static const struct options_spec cmd_compare_options[] = {
 	{ "scan", CMD_COMPARE_SCAN, OPTIONS_VALUE },
@@ -337,6 +375,7 @@ static const struct options_spec cmd_compare_options[] = {
 	{ "top", 'k', OPTIONS_VALUE },
 	{ "output", 'o', OPTIONS_VALUE },
 	{ "json", 'j', OPTIONS_FLAG },
+	{ "wide", CMD_COMPARE_WIDE, OPTIONS_FLAG },
 	{ NULL, 0, OPTIONS_FLAG },
 };
 
@@ -354,6 +393,7 @@ static int cmd_compare_option(void *state, int code, const char *arg)
 	case 'k': return parse_count("top", arg, 1, 1 << 20, &s->k);
 	case 'o': s->output = arg; return 0;
 	case 'j': s->json = 1; return 0;
+	case CMD_COMPARE_WIDE: s->wide = 1; return 0;
 	default:	/* not in cmd_compare_options */
 		return -1;
 	}
@@ -377,7 +417,8 @@ static int cmd_compare_exec(void *state, struct setup_opts *unused)
 		return cmd_fail(cause);
 	if (s->scan.n == 0 || s->rank.table.n == 0 || s->rank.table.ncols == 0)
 		return cmd_fail(xasprintf("%s: nothing to compare (no rows)", s->scan.n == 0 ? s->scan_path : s->rank_path));
-	s->c = (struct comparison){ .scan = &s->scan, .rank = &s->rank, .k = (int)s->k };
+	s->c = (struct comparison){ .scan = &s->scan, .rank = &s->rank, .rank_path = s->rank_path, .k = (int)s->k,
+	    .width = table_text_width(s->wide) };
 	compare_groups(&s->c);
 	summarise(&s->c);
 	return emit(&s->c, s->output, s->json);

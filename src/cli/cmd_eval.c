@@ -102,8 +102,7 @@ static void print_json(const struct setup_opts *o, const struct dataset *d, cons
 		json_object_set_new(root, "avg_bits", json_real(r->cost.avg_bits));
 		json_object_set_new(root, "sparsity", json_real(r->cost.sparsity));
 	}
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
+	table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
 
@@ -125,9 +124,14 @@ static void print_budget(const struct eval_report *r)
 
 static void print_text(const struct setup_opts *o, const struct dataset *d, const struct eval_report *r, int threads)
 {
-	printf("model   %s with %s\n", o->cfg, o->weights);
-	printf("data    %s: %ld images, %d classes%s\n", d->source, r->images, d->classes,
+	int width = table_text_width(o->wide);	/* long paths: the lines wrapped to it */
+	char *line = xasprintf("model   %s with %s", o->cfg, o->weights);
+	table_wrap(stdout, line, width, 8);
+	free(line);
+	line = xasprintf("data    %s: %ld images, %d classes%s", d->source, r->images, d->classes,
 	    d->skipped ? " (some skipped)" : "");
+	table_wrap(stdout, line, width, 8);
+	free(line);
 	if (r->labelled > 0) {
 		printf("top-1   %.2f%%  95%% CI [%.2f, %.2f]\n", 100 * r->top1, 100 * r->lo, 100 * r->hi);
 		printf("top-%d   %.2f%%  95%% CI [%.2f, %.2f]\n", r->k, 100 * r->topk, 100 * r->klo, 100 * r->khi);

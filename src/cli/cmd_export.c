@@ -9,6 +9,7 @@
 #include "engine/export.h"
 #include "core/format.h"
 #include "cli/options.h"
+#include "formats/table.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -65,6 +66,17 @@ static int export_compact_report(struct cmd_export *s, const struct setup_opts *
 	int rc = export_compact(o->cfg, o->weights, &s->budget, s->budget_path, s->compact_cfg, s->out, &r, &cause);
 	if (rc != 0)
 		return cmd_fail_status(rc, cause);
+	if (o->json) {
+		json_t *root = json_pack("{s:o, s:o, s:I, s:i, s:I, s:I, s:I, s:I, s:I}", "cfg",
+		    table_json_string(s->compact_cfg), "output", table_json_string(s->out), "removed",
+		    (json_int_t)r.removed, "layers_narrowed", r.layers_narrowed, "params_before",
+		    (json_int_t)r.params_before, "params_after", (json_int_t)r.params_after, "macs_before",
+		    (json_int_t)r.macs_before, "macs_after", (json_int_t)r.macs_after, "file_bytes",
+		    (json_int_t)r.weights_bytes);
+		table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		json_decref(root);
+		return EXIT_OK;
+	}
 	char sz[32];
 	printf("wrote %s and %s: %ld filter%s removed in %d layer%s; parameters %llu -> %llu (%.1f%%), "
 	    "MACs per image %llu -> %llu (%.1f%%); weights %s\n",
@@ -108,6 +120,14 @@ static int cmd_export_exec(void *state, struct setup_opts *o)
 	int rc = export_budget(o->cfg, o->weights, &s->budget, s->out, &res, &cause);
 	if (rc != 0)
 		return cmd_fail_status(rc, cause);
+	if (o->json) {
+		json_t *root = json_pack("{s:o, s:i, s:I, s:f, s:f, s:i}", "output", table_json_string(s->out),
+		    "applied", res.applied, "file_bytes", (json_int_t)res.bytes, "budget_bytes", cost.bytes,
+		    "compression", cost.ratio, "actbits_not_stored", res.activation_skipped);
+		table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		json_decref(root);
+		return EXIT_OK;
+	}
 	char sz[32], st[32];
 	printf("wrote %s: %d weight setting%s applied, %s on disk (float32 file); budget storage %s, %.2fx smaller\n",
 	    s->out, res.applied, res.applied == 1 ? "" : "s", fmt_bytes((double)res.bytes, sz, sizeof sz),

@@ -65,8 +65,7 @@ static void print_json(const struct setup_opts *o, const struct model *m, const 
 		budget_cost(b, m, &c);
 		json_object_set_new(root, "budget", cost_json(&c));
 	}
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
+	table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
 
@@ -74,8 +73,11 @@ static void print_table(const struct setup_opts *o, const struct model *m, const
 {
 	const char *cfg = o->cfg, *weights = o->weights;
 	char a[32], bb[32], c[32], d[32];
-	printf("%s%s%s\n", cfg, weights ? " with " : "", weights ? weights : "");
-	printf(b ? "%5s  %-10s %-12s %-12s %12s %14s  %-10s%s\n" : "%5s  %-10s %-12s %-12s %12s %14s  %s%s\n",
+	int width = table_text_width(o->wide);	/* the long lines wrapped to it */
+	char *line = xasprintf("%s%s%s", cfg, weights ? " with " : "", weights ? weights : "");
+	table_wrap(stdout, line, width, 2);
+	free(line);
+	printf(b ? "%5s  %-10s %-12s %-12s %10s %13s  %-10s%s\n" : "%5s  %-10s %-12s %-12s %10s %13s  %s%s\n",
 	    "layer", "kind", "input", "output", "params", "MACs", "activation", b ? " budget" : "");
 	for (int i = 0; i < m->n; i++) {
 		const struct layer_desc *l = &m->layers[i];
@@ -83,16 +85,18 @@ static void print_table(const struct setup_opts *o, const struct model *m, const
 		const struct budget_layer *bl = b ? budget_find(b, i) : NULL;
 		if (bl)
 			budget_layer_summary(bl, e, sizeof e);
-		printf(b ? "%5d  %-10s %-12s %-12s %12s %14s  %-10s%s%s\n" : "%5d  %-10s %-12s %-12s %12s %14s  %s%s%s\n",
+		printf(b ? "%5d  %-10s %-12s %-12s %10s %13s  %-10s%s%s\n" : "%5d  %-10s %-12s %-12s %10s %13s  %s%s%s\n",
 		    l->index, l->kind_name,
 		    fmt_shape(l->in.w, l->in.h, l->in.c, a, sizeof a),
 		    fmt_shape(l->out.w, l->out.h, l->out.c, bb, sizeof bb),
 		    fmt_thousands(l->params, c, sizeof c), fmt_thousands(l->macs, d, sizeof d),
 		    l->activation, *e ? " " : "", e);
 	}
-	printf("total: %s parameters in %d weight layers, %s MACs per image, %s of float32 weights\n",
+	line = xasprintf("total: %s parameters in %d weight layers, %s MACs per image, %s of float32 weights",
 	    fmt_thousands(m->total_params, a, sizeof a), model_weight_layers(m),
 	    fmt_thousands(m->total_macs, bb, sizeof bb), fmt_bytes((double)m->weight_bytes, c, sizeof c));
+	table_wrap(stdout, line, width, 2);
+	free(line);
 	if (m->detector)
 		printf("detector: %d classes\n", m->classes);
 	printf("cfg: %d key%s or line%s Darknet ignores%s, %d warning%s\n", o->cfg_ignored,
@@ -103,11 +107,13 @@ static void print_table(const struct setup_opts *o, const struct model *m, const
 		struct budget_cost k;
 		char fb[32];
 		budget_cost(b, m, &k);
-		printf("budget: %s (float32 %s), %.2fx smaller; %.2f bits per weight, %.1f%% sparse; "
-		    "%s MACs after pruning; %s BOPs (float32 %s)\n",
+		line = xasprintf("budget: %s (float32 %s), %.2fx smaller; %.2f bits per weight, %.1f%% sparse; "
+		    "%s MACs after pruning; %s BOPs (float32 %s)",
 		    fmt_bytes(k.bytes, a, sizeof a), fmt_bytes(k.float_bytes, bb, sizeof bb), k.ratio, k.avg_bits,
 		    100 * k.sparsity, fmt_si(k.effective_macs, c, sizeof c), fmt_si(k.bops, d, sizeof d),
 		    fmt_si(k.float_bops, fb, sizeof fb));
+		table_wrap(stdout, line, width, 2);
+		free(line);
 	}
 }
 

@@ -7,6 +7,8 @@
 #include "engine/criteria.h"
 #include "cli/options.h"
 #include "formats/rank_file.h"
+#include "formats/table.h"
+#include "core/progress.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -14,11 +16,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#define RANK_DEFAULT_CRITERIA "magnitude,l2,params,macs,grad,taylor,fisher"
+/* The columns a rank file gets without --criterion, in their order; l2 brings
+ * l2pp along in any case, so the list names both. */
+#define RANK_DEFAULT_CRITERIA "magnitude,l2,l2pp,params,macs,grad,taylor,fisher"
 
 static const char rank_help[] =
 "Scores every weight layer by importance criteria; rank 1 = highest score =\n"
-"most important.  Criteria (all: every one):\n"
+"most important.  Criteria (all: every one; l2 comes with l2pp):\n"
 "  magnitude  mean |w|               l2, l2pp  ||w||_2 and ||w||_2/sqrt(n)\n"
 "  params     stored parameters      macs      multiply-accumulates per image\n"
 "  grad       mean over mini-batches of ||dL/dw||\n"
@@ -40,9 +44,26 @@ static const char rank_help[] =
 "  -s, --seed S          seed of probes and stochastic quick specs (default 1)\n\n"
 COMMON_HELP;
 
+/* The criteria's stages, each counted on its own: in place on a terminal,
+ * else a plain line every few seconds (core/progress.h). */
+struct rank_progress {
+	struct progress p;
+	const char *stage;	/* borrowed from criteria_compute */
+	char what[48];		/* "rank: gradients" */
+};
+
 static void show_progress(const char *what, int done, int total, void *ctx)
 {
-	(void)ctx;
+	struct rank_progress *rp = ctx;
+	if (rp->stage == NULL || strcmp(rp->stage, what) != 0) {
+		double t0 = rp->stage ? rp->p.t0 : now_seconds();
+		rp->stage = what;
+		snprintf(rp->what, sizeof rp->what, "rank: %s", what);
+		progress_start(&rp->p, rp->what, strcmp(what, "gradients") == 0 ? "batches" : "layers", 0, rp->p.quiet);
+		rp->p.t0 = t0;	/* elapsed since rank started */
+	}
+	if (!progress_update(&rp->p, done, total))
+		return;
 	fprintf(stderr, "\r%-22s %4d/%-4d", what, done, total);
 	if (done == total)
 		fputc('\n', stderr);
@@ -75,6 +96,7 @@ static int model_checksum_hex(const char *cfg, const char *weights, char **hex, 
 
 struct cmd_rank {
 	struct criteria_opts copt;
+	struct rank_progress progress;
 	int mask_given;		/* else RANK_DEFAULT_CRITERIA */
 	const char *output;
 	struct dataset d;	/* owned */
@@ -119,7 +141,7 @@ static int rank_run(struct cmd_rank *s, struct setup_opts *co)
 	} else if (co->json) {
 		rank_file_dump(stdout, &s->rf, 1);
 	} else {
-		rank_print_table(stdout, &s->rf);
+		rank_print_table(stdout, &s->rf, table_text_width(co->wide));
 	}
 	return EXIT_OK;
 }
@@ -212,8 +234,9 @@ static int cmd_rank_exec(void *state, struct setup_opts *co)
 	interrupt_install();
 	s->copt.threads = co->threads;
 	s->copt.interrupt = &interrupt_signal;
-	if (isatty(2))
-		s->copt.progress = show_progress;
+	s->progress.p.quiet = co->quiet;
+	s->copt.progress = show_progress;
+	s->copt.progress_ctx = &s->progress;
 	return rank_run(s, co);
 }
 

@@ -5,8 +5,10 @@
 #include "engine/engine.h"
 #include "cli/options.h"
 #include "formats/scan_file.h"
+#include "formats/table.h"
 #include "engine/scan.h"
 #include "engine/scan_mpi.h"
+#include "core/progress.h"
 #include "core/stats.h"
 #include "core/util.h"
 
@@ -33,7 +35,9 @@ static const char scan_help[] =
 "  -T, --trials T        trials of stochastic kinds (default 5)\n"
 "  -s, --seed S          base seed (default 1)\n"
 "      --rate R          fraction of weights hit by bitpos (default 0.001)\n"
-"      --adaptive EPS    stop each row when the drop is known within EPS points\n\n"
+"      --adaptive EPS    stop each row when the drop is known within EPS points\n"
+"Without -o the rows go to stdout as a table, or with --json as the JSON a .json\n"
+"FILE holds ({header, rows}, printed when the scan ends or is interrupted).\n\n"
 COMMON_HELP;
 
 /* "0,2,5-7" -> sorted unique flags over [0, n). */
@@ -86,7 +90,7 @@ bad:
 }
 
 /* Mean, sd, min and max of top-1 over the trials just finished. */
-static void print_trials_summary(FILE *out, const struct scan_row *rows, int n)
+static void print_trials_summary(FILE *out, const struct scan_row *rows, int n, int width)
 {
 	double v[n > 0 ? n : 1], mean, sd, lo = INFINITY, hi = -INFINITY;
 	for (int i = 0; i < n; i++) {
@@ -95,8 +99,7 @@ static void print_trials_summary(FILE *out, const struct scan_row *rows, int n)
 		hi = fmax(hi, v[i]);
 	}
 	stats_mean_sd(v, n, &mean, &sd);
-	fprintf(out, "%5d %-10s %-13s %9.6g   all   top1%% mean %.2f sd %.2f min %.2f max %.2f over %d trials\n",
-	    rows[0].layer, rows[0].layer_kind, perturb_kind_name(rows[0].kind), rows[0].level, mean, sd, lo, hi, n);
+	scan_print_trials(out, &rows[0], n, mean, sd, lo, hi, width);
 }
 
 /* 0: row measured; 1: interrupted (the row is dropped); -1: *cause. */
@@ -119,11 +122,17 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 	const struct scan_opts *so = s->so;
 	char *cause = NULL;
 	int rc = EXIT_OK, done = s->ndone, ngroup = 0, wr;
-	int tty = so->output && isatty(2);
-	if (!so->output) {
+	int table = !so->output && !so->json;	/* the table shows how far the scan is */
+	int bar = 0;	/* an in-place line is on the terminal */
+	struct progress pr;
+	progress_start(&pr, "scan", "rows", 1, so->quiet || table);
+	struct scan_file json;	/* --json without -o: the rows, printed at the end */
+	scan_file_init(&json, "standard output", &s->h);
+	json.json = 1;
+	if (table) {
 		printf("# baseline %s %.2f%% on %d images\n", s->h.metric && strcmp(s->h.metric, "top1") != 0
 		    ? "mAP@.5 (in the top1 column)" : "top-1", 100 * s->h.baseline_top1, d->count);
-		scan_print_row(stdout, NULL, 1);
+		scan_print_row(stdout, NULL, 1, so->width);
 	}
 	struct scan_row *group = xmalloc((size_t)so->trials * sizeof *group);
 	for (int i = 0; i < s->nplan && rc == EXIT_OK; i++) {
@@ -146,21 +155,40 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 			rc = cmd_fail_status(wr, cause);
 			break;
 		}
-		if (!so->output) {
-			scan_print_row(stdout, &row, 0);
+		if (!so->output && so->json)
+			scan_file_add(&json, &row);
+		if (table) {
+			scan_print_row(stdout, &row, 0, so->width);
 			if ((rc = cmd_check_stdout(EXIT_OK)) != EXIT_OK)
 				break;	/* the table cannot be written: no use measuring on */
 		}
 		group[ngroup++] = row;
 		done++;
-		if (tty)
+		if (progress_update(&pr, done, s->nplan)) {
 			scan_progress_bar(done, s->nplan, s->t0);
-		if (!so->output && trials > 1 && ngroup == trials)
-			print_trials_summary(stdout, group, ngroup);
+			bar = 1;
+		}
+		if (table && trials > 1 && ngroup == trials)
+			print_trials_summary(stdout, group, ngroup, so->width);
 	}
 	free(group);
-	if (tty)
+	if (table && rc == EXIT_OK)
+		scan_print_left_out(stdout, so->width);
+	if (bar)
 		fputc('\n', stderr);
+	int stopped = interrupt_signal && rc == interrupt_exit_status();
+	if (stopped && so->output && s->out.n == 0)
+		fprintf(stderr, "safer: interrupted before the first row was saved; %s not written\n", so->output);
+	else if (stopped && so->output)
+		fprintf(stderr, "safer: interrupted: %d of %d rows saved in %s; run again with --resume\n", s->ndone,
+		    s->nplan, so->output);
+	else if (stopped)
+		fprintf(stderr, "safer: interrupted: %d of %d rows measured (-o FILE would keep them for --resume)\n",
+		    done, s->nplan);
+	/* an interrupted scan still shows the rows it measured */
+	if (!so->output && so->json && (rc == EXIT_OK || interrupt_signal))
+		scan_file_dump(stdout, &json);
+	scan_file_free(&json);
 	if (rc == EXIT_OK && (wr = scan_state_finish(s, &cause)) != 0)
 		rc = cmd_fail_status(wr, cause);
 	return rc;
@@ -276,6 +304,9 @@ static int cmd_scan_exec(void *state, struct setup_opts *common)
 		return scan_mpi_agree(cmd_fail(cause));
 	so->cfg = common->cfg;
 	so->weights = common->weights;
+	so->json = common->json;
+	so->quiet = common->quiet;
+	so->width = table_text_width(common->wide);
 	if (common->threads == 0)
 		common->threads = scan_mpi_default_threads();
 	interrupt_install();

@@ -24,7 +24,7 @@ static const char tui_help[] =
 "      --budget FILE     start from this budget (w writes it back)\n"
 "      --rank RANK       add the criteria of a safer rank file (gradients...)\n"
 "  -h, --help            this help\n\n"
-COMMON_HELP
+COMMON_HELP_NO_JSON
 "\nThe working budget is kept in $XDG_STATE_HOME/safer/session.budget\n"
 "(default ~/.local/state/safer/session.budget) and offered at the next start.\n";
 
@@ -56,6 +56,8 @@ static int cmd_tui_exec(void *state, struct setup_opts *o)
 	struct cmd_tui *s = state;
 	char *cause = NULL;
 	setlocale(LC_ALL, "");
+	if (o->json)	/* the common set takes it; the explorer has nothing to print */
+		return cmd_fail(xstrdup("tui: --json: the explorer has no machine-readable output (try 'safer eval --json')"));
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cmd_fail(xstrdup("tui: standard input and output must be a terminal (try 'safer eval')"));
 	if (setup_opts_finish(o, &cause) != 0)

@@ -107,15 +107,16 @@ static void print_json(const struct setup_opts *o, const struct dataset *d, stru
 	json_object_set_new(root, "seconds", json_real(p->seconds));
 	json_object_set_new(root, "images_per_s", json_real(p->seconds > 0 ? p->done / p->seconds : 0));
 	json_object_set_new(root, "threads", json_integer(threads));
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
+	table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
 
 static void print_text(const struct setup_opts *o, const struct dataset *d, const struct engine_progress *p,
     const struct det_map *m, const char *budget, int threads)
 {
-	printf("model   %s with %s\n", o->cfg, o->weights);
+	char *line = xasprintf("model   %s with %s", o->cfg, o->weights);
+	table_wrap(stdout, line, table_text_width(o->wide), 8);
+	free(line);
 	printf("data    %s: %ld images, %d classes, %ld objects in %d label files%s\n", d->source, (long)p->done,
 	    d->classes, d->objects, d->labelled_files, d->skipped ? " (some images skipped)" : "");
 	if (p->labelled > 0) {

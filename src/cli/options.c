@@ -54,6 +54,8 @@ const struct options_spec options_common[] = {
 	{ "show-thresh", OPTIONS_SHOW_THRESH, OPTIONS_VALUE },
 	{ "voc", OPTIONS_VOC, OPTIONS_FLAG },
 	{ "verbose", 'v', OPTIONS_FLAG },
+	{ "quiet", 'q', OPTIONS_FLAG },
+	{ "wide", OPTIONS_WIDE, OPTIONS_FLAG },
 	{ "json", 'j', OPTIONS_FLAG },
 	{ NULL, 0, OPTIONS_FLAG },
 };
@@ -116,6 +118,8 @@ int options_handle_common(struct setup_opts *o, int code, const char *arg, int a
 	case OPTIONS_VOC: o->det_voc = 1; return 1;
 	case 'v': o->verbose = 1; backend_set_verbose(1); return 1;
 	case 'j': o->json = 1; return 1;
+	case 'q': o->quiet = 1; return 1;
+	case OPTIONS_WIDE: o->wide = 1; return 1;
 	default: return 0;
 	}
 }

@@ -30,13 +30,15 @@ enum options_code {
 	OPTIONS_NMS,
 	OPTIONS_SHOW_THRESH,
 	OPTIONS_VOC,
+	OPTIONS_WIDE,
 	OPTIONS_OWN
 };
 
 /* The common set, in the order the commands list it before their own. */
 extern const struct options_spec options_common[];
 
-#define COMMON_HELP \
+/* The explorer's (no --quiet, --json, --wide: it prints nothing of the kind). */
+#define COMMON_HELP_NO_JSON \
 "Model and data:\n" \
 "  -c, --cfg FILE        Darknet network cfg (default: the bundled plain CNN)\n" \
 "  -w, --weights FILE    Darknet weights (default: the bundled weights of the default cfg)\n" \
@@ -55,8 +57,14 @@ extern const struct options_spec options_common[];
 "      --nms X           NMS IoU threshold (default .45; 0: none)\n" \
 "      --show-thresh X   boxes that count in the agreement (default .25)\n" \
 "      --voc             VOC all-point AP instead of COCO's 101 points\n" \
-"  -v, --verbose         show Darknet's own messages and the cfg keys it ignores\n" \
-"  -j, --json            machine-readable output\n"
+"  -v, --verbose         show Darknet's own messages and the cfg keys it ignores\n"
+/* Every other command's: what they print on stdout and stderr. */
+#define COMMON_HELP COMMON_HELP_NO_JSON \
+"  -q, --quiet           no progress on stderr (default: in place on a terminal,\n" \
+"                        else a plain line every 10% or 5 s)\n" \
+"  -j, --json            machine-readable output on stdout (JSON)\n" \
+"      --wide            tables with every column (default: fit the terminal,\n" \
+"                        80 columns when stdout is not one)\n"
 
 /* Handles one getopt_long result of the common set; --idx takes its second
  * file from argv[optind].  Returns 1 if it was one of ours, 0 if not, -1 on

@@ -1,5 +1,6 @@
 /* budget.c - see budget.h */
 #include "core/budget.h"
+#include "core/format.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -260,6 +261,11 @@ int budget_parse(const char *name, const char *text, size_t len, const struct mo
 		    BUDGET_MAX_BYTES);
 		return -1;
 	}
+	const char *magic = file_magic_kind(text, len);
+	if (magic) {
+		*cause = xasprintf("%s: not a budget file (%s)", name, magic);
+		return -1;
+	}
 	if (memchr(text, '\0', len) != NULL) {
 		*cause = xasprintf("%s:%d: NUL byte in budget text", name, nul_line(text, len));
 		return -1;
@@ -324,10 +330,7 @@ void budget_free(struct budget *b)
 /* Short when that reads back exactly, else every digit: files must round-trip. */
 static const char *fmt_fraction(double v, char *buf, size_t size)
 {
-	snprintf(buf, size, "%.6g", v);
-	if (strtod(buf, NULL) != v)
-		snprintf(buf, size, "%.17g", v);
-	return buf;
+	return fmt_real_shortest(v, buf, size);
 }
 
 static void write_comment(FILE *f, const struct budget_layer *l, const struct model *m)

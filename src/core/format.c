@@ -1,7 +1,9 @@
 /* format.c - see format.h */
 #include "core/format.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 char *fmt_thousands(uint64_t v, char *buf, size_t size)
@@ -60,5 +62,29 @@ char *fmt_bytes_short(double bytes, char *buf, size_t size)
 char *fmt_shape(int w, int h, int c, char *buf, size_t size)
 {
 	snprintf(buf, size, "%dx%dx%d", w, h, c);
+	return buf;
+}
+
+char *fmt_real_shortest(double v, char *buf, size_t size)
+{
+	if (!isfinite(v)) {	/* one spelling whatever the precision */
+		snprintf(buf, size, "%g", v);
+		return buf;
+	}
+	int prec = 1;
+	for (; prec < 17; prec++) {
+		snprintf(buf, size, "%.*e", prec - 1, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	/* those digits without an exponent where that reads well: 911220, not
+	 * %g's 9.1122e+05.  Below 1e15 a whole number of prec digits is exactly
+	 * a double, so %.0f prints those digits and zeros, never more digits. */
+	snprintf(buf, size, "%.*e", prec - 1, v);
+	int exp10 = atoi(strchr(buf, 'e') + 1);
+	if (exp10 < -4 || exp10 >= 15)
+		snprintf(buf, size, "%.*g", prec, v);
+	else
+		snprintf(buf, size, "%.*f", prec - 1 - exp10 > 0 ? prec - 1 - exp10 : 0, v);
 	return buf;
 }

@@ -222,6 +222,20 @@ int file_open_regular(const char *path, char **cause)
 	return fd;
 }
 
+const char *file_magic_kind(const char *data, size_t len)
+{
+	static const struct { const char *magic; size_t n; const char *what; } sig[] = {
+		{ "\xff\xd8\xff", 3, "a JPEG image" }, { "\x89PNG", 4, "a PNG image" },
+		{ "GIF8", 4, "a GIF image" }, { "\x1f\x8b", 2, "gzip data" },
+		{ "PK\x03\x04", 4, "a zip archive" }, { "\x7f" "ELF", 4, "a program" },
+		{ "%PDF", 4, "a PDF document" },
+	};
+	for (size_t i = 0; i < sizeof sig / sizeof sig[0]; i++)
+		if (len >= sig[i].n && memcmp(data, sig[i].magic, sig[i].n) == 0)
+			return sig[i].what;
+	return NULL;
+}
+
 char *file_read_all(const char *path, size_t max_bytes, size_t *len, char **cause)
 {
 	int fd = file_open_regular(path, cause);

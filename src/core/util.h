@@ -49,6 +49,10 @@ int file_open_regular(const char *path, char **cause);
  * Refuses what file_open_regular refuses and files above max_bytes.  Returns
  * NULL and sets *cause. */
 char *file_read_all(const char *path, size_t max_bytes, size_t *len, char **cause);
+/* What a file is by its first bytes when it is plainly no text file ("a
+ * JPEG image", "a PNG image", "gzip data", ...), else NULL: a picture given
+ * where a cfg, a budget or a result file belongs is named as what it is. */
+const char *file_magic_kind(const char *data, size_t len);
 
 /* FNV-1a 64-bit hash, used for self-describing result files and restore checks. */
 uint64_t hash_fnv1a(const void *data, size_t len, uint64_t seed);

@@ -5,6 +5,7 @@
 #include "core/atomic.h"
 #include "core/util.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,20 +46,26 @@ static int check_resume_rows(const struct scan_file *f, const struct model *m, c
 	return 0;
 }
 
-/* --resume must continue the same experiment, not mix two. */
+/* --resume must continue the same experiment, not mix two: the refusal
+ * names what differs, the file's value and this run's. */
 static int check_resume(const char *path, const struct scan_header *old, const struct scan_header *now, char **cause)
 {
-	const char *what = NULL;
+	char *what = NULL;
 	if (strcmp(old->weights_checksum, now->weights_checksum) != 0)
-		what = "another model (weights checksum differs)";
-	else if (strcmp(old->data_checksum, now->data_checksum) != 0 || old->images != now->images)
-		what = "another data set";
+		what = xasprintf("was made with other weights (%s, checksum %s; this run: %s, checksum %s)",
+		    old->weights, old->weights_checksum, now->weights, now->weights_checksum);
+	else if (old->images != now->images)
+		what = xasprintf("was measured on %ld images, this run asks for %ld (--limit)", old->images, now->images);
+	else if (strcmp(old->data_checksum, now->data_checksum) != 0)
+		what = xasprintf("was measured on other data (%s, checksum %s; this run: %s, checksum %s)", old->data,
+		    old->data_checksum, now->data, now->data_checksum);
 	else if (old->seed != now->seed)
-		what = "another seed";
+		what = xasprintf("was made with --seed %" PRIu64 ", this run asks for --seed %" PRIu64, old->seed, now->seed);
 	else if (old->trials != now->trials)
-		what = "another number of trials";
+		what = xasprintf("was made with --trials %d, this run asks for --trials %d", old->trials, now->trials);
 	if (what) {
-		*cause = xasprintf("%s: was made with %s; refusing to resume", path, what);
+		*cause = xasprintf("%s: %s; refusing to resume", path, what);
+		free(what);
 		return -1;
 	}
 	return 0;

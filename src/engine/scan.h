@@ -20,6 +20,9 @@ struct scan_opts {
 	int ngrids;
 	const char *layers, *output;
 	int resume, force, trials;
+	int json;		/* no output file: the rows as JSON on stdout, at the end */
+	int quiet;		/* no progress on stderr */
+	int width;		/* the table on stdout fits it (0: every column) */
 	uint64_t seed;
 	double rate, eps;
 };

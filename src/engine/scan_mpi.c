@@ -15,6 +15,7 @@
 #include "engine/scan_mpi.h"
 #include "engine/engine.h"
 #include "formats/scan_file.h"
+#include "core/progress.h"
 #include "core/rng.h"
 #include "engine/scan.h"
 #include "core/util.h"
@@ -207,7 +208,8 @@ struct coord {
 	unsigned char *stopped;	/* per rank: STOP sent (or unreachable) */
 	int *measured;		/* per rank: rows it measured (shown at the end) */
 	int hellos, byes;	/* ranks checked, ranks done */
-	int tty;
+	struct progress pr;
+	int tty;		/* the in-place progress line is on the terminal */
 };
 
 static int rows_left(struct coord *c)
@@ -223,7 +225,7 @@ static void coord_fail(struct coord *c, int status, char *why)
 	if (c->status == 0) {
 		c->status = status;
 		if (c->s->ndone > 0)
-			fprintf(stderr, "%ssafer: scan: %s; %d of %d rows saved in %s, --resume continues\n",
+			fprintf(stderr, "%ssafer: scan: %s; %d of %d rows saved in %s; run again with --resume\n",
 			    c->tty ? "\n" : "", why, c->s->ndone, c->s->nplan, c->s->so->output);
 		else
 			fprintf(stderr, "%ssafer: scan: %s; no row saved\n", c->tty ? "\n" : "", why);
@@ -268,8 +270,10 @@ static void coord_save(struct coord *c, int from, int index, const struct scan_r
 		coord_fail(c, rc, cause);
 		return;
 	}
-	if (c->tty)
+	if (progress_update(&c->pr, c->s->ndone, c->s->nplan)) {
 		scan_progress_bar(c->s->ndone, c->s->nplan, c->s->t0);
+		c->tty = 1;
+	}
 }
 
 static void coord_hello(struct coord *c, int from, const struct up *u)
@@ -323,7 +327,8 @@ static void coord_receive(struct coord *c)
 
 static int coordinate(struct scan_state *s)
 {
-	struct coord c = { .s = s, .tty = isatty(2) };
+	struct coord c = { .s = s };
+	progress_start(&c.pr, "scan", "rows", 1, s->so->quiet);
 	struct local l = { 0, -1 };
 	c.stopped = xcalloc((size_t)mpi_size, 1);
 	c.measured = xcalloc((size_t)mpi_size, sizeof *c.measured);

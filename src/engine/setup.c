@@ -87,6 +87,45 @@ static void cfg_notes(struct setup_opts *o)
 	cfg_info_free(&info);
 }
 
+/* The weights of a cfg given without -w: NAME.weights for NAME.cfg next to
+ * it, in ../weights/ beside its directory (the source tree's layout), then
+ * in the data directories' weights/.  The path (allocated), or NULL with
+ * every place looked at in *looked. */
+static char *find_weights(const char *cfg, char **looked)
+{
+	const char *slash = strrchr(cfg, '/');
+	const char *base = slash ? slash + 1 : cfg;
+	size_t n = strlen(base);
+	if (n > 4 && strcmp(base + n - 4, ".cfg") == 0)
+		n -= 4;
+	int dirlen = slash ? (int)(slash - cfg) + 1 : 0;	/* "DIR/", or none */
+	const char *env = getenv("SAFER_DATADIR");
+	char *cand[4];
+	int nc = 0;
+	cand[nc++] = xasprintf("%.*s%.*s.weights", dirlen, cfg, (int)n, base);
+	cand[nc++] = xasprintf("%.*s../weights/%.*s.weights", dirlen, cfg, (int)n, base);
+	if (env && env[0])
+		cand[nc++] = xasprintf("%s/weights/%.*s.weights", env, (int)n, base);
+	cand[nc++] = xasprintf("%s/weights/%.*s.weights", PKGDATADIR, (int)n, base);
+	char *found = NULL;
+	*looked = NULL;
+	for (int i = 0; i < nc; i++) {
+		if (found == NULL && access(cand[i], R_OK) == 0) {
+			found = cand[i];
+			continue;
+		}
+		char *l = xasprintf("%s%s%s", *looked ? *looked : "", *looked ? ", " : "", cand[i]);
+		free(*looked);
+		*looked = l;
+		free(cand[i]);
+	}
+	if (found) {
+		free(*looked);
+		*looked = NULL;
+	}
+	return found;
+}
+
 int setup_opts_finish(struct setup_opts *o, char **cause)
 {
 	if (o->cfg == NULL) {
@@ -95,8 +134,15 @@ int setup_opts_finish(struct setup_opts *o, char **cause)
 			o->weights = keep(o, setup_bundled_path(DEFAULT_WEIGHTS));
 	}
 	if (o->weights == NULL && o->weights_required) {
-		*cause = xasprintf("%s: no weights given (-w FILE)", o->cfg);
-		return -1;
+		char *looked, *w = find_weights(o->cfg, &looked);
+		if (w == NULL) {
+			*cause = xasprintf("%s: no weights given (-w FILE) and none found: looked for %s", o->cfg, looked);
+			free(looked);
+			return -1;
+		}
+		o->weights = keep(o, w);
+		free(w);
+		fprintf(stderr, "safer: weights: %s (found for %s; -w gives others)\n", o->weights, o->cfg);
 	}
 	if (o->data && o->idx_images) {
 		*cause = xstrdup("give either --data or --idx, not both");

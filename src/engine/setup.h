@@ -15,6 +15,8 @@ struct setup_opts {
 	const char *idx_images, *idx_labels;	/* --idx IMAGES LABELS */
 	const char *names;
 	int limit, threads, batch, unlabeled, verbose, json;
+	int quiet;		/* no progress on stderr */
+	int wide;		/* --wide: tables with every column */
 	long cache_mb;
 	double data_mb;		/* --data-mb: decoded images kept in memory (MiB); < 0: the default */
 	int weights_required;
@@ -30,8 +32,10 @@ struct setup_opts {
 };
 
 void setup_opts_init(struct setup_opts *o);
-/* Fills in defaults (bundled model, Fashion-MNIST); -1 with *cause if a
- * required file is missing.  Prints the cfg's warnings (another fork's keys,
+/* Fills in defaults (bundled model, Fashion-MNIST); a cfg given without -w
+ * takes NAME.weights found next to it, in ../weights/ beside its directory
+ * or in the data directory's weights/ (said on stderr); -1 with *cause if a
+ * required file is missing (naming the places looked at).  Prints the cfg's warnings (another fork's keys,
  * unknown activations) on stderr and, with verbose, what Darknet ignores;
  * a cfg that fails its check is reported later, by whatever loads it. */
 int setup_opts_finish(struct setup_opts *o, char **cause);

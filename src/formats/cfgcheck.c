@@ -1470,9 +1470,35 @@ static void notes_sort(struct chk *k)
 	}
 }
 
+/* What a file that is no text at all holds, by its first bytes, or NULL
+ * when it may be a cfg: an image given as -c gets "not a Darknet cfg (a
+ * JPEG image)", not "NUL byte". */
+static const char *binary_kind(const char *text, size_t len)
+{
+	const char *magic = file_magic_kind(text, len);
+	if (magic)
+		return magic;
+	/* else: a NUL on the first line, or many other control bytes (not tab,
+	 * newline, CR, form feed) among the first 4 KiB, which text never holds;
+	 * a NUL further down a text is the lexer's to name by its line */
+	size_t n = len < 4096 ? len : 4096, ctrl = 0;
+	int first_line = 1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		if (ch == 0 && first_line)
+			return "binary data";
+		first_line &= ch != '\n';
+		ctrl += (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' && ch != '\f') || ch == 0x7f;
+	}
+	/* a few stray control bytes are the lexer's to name, as Darknet reads them */
+	return ctrl >= 16 && ctrl * 10 > n ? "binary data" : NULL;
+}
+
 static int cfg_check(struct chk *k, const char *text, size_t len,
     struct cfg_info *info)
 {
+	const char *binary;
+
 	struct sec *net;
 
 	if (len == 0)
@@ -1480,6 +1506,8 @@ static int cfg_check(struct chk *k, const char *text, size_t len,
 	if (len > CFGCHECK_MAX_FILE)
 		return fail(k, 0, "cfg text too large (%zu bytes, limit %u)",
 		    len, CFGCHECK_MAX_FILE);
+	if ((binary = binary_kind(text, len)) != NULL)
+		return fail(k, 0, "not a Darknet cfg (%s)", binary);
 	if (cfg_lex(k, text, len) != 0)
 		return -1;
 	if (k->nsecs == 0)

@@ -24,8 +24,10 @@ char **read_lines(const char *path, int *count, char **cause)
 	char *text = file_read_all(path, TEXT_MAX, &len, cause);
 	if (text == NULL)
 		return NULL;
-	if (memchr(text, '\0', len) != NULL) {
-		*cause = xasprintf("%s: binary data in a text file", path);
+	const char *magic = file_magic_kind(text, len);
+	if (magic || memchr(text, '\0', len) != NULL) {
+		*cause = magic ? xasprintf("%s: not a text file (%s)", path, magic)
+		    : xasprintf("%s: binary data in a text file", path);
 		free(text);
 		return NULL;
 	}
@@ -65,6 +67,11 @@ void free_lines(char **lines, int count)
 int data_file_parse(const char *name, const char *text, struct data_file *out, char **cause)
 {
 	memset(out, 0, sizeof *out);
+	const char *magic = file_magic_kind(text, strlen(text));
+	if (magic) {
+		*cause = xasprintf("%s: not a Darknet .data file (%s)", name, magic);
+		return -1;
+	}
 	int lineno = 0;
 	for (const char *p = text; *p; ) {
 		const char *nl = strchr(p, '\n');

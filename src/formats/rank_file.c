@@ -99,21 +99,66 @@ int rank_file_write(const char *path, const struct rank_file *f, char **cause)
 	return table_save(path, table_is_json(path), dump, f, cause);
 }
 
+static const char *rank_text(double r, char *buf, size_t size)
+{
+	if (!isfinite(r))
+		snprintf(buf, size, "-");
+	else if (r == floor(r))
+		snprintf(buf, size, "%d", (int)r);
+	else
+		snprintf(buf, size, "%.1f", r);
+	return buf;
+}
+
 static void print_rank(FILE *out, double r)
 {
 	char buf[16];
-	if (!isfinite(r))
-		snprintf(buf, sizeof buf, "-");
-	else if (r == floor(r))
-		snprintf(buf, sizeof buf, "%d", (int)r);
-	else
-		snprintf(buf, sizeof buf, "%.1f", r);
-	fprintf(out, " (%4s)", buf);
+	fprintf(out, " (%4s)", rank_text(r, buf, sizeof buf));
 }
 
-void rank_print_table(FILE *out, const struct rank_file *f)
+/* Where "score (rank)" per criterion is too wide: the ranks alone, a
+ * column per criterion as wide as its name, the last criteria left out when
+ * even that is too wide. */
+static void print_ranks(FILE *out, const struct rank_file *f, int width)
 {
 	const struct criteria_table *t = &f->table;
+	int n = 2 + t->ncols;
+	struct table_col *cols = xcalloc((size_t)n, sizeof *cols);
+	unsigned char *show = xcalloc((size_t)n, 1);
+	const char **cells = xcalloc((size_t)n, sizeof *cells);
+	char (*buf)[16] = xcalloc((size_t)n, sizeof *buf);
+	cols[0] = (struct table_col){ "layer", 5, 0 };
+	cols[1] = (struct table_col){ "kind", -10, 0 };
+	for (int j = 0; j < t->ncols; j++) {
+		int w = (int)strlen(criterion_name(t->cols[j]));
+		cols[2 + j] = (struct table_col){ criterion_name(t->cols[j]), w < 4 ? 4 : w, t->ncols - j };
+	}
+	table_fit(cols, n, width, show);
+	table_wrap(out, "rank per criterion (1 = most important; --wide adds the scores)", width, 2);
+	table_line(out, cols, n, show, NULL);
+	for (int i = 0; i < t->n; i++) {
+		snprintf(buf[0], sizeof buf[0], "%d", t->layers[i]);
+		snprintf(buf[1], sizeof buf[1], "%s", t->kinds[i]);
+		for (int j = 0; j < t->ncols; j++)
+			rank_text(cell(t->rank, t, i, j), buf[2 + j], sizeof buf[2 + j]);
+		for (int k = 0; k < n; k++)
+			cells[k] = buf[k];
+		table_line(out, cols, n, show, cells);
+	}
+	table_note_left_out(out, cols, n, show, width);
+	free(cols);
+	free(show);
+	free(cells);
+	free(buf);
+}
+
+void rank_print_table(FILE *out, const struct rank_file *f, int width)
+{
+	const struct criteria_table *t = &f->table;
+	if (width > 0 && 16 + 18 * t->ncols > width) {	/* the line below, for every criterion */
+		print_ranks(out, f, width);
+		return;
+	}
 	fprintf(out, "%5s %-10s", "layer", "kind");
 	for (int j = 0; j < t->ncols; j++)
 		fprintf(out, " %17s", criterion_name(t->cols[j]));

@@ -45,7 +45,9 @@ void rank_file_free(struct rank_file *f);
 
 /* The file format (CSV or JSON) to a stream, e.g. stdout. */
 void rank_file_dump(FILE *out, const struct rank_file *f, int json);
-/* Aligned table: layer, kind, then "score (rank)" per criterion. */
-void rank_print_table(FILE *out, const struct rank_file *f);
+/* Aligned table: layer, kind, then "score (rank)" per criterion; where that
+ * is wider than width (0: no limit), the ranks alone, the last criteria left
+ * out (and named) if they still do not fit. */
+void rank_print_table(FILE *out, const struct rank_file *f, int width);
 
 #endif

@@ -139,24 +139,88 @@ int scan_file_save(const struct scan_file *f, char **cause)
 	return table_save(f->path, f->json, dump, f, cause);
 }
 
+void scan_file_add(struct scan_file *f, const struct scan_row *row)
+{
+	push_row(f, row);
+}
+
 int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause)
 {
 	insert_row(f, pos, row);
 	return scan_file_save(f, cause);
 }
 
-void scan_print_row(FILE *out, const struct scan_row *r, int header)
+/* The table's columns; at 80 columns kl, images and agree% are left out
+ * (the file keeps them all), then layer_kind and the interval. */
+static const struct table_col print_cols[] = {
+	{ "layer", 5, 0 }, { "layer_kind", -10, 4 }, { "kind", -12, 0 }, { "level", 9, 0 }, { "trial", 5, 0 },
+	{ "top1%", 8, 0 }, { "drop", 8, 0 }, { "95% CI", 16, 5 }, { "agree%", 7, 3 }, { "kl", 9, 1 },
+	{ "images", 7, 2 },
+};
+#define NPRINT ((int)(sizeof print_cols / sizeof print_cols[0]))
+#define PRINT_KEYS 5	/* layer .. trial: what a trials summary line repeats */
+
+void scan_print_row(FILE *out, const struct scan_row *r, int header, int width)
 {
+	unsigned char show[NPRINT];
+	table_fit(print_cols, NPRINT, width, show);
 	if (header) {
-		fprintf(out, "%5s %-10s %-13s %9s %5s %8s %8s %18s %7s %9s %7s\n", "layer", "layer_kind",
-		    "kind", "level", "trial", "top1%", "drop", "95% CI", "agree%", "kl", "images");
+		table_line(out, print_cols, NPRINT, show, NULL);
 		return;
 	}
-	char ci[40];
-	snprintf(ci, sizeof ci, "[%.2f, %.2f]", r->drop_lo, r->drop_hi);
-	fprintf(out, "%5d %-10s %-13s %9.6g %5d %8.2f %8.2f %18s %7.2f %9.4g %7ld\n", r->layer, r->layer_kind,
-	    perturb_kind_name(r->kind), r->level, r->trial, 100 * r->top1, r->drop, ci, 100 * r->agree,
-	    r->kl, r->images);
+	char c[NPRINT][40];
+	snprintf(c[0], sizeof c[0], "%d", r->layer);
+	snprintf(c[1], sizeof c[1], "%s", r->layer_kind);
+	snprintf(c[2], sizeof c[2], "%s", perturb_kind_name(r->kind));
+	snprintf(c[3], sizeof c[3], "%.6g", r->level);
+	snprintf(c[4], sizeof c[4], "%d", r->trial);
+	snprintf(c[5], sizeof c[5], "%.2f", 100 * r->top1);
+	snprintf(c[6], sizeof c[6], "%.2f", r->drop);
+	snprintf(c[7], sizeof c[7], "[%.2f, %.2f]", r->drop_lo, r->drop_hi);
+	snprintf(c[8], sizeof c[8], "%.2f", 100 * r->agree);
+	snprintf(c[9], sizeof c[9], "%.4g", r->kl);
+	snprintf(c[10], sizeof c[10], "%ld", r->images);
+	const char *cells[NPRINT];
+	for (int i = 0; i < NPRINT; i++)
+		cells[i] = c[i];
+	table_line(out, print_cols, NPRINT, show, cells);
+}
+
+void scan_print_left_out(FILE *out, int width)
+{
+	unsigned char show[NPRINT];
+	table_fit(print_cols, NPRINT, width, show);
+	table_note_left_out(out, print_cols, NPRINT, show, width);
+}
+
+void scan_print_trials(FILE *out, const struct scan_row *first, int n, double mean, double sd, double lo, double hi,
+    int width)
+{
+	unsigned char show[NPRINT];
+	table_fit(print_cols, NPRINT, width, show);
+	char c[PRINT_KEYS][40], text[160];
+	snprintf(c[0], sizeof c[0], "%d", first->layer);
+	snprintf(c[1], sizeof c[1], "%s", first->layer_kind);
+	snprintf(c[2], sizeof c[2], "%s", perturb_kind_name(first->kind));
+	snprintf(c[3], sizeof c[3], "%.6g", first->level);
+	snprintf(c[4], sizeof c[4], "all");
+	int used = 0;
+	for (int i = 0; i < PRINT_KEYS; i++)
+		if (show[i]) {
+			fprintf(out, "%s%*s", used ? " " : "", print_cols[i].width, c[i]);
+			used += abs(print_cols[i].width) + (used > 0);
+		}
+	/* as much of "top1% mean .. sd .. min .. max .. over N trials" as fits */
+	int len = snprintf(text, sizeof text, "  top1%% mean %.2f sd %.2f", mean, sd);
+	const int room = width > 0 ? width - used : (int)sizeof text;
+	char more[64];
+	int m = snprintf(more, sizeof more, " min %.2f max %.2f", lo, hi);
+	if (len + m <= room && len + m < (int)sizeof text)
+		len += snprintf(text + len, sizeof text - (size_t)len, "%s", more);
+	m = snprintf(more, sizeof more, " over %d trials", n);
+	if (len + m <= room && len + m < (int)sizeof text)
+		snprintf(text + len, sizeof text - (size_t)len, "%s", more);
+	fprintf(out, "%s\n", text);
 }
 
 /* ---- reading ----------------------------------------------------------------------- */

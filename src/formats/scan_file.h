@@ -60,6 +60,8 @@ void scan_file_init(struct scan_file *f, const char *path, const struct scan_hea
  * finish out of order (MPI). */
 int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause);
 int scan_file_save(const struct scan_file *f, char **cause);	/* the same */
+/* Appends the row in memory only (scan --json without a file). */
+void scan_file_add(struct scan_file *f, const struct scan_row *row);
 /* The bytes scan_file_save writes (CSV or JSON by f->json), to a stream. */
 void scan_file_dump(FILE *out, const struct scan_file *f);
 /* Reads a CSV or JSON scan file. "FILE[:LINE]: problem" on error. */
@@ -70,7 +72,14 @@ void scan_file_free(struct scan_file *f);
 void scan_header_free(struct scan_header *h);
 void scan_header_copy(struct scan_header *dst, const struct scan_header *src);
 
-/* Prints rows as an aligned table (stdout when no file is given). */
-void scan_print_row(FILE *out, const struct scan_row *r, int header);
+/* Prints rows as an aligned table (stdout when no file is given) that fits
+ * width (0: every column; formats/table.h): the column line with header. */
+void scan_print_row(FILE *out, const struct scan_row *r, int header, int width);
+/* After the table: the columns width left out, if any (formats/table.h). */
+void scan_print_left_out(FILE *out, int width);
+/* The line after a row's trials: its key columns and as much of "top1% mean
+ * M sd S min A max B over N trials" as fits width. */
+void scan_print_trials(FILE *out, const struct scan_row *first, int n, double mean, double sd, double lo, double hi,
+    int width);
 
 #endif

@@ -1,6 +1,7 @@
 /* table.c - see table.h */
 #include "formats/table.h"
 #include "core/atomic.h"
+#include "core/format.h"
 #include "core/util.h"
 
 #include <assert.h>
@@ -9,6 +10,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 int table_is_json(const char *path)
 {
@@ -228,10 +231,62 @@ json_t *table_json_object(const struct table_field *fields, const void *obj)
 	return o;
 }
 
+/* A number token of jansson's output at p: its length, *real when it has a
+ * fraction or an exponent (jansson writes every real so). */
+static size_t number_token(const char *p, int *real)
+{
+	size_t n = 0;
+	*real = 0;
+	while (p[n] && strchr("+-0123456789.eE", p[n])) {
+		*real |= p[n] == '.' || p[n] == 'e' || p[n] == 'E';
+		n++;
+	}
+	return n;
+}
+
+void table_json_write(FILE *out, const json_t *root, size_t flags)
+{
+	char *text = json_dumps(root, flags);
+	if (text == NULL) {	/* out of memory: jansson's own digits rather than nothing */
+		json_dumpf(root, out, flags);
+		fputc('\n', out);
+		return;
+	}
+	int in_string = 0;
+	for (const char *p = text; *p;) {
+		if (in_string) {
+			if (*p == '\\' && p[1])
+				fputc(*p++, out);
+			else if (*p == '"')
+				in_string = 0;
+			fputc(*p++, out);
+			continue;
+		}
+		int real;
+		size_t n = (*p == '-' || (*p >= '0' && *p <= '9')) ? number_token(p, &real) : 0;
+		if (n == 0) {
+			in_string = *p == '"';
+			fputc(*p++, out);
+			continue;
+		}
+		if (real) {
+			char buf[40];
+			fmt_real_shortest(strtod(p, NULL), buf, sizeof buf);
+			fputs(buf, out);
+			if (strpbrk(buf, ".e") == NULL)
+				fputs(".0", out);	/* 1.0 stays a real */
+		} else {
+			fwrite(p, 1, n, out);
+		}
+		p += n;
+	}
+	fputc('\n', out);
+	free(text);
+}
+
 void table_json_dump(FILE *out, json_t *root)
 {
-	json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
+	table_json_write(out, root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
 
@@ -244,6 +299,108 @@ int table_save(const char *path, int json,
 		return rc;
 	dump(a.f, obj, json);
 	return atomic_commit(&a, cause);
+}
+
+/* ---- text tables for people ---------------------------------------------------- */
+
+int table_text_width(int wide)
+{
+	if (wide)
+		return 0;
+	if (!isatty(STDOUT_FILENO))
+		return 80;	/* a file or a pipe: the width mail, diffs and logs read well at */
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *env = getenv("COLUMNS");
+	long v;
+	return env && parse_long(env, 20, 10000, &v) == 0 ? (int)v : 80;
+}
+
+int table_fit_width(const struct table_col *cols, int n, const unsigned char *show)
+{
+	int w = 0, k = 0;
+	for (int i = 0; i < n; i++)
+		if (show[i])
+			w += abs(cols[i].width) + (k++ > 0);
+	return w;
+}
+
+int table_fit(const struct table_col *cols, int n, int width, unsigned char *show)
+{
+	int out = 0;
+	for (int i = 0; i < n; i++)
+		show[i] = 1;
+	while (width > 0 && table_fit_width(cols, n, show) > width) {
+		int pick = 0;	/* the lowest drop rank still shown; columns of one rank go together */
+		for (int i = 0; i < n; i++)
+			if (show[i] && cols[i].drop > 0 && (pick == 0 || cols[i].drop < pick))
+				pick = cols[i].drop;
+		if (pick == 0)
+			break;	/* only columns that stay: as narrow as it gets */
+		for (int i = 0; i < n; i++)
+			if (show[i] && cols[i].drop == pick) {
+				show[i] = 0;
+				out++;
+			}
+	}
+	return out;
+}
+
+void table_line(FILE *out, const struct table_col *cols, int n, const unsigned char *show,
+    const char *const *cells)
+{
+	int k = 0, last = -1;
+	for (int i = 0; i < n; i++)
+		last = show[i] ? i : last;
+	for (int i = 0; i < n; i++) {
+		if (!show[i])
+			continue;
+		const char *s = cells ? cells[i] : cols[i].title;
+		/* no trailing blanks after a left-aligned last column */
+		int w = i == last && cols[i].width < 0 ? 0 : cols[i].width;
+		fprintf(out, "%s%*s", k++ ? " " : "", w, s ? s : "");
+	}
+	fputc('\n', out);
+}
+
+void table_note_left_out(FILE *out, const struct table_col *cols, int n, const unsigned char *show, int width)
+{
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		int seen = 0;	/* a title twice (two groups of columns) is named once */
+		for (int j = 0; j < i; j++)
+			seen |= !show[j] && strcmp(cols[j].title, cols[i].title) == 0;
+		if (show[i] || seen)
+			continue;
+		if (k++ == 0)
+			fprintf(out, "(left out to fit %d columns: %s", width, cols[i].title);
+		else
+			fprintf(out, ", %s", cols[i].title);
+	}
+	if (k)
+		fputs("; --wide shows them)\n", out);
+}
+
+void table_wrap(FILE *out, const char *text, int width, int indent)
+{
+	int col = 0;
+	const char *p = text;
+	while (*p) {
+		size_t gap = strspn(p, " ");	/* kept as it is ("source  scan ...") unless the line breaks there */
+		size_t word = strcspn(p + gap, " ");
+		if (col > indent && width > 0 && col + (int)(gap + word) > width) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else {
+			fwrite(p, 1, gap, out);
+			col += (int)gap;
+		}
+		fwrite(p + gap, 1, word, out);
+		col += (int)word;
+		p += gap + word;
+	}
+	fputc('\n', out);
 }
 
 /* ---- reading ------------------------------------------------------------------ */
@@ -395,6 +552,11 @@ static int csv_lines(const char *name, char *text, const struct table_csv_reader
 int table_csv_parse(const char *name, const char *text, size_t len, const struct table_csv_reader *r,
     char **cause)
 {
+	const char *magic = file_magic_kind(text, len);
+	if (magic) {
+		*cause = xasprintf("%s: not a safer %s file (%s)", name, r->what, magic);
+		return -1;
+	}
 	if (memchr(text, '\0', len) != NULL) {
 		*cause = xasprintf("%s: binary data in a %s file", name, r->what);
 		return -1;
@@ -422,6 +584,11 @@ int table_read(const char *path, size_t max,
 
 json_t *table_json_load(const char *name, const char *text, size_t len, char **cause)
 {
+	const char *magic = file_magic_kind(text, len);
+	if (magic) {
+		*cause = xasprintf("%s: not JSON (%s)", name, magic);
+		return NULL;
+	}
 	json_error_t err;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
 	if (root == NULL)
@@ -450,7 +617,7 @@ static const char *json_text(json_t *v, char *buf, size_t size)
 		return buf;
 	}
 	if (json_is_real(v)) {
-		snprintf(buf, size, "%.17g", json_real_value(v));
+		fmt_real_shortest(json_real_value(v), buf, size);
 		return buf;
 	}
 	return NULL;

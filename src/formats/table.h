@@ -86,6 +86,11 @@ json_t *table_json_real(double v);
 /* A JSON string, or {"escaped": "..."} (C escapes, ASCII only) for bytes that
  * are not UTF-8, which jansson cannot hold: a Latin-1 path still round-trips. */
 json_t *table_json_string(const char *s);
+/* Writes root with jansson's dump flags and a newline, every real as the
+ * shortest text that reads back as the same double (0.927, not jansson's
+ * 0.92700000000000005; no exponent from 1e-4 to 1e15; still with a '.' or an exponent, so a reader sees a
+ * real).  Every JSON safer writes goes through here.  root stays the caller's. */
+void table_json_write(FILE *out, const json_t *root, size_t flags);
 /* Writes root (indent 1, keys in order) and a newline, then releases it. */
 void table_json_dump(FILE *out, json_t *root);
 /* Writes path atomically through dump(out, obj, json); refuses what atomic_open
@@ -93,6 +98,34 @@ void table_json_dump(FILE *out, json_t *root);
  * status core/atomic.h gives (2: refused, 1: the write failed). */
 int table_save(const char *path, int json,
     void (*dump)(FILE *out, const void *obj, int json), const void *obj, char **cause);
+
+/* ---- text tables for people ----
+ * A table printed on stdout fits a width: columns with a drop rank are left
+ * out, lowest rank first, until the rest fits; --wide prints them all.  The
+ * widths are fixed, so a table can be printed a row at a time (a scan). */
+struct table_col {
+	const char *title;
+	int width;		/* characters; < 0: left-aligned in -width */
+	int drop;		/* 0: always shown; else left out in increasing order */
+};
+/* The width tables fit: 0 (no limit) with wide; the terminal's columns when
+ * stdout is one (COLUMNS when it does not say); 80 otherwise (a file, a pipe). */
+int table_text_width(int wide);
+/* Sets show[i] for the columns that fit width (0: every one), leaving out
+ * the lowest drop rank first (all columns of that rank at once); returns
+ * how many were left out. */
+int table_fit(const struct table_col *cols, int n, int width, unsigned char *show);
+/* The width of a line of the shown columns (one space between them). */
+int table_fit_width(const struct table_col *cols, int n, const unsigned char *show);
+/* A line of the shown columns: cells (NULL: the titles) padded to their
+ * widths, one space apart, and a newline. */
+void table_line(FILE *out, const struct table_col *cols, int n, const unsigned char *show,
+    const char *const *cells);
+/* "(left out to fit 80 columns: kl, images; --wide shows them)" when any was. */
+void table_note_left_out(FILE *out, const struct table_col *cols, int n, const unsigned char *show, int width);
+/* text (one paragraph) wrapped at spaces to width (0: one line), lines after
+ * the first indented by indent spaces, and a newline. */
+void table_wrap(FILE *out, const char *text, int width, int indent);
 
 /* ---- reading ---- */
 /* The cells are exactly the keys, in order. */

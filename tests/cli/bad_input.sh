@@ -26,7 +26,7 @@ budget missing                        | $X/none.budget                          
 budget empty                          | $X/empty.budget                           | export --budget $X/empty.budget -o $O/b.weights
 budget unreadable (chmod 000)         | $X/unreadable.budget                      | eval --budget $X/unreadable.budget --limit 10
 budget is a directory                 | $X/dir.budget                             | eval --budget $X/dir.budget --limit 10
-cfg: garbage bytes                    | garbage.cfg:1                             | scan -p prune:0.5 --limit 10 -c $D/garbage.cfg -w $W -o $O/cfg.csv
+cfg: garbage bytes                    | garbage.cfg: not a Darknet cfg (binary data) | scan -p prune:0.5 --limit 10 -c $D/garbage.cfg -w $W -o $O/cfg.csv
 cfg: unknown section                  | unknown-section.cfg:13;[frobnicate]       | scan -p prune:0.5 --limit 10 -c $D/unknown-section.cfg -w $W -o $O/cfg.csv
 cfg: [yolo] on the wrong channels     | yolo.cfg:13;[yolo]                        | info -c $D/yolo.cfg
 cfg: unsupported [lstm]               | lstm.cfg:7;[lstm]                         | eval -c $D/lstm.cfg -w $W --limit 10
@@ -56,7 +56,7 @@ budget: level out of range            | budget-out-of-range.budget:6;bits=1     
 budget: duplicate section             | budget-duplicate.budget:8;[layer 0]       | export --budget $D/budget-duplicate.budget -o $O/b.weights
 budget: unknown key                   | budget-unknown-key.budget:7;sparsity      | eval --budget $D/budget-unknown-key.budget --limit 10
 weights: a NaN where quant needs finite | $X/nan.weights;layer 0 (conv);NaN    | scan -p quant:4 --layers 0 --limit 10 -c $C -w $X/nan.weights -o $O/nan.csv
-scan: --resume, another model's file  | $X/other-model.csv;another model          | scan -p prune:0.5 --layers 0 --limit 50 -c $C -w $X/other.weights -o $X/other-model.csv --resume
+scan: --resume, another model's file  | $X/other-model.csv;was made with other weights | scan -p prune:0.5 --layers 0 --limit 50 -c $C -w $X/other.weights -o $X/other-model.csv --resume
 scan: --resume, a row for layer 99    | $X/layer99.csv:14;layer 99               | scan -p prune:0.5 --layers 0 --limit 50 -o $X/layer99.csv --resume
 scan: --resume, trial 7 of 5          | $X/trial7.csv:14;trial 7                  | scan -p prune:0.5 --layers 0 --limit 50 -o $X/trial7.csv --resume
 scan: --resume, top1 = 1.5            | $X/top1.csv:14;1.5                        | scan -p prune:0.5 --layers 0 --limit 50 -o $X/top1.csv --resume

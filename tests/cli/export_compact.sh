@@ -85,6 +85,8 @@ prune=0.3
 EOF
 compact_round_trip plain "$PLAIN_CFG" "$PLAIN_WEIGHTS" "$T/plain.budget"
 check "plain: layer 6 is a 64-output connected layer" grep -q '^output=64$' "$T/plain.cfg"
+run "$SAFER" export -c "$PLAIN_CFG" -w "$PLAIN_WEIGHTS" -b "$T/plain.budget" -o "$T/j.weights" --compact "$T/j.cfg" --json
+check "plain: --json gives the counts (exit $RC)" jq -e '.removed == 124 and .layers_narrowed == 5 and .params_after < .params_before' "$T/out"
 
 # ---- residual CNN: the first convolution of each block ---------------------------------
 printf '[layer 1]\nprune-filter=0.5\n\n[layer 6]\nprune-filter=0.25\n\n[layer 11]\nprune-filter=0.5\n' >"$T/res.budget"

@@ -33,7 +33,8 @@ printf '\x00\x00\xc0\x7f' | dd of="$T/nan.weights" bs=1 seek=276 conv=notrunc 2>
 check_eq "nan.weights differs from the bundled weights in one float" 1 \
 	"$(cmp -l "$PLAIN_WEIGHTS" "$T/nan.weights" | wc -l | awk '{ print ($1 >= 1 && $1 <= 4) }')"
 
-run "$SAFER" rank -c "$PLAIN_CFG" -w "$T/nan.weights" -C "magnitude,$GRAD" "${LIMIT[@]}"
+# --wide: the scores themselves (80 columns would show the ranks alone)
+run "$SAFER" rank -c "$PLAIN_CFG" -w "$T/nan.weights" -C "magnitude,$GRAD" "${LIMIT[@]}" --wide
 no_crash "rank table, NaN weight"
 check_eq "rank table, NaN weight: exit 0" 0 "$RC"
 check_eq "rank table: a row per weight layer" "0 2 4 5 6 8" \

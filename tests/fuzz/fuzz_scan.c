@@ -109,7 +109,7 @@ static void fuzz_scan_file(const char *text, size_t len, int json)
 		FUZZ_CHECK(memchr(r->layer_kind, '\0', sizeof r->layer_kind) != NULL);
 		/* NaN levels (JSON null) are accepted and match nothing */
 		FUZZ_CHECK(isnan(r->level) || scan_row_same_key(r, r));
-		scan_print_row(out, r, i == 0);
+		scan_print_row(out, r, i == 0, 0);
 	}
 	fclose(out);
 	free(table);
@@ -135,7 +135,7 @@ static void fuzz_rank_file(const char *text, size_t len, int json)
 	size_t tlen = 0;
 	FILE *out = open_memstream(&table, &tlen);	/* the table rank and compare print */
 	FUZZ_CHECK(out != NULL);
-	rank_print_table(out, &f);
+	rank_print_table(out, &f, 0);
 	fclose(out);
 	free(table);
 	rank_round_trip(&f, json);

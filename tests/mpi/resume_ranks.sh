@@ -27,13 +27,13 @@ rows=$(csv_rows "$T/B.csv")
 check "interrupted B.csv has 6 <= rows < $TOTAL ($rows)" [ "$rows" -ge 6 -a "$rows" -lt $TOTAL ]
 check "its rows are rows of A.csv, in A's order (seconds aside)" rows_subset "$T/B.csv" "$T/A.csv"
 check "rank 0 said how many rows are saved: $(grep '^safer: scan: stopped' "$T/B.err" | head -1)" \
-	grep -q "^safer: scan: stopped by SIG[A-Z]* .*rows saved in $T/B.csv, --resume continues" "$T/B.err"
+	grep -q "^safer: scan: stopped by SIG[A-Z]* .*rows saved in $T/B.csv; run again with --resume" "$T/B.err"
 cp "$T/B.csv" "$T/C.csv"
 
 sum=$(sha "$T/B.csv")
 mpi_run 3 "$SAFER" "${SCAN[@]}" --seed 2 -t 1 -o "$T/B.csv" --resume
 check "--resume under MPI with another --seed: exit 2, B.csv unchanged" [ "$RC" -eq 2 -a "$(sha "$T/B.csv")" == "$sum" ]
-check "  ... with one 'safer:' line: $(grep '^safer: ' "$T/err")" [ "$(grep -c '^safer: .*another seed' "$T/err")" -eq 1 ]
+check "  ... with one 'safer:' line: $(grep '^safer: ' "$T/err")" [ "$(grep -c '^safer: .*was made with --seed 1, this run asks for --seed 2' "$T/err")" -eq 1 ]
 
 mpi_run 3 "$SAFER" "${SCAN[@]}" -t 1 -o "$T/B.csv" --resume
 check "--resume under mpirun -np 3 exits 0" [ "$RC" -eq 0 ]

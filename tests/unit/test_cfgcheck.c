@@ -352,6 +352,12 @@ static void test_refuse_structure(void **state)
 	fail_text("\r\n[net]\n", "t.cfg:1: carriage return");
 	fail_len(NET "[conv\0olutional]\n", sizeof NET + 16, "t.cfg:6: NUL "
 	    "byte");
+	/* no text at all: said as such, not as its first odd byte */
+	fail_len("\xff\xd8\xff\xe0\0\x10JFIF", 10, "t.cfg: not a Darknet cfg (a JPEG image)");
+	fail_len("\x89PNG\r\n\x1a\n", 8, "t.cfg: not a Darknet cfg (a PNG image)");
+	fail_len("\0\0\0\0\x02\0\0\0", 8, "t.cfg: not a Darknet cfg (binary data)");
+	fail_text("\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16",
+	    "t.cfg: not a Darknet cfg (binary data)");
 	fail_text(NET "[connected]\noutput=10\n[softmax]\n[cost]\n[cost]\n",
 	    "t.cfg:9: [cost] must be the last layer");
 	fail_text(NET "[cost]\n", "t.cfg:6: [cost] cannot be the first layer");
