@@ -6,6 +6,7 @@
 #include "core/format.h"
 #include "cli/options.h"
 #include "core/util.h"
+#include "engine/layer_time.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -18,8 +19,13 @@ static const char info_help[] =
 "warnings it drew (keys another Darknet fork honours, unknown names).\n"
 "Weights are optional: without them the figures come from the cfg alone.\n"
 "With --budget, each row shows its budget setting and the totals add the\n"
-"budget's storage size, compression ratio, MACs and bit operations.\n\n"
-"  -b, --budget FILE     a budget file to cost against this network\n\n"
+"budget's storage size, compression ratio, MACs and bit operations.\n"
+"With --time, each layer's measured forward time on this machine instead:\n"
+"milliseconds per image through safer's engine (its batch, one thread) and\n"
+"through stock Darknet's layer code (batch 1, one thread), on seeded random\n"
+"inputs, each layer's fastest of at least 1 s of passes.\n\n"
+"  -b, --budget FILE     a budget file to cost against this network\n"
+"      --time            measure each layer's forward time (engine, stock)\n\n"
 COMMON_HELP;
 
 static json_t *shape_json(struct shape s)
@@ -35,7 +41,21 @@ static json_t *cost_json(const struct budget_cost *c)
 	    "avg_bits", c->avg_bits, "sparsity", c->sparsity);
 }
 
-static void print_json(const struct setup_opts *o, const struct model *m, const struct budget *b)
+static void times_json(json_t *root, const struct layer_times *t)
+{
+	json_t *layers = json_object_get(root, "layers");
+	for (int i = 0; i < t->n; i++) {
+		json_t *row = json_array_get(layers, (size_t)i);
+		json_object_set_new(row, "engine_ms", json_real(t->engine_ms[i]));
+		json_object_set_new(row, "stock_ms", json_real(t->stock_ms[i]));
+	}
+	json_object_set_new(root, "time", json_pack("{s:f, s:f, s:i, s:i, s:i}", "engine_ms", t->engine_total,
+	    "stock_ms", t->stock_total, "batch", t->batch, "engine_passes", t->engine_passes, "stock_passes",
+	    t->stock_passes));
+}
+
+static void print_json(const struct setup_opts *o, const struct model *m, const struct budget *b,
+    const struct layer_times *t)
 {
 	const char *cfg = o->cfg, *weights = o->weights;
 	json_t *layers = json_array();
@@ -65,6 +85,8 @@ static void print_json(const struct setup_opts *o, const struct model *m, const 
 		budget_cost(b, m, &c);
 		json_object_set_new(root, "budget", cost_json(&c));
 	}
+	if (t != NULL)
+		times_json(root, t);
 	table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
@@ -117,22 +139,47 @@ static void print_table(const struct setup_opts *o, const struct model *m, const
 	}
 }
 
+static void print_times(const struct setup_opts *o, const struct model *m, const struct layer_times *t)
+{
+	char a[32], d[32];
+	printf("%s%s%s\n", o->cfg, o->weights ? " with " : "", o->weights ? o->weights : "");
+	printf("%5s  %-10s %-12s %13s %10s %10s %7s\n", "layer", "kind", "output", "MACs", "engine ms", "stock ms",
+	    "stock/");
+	for (int i = 0; i < m->n; i++) {
+		const struct layer_desc *l = &m->layers[i];
+		double r = t->engine_ms[i] > 0 ? t->stock_ms[i] / t->engine_ms[i] : 0;
+		printf("%5d  %-10s %-12s %13s %10.4f %10.4f %6.1fx\n", l->index, l->kind_name,
+		    fmt_shape(l->out.w, l->out.h, l->out.c, a, sizeof a), fmt_thousands(l->macs, d, sizeof d),
+		    t->engine_ms[i], t->stock_ms[i], r);
+	}
+	printf("total: %.3f ms per image through the engine (batch %d, 1 thread, %d passes), %.3f ms through "
+	    "stock Darknet (batch 1, %d passes): %.1fx\n", t->engine_total, t->batch, t->engine_passes, t->stock_total,
+	    t->stock_passes, t->engine_total > 0 ? t->stock_total / t->engine_total : 0);
+}
+
 struct cmd_info {
 	const char *budget_path;
+	int time;
+	struct layer_times times;	/* owned, with --time */
 	struct backend_net *net;	/* owned */
 	struct budget budget;		/* owned */
 };
 
+enum { INFO_TIME = OPTIONS_OWN };
+
 static const struct options_spec cmd_info_options[] = {
 	{ "budget", 'b', OPTIONS_VALUE },
+	{ "time", INFO_TIME, OPTIONS_FLAG },
 	{ NULL, 0, OPTIONS_FLAG },
 };
 
 static int cmd_info_option(void *state, int code, const char *arg)
 {
 	struct cmd_info *s = state;
-	(void)code;	/* -b is the only one */
-	s->budget_path = arg;
+	if (code == INFO_TIME)
+		s->time = 1;
+	else
+		s->budget_path = arg;
 	return 0;
 }
 
@@ -150,8 +197,17 @@ static int cmd_info_exec(void *state, struct setup_opts *o)
 	const struct budget *b = s->budget_path ? &s->budget : NULL;
 	if (b && budget_load(s->budget_path, backend_model(s->net), &s->budget, &cause) != 0)
 		return cmd_fail(cause);
+	const struct layer_times *t = NULL;
+	if (s->time) {
+		int batch = o->batch > 0 ? o->batch : 32;
+		if (layer_times_measure(o->cfg, o->weights, batch, 1.0, &s->times, &cause) != 0)
+			return cmd_fail(cause);
+		t = &s->times;
+	}
 	if (o->json)
-		print_json(o, backend_model(s->net), b);
+		print_json(o, backend_model(s->net), b, t);
+	else if (t != NULL)
+		print_times(o, backend_model(s->net), t);
 	else
 		print_table(o, backend_model(s->net), b);
 	return EXIT_OK;
@@ -160,13 +216,14 @@ static int cmd_info_exec(void *state, struct setup_opts *o)
 static void cmd_info_free(void *state)
 {
 	struct cmd_info *s = state;
+	layer_times_free(&s->times);
 	budget_free(&s->budget);
 	backend_free(s->net);
 }
 
 const struct cmd_entry cmd_info_entry = {
 	.name = "info",
-	.args = "[-c CFG] [-w WEIGHTS] [--budget FILE] [--json]",
+	.args = "[-c CFG] [-w WEIGHTS] [--budget FILE] [--time] [--json]",
 	.summary = "layer table: shapes, parameters, MACs, activations",
 	.help = info_help,
 	.options = cmd_info_options,

@@ -51,6 +51,10 @@ int main(int argc, char **argv)
 		n = im.count;
 	char *p = xasprintf("%s/valid.list", dir);
 	FILE *list = fopen(p, "w");
+	if (list == NULL) {
+		fprintf(stderr, "mkdataset: cannot write %s (does %s exist?)\n", p, dir);
+		return 1;
+	}
 	free(p);
 	int w = im.cols, h = im.rows;
 	unsigned char *rgb = xmalloc((size_t)w * h * 3);

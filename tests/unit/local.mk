@@ -62,12 +62,13 @@ DARKNET_CFG_DIR = /usr/share/darknet/cfg
 BENCH_DIR = $(abs_top_builddir)/tests/bench/data
 BENCH_PHOTOS = /work/.mirror/EliSchwartz+imagenet-sample-images/repo
 # BENCH_FLAGS: --quick (fewer images), --only=LIST (comma-separated parts:
-# classifiers, imagenet, detector, mpi; default all of them).
-bench: tests/bench/bench$(EXEEXT) tests/bench/mkweights$(EXEEXT) tools/safer-canvas$(EXEEXT) src/safer$(EXEEXT)
+# classifiers, imagenet, detector, compact, mpi; default all of them).
+bench: tests/bench/bench$(EXEEXT) tests/bench/mkweights$(EXEEXT) tools/safer-canvas$(EXEEXT) src/safer$(EXEEXT) \
+    tests/tools/mkdataset$(EXEEXT)
 	@quick=; only=; status=0; \
 	for f in $(BENCH_FLAGS); do case $$f in \
 		--quick) quick=--quick ;; --only=*) only=$${f#--only=} ;; \
-		*) echo "make bench: unknown BENCH_FLAGS word $$f (--quick, --only=classifiers,imagenet,detector,mpi)" >&2; exit 2 ;; \
+		*) echo "make bench: unknown BENCH_FLAGS word $$f (--quick, --only=classifiers,imagenet,detector,compact,mpi)" >&2; exit 2 ;; \
 	esac; done; \
 	want() { test -z "$$only" || case ",$$only," in *",$$1,"*) true ;; *) false ;; esac; }; \
 	if want classifiers; then \
@@ -85,6 +86,11 @@ bench: tests/bench/bench$(EXEEXT) tests/bench/mkweights$(EXEEXT) tools/safer-can
 		SAFER_CANVAS='$(abs_top_builddir)/tools/safer-canvas' SAFER='$(abs_top_builddir)/src/safer' \
 		$(SHELL) $(srcdir)/tests/bench/bench_detector.sh $$quick || status=1; \
 	fi; \
+	if want compact; then \
+		BENCH_DIR='$(BENCH_DIR)' SRCDIR='$(abs_top_srcdir)' SAFER='$(abs_top_builddir)/src/safer' \
+		MKDATASET='$(abs_top_builddir)/tests/tools/mkdataset' FMNIST_DIR='$(FMNIST_DIR)' \
+		$(SHELL) $(srcdir)/tests/bench/bench_compact.sh || status=1; \
+	fi; \
 	if test "$(with_mpi)" = yes && want mpi; then $(MAKE) $(AM_MAKEFLAGS) bench-mpi || status=1; fi; \
 	exit $$status
 .PHONY: bench
@@ -92,4 +98,4 @@ bench: tests/bench/bench$(EXEEXT) tests/bench/mkweights$(EXEEXT) tools/safer-can
 ## valgrind memcheck of the CLI (skipped in the sanitizer build).
 TESTS += tests/memcheck/memcheck.sh
 TESTS_SCRIPTS_DIST += tests/memcheck/memcheck.sh
-EXTRA_DIST += tests/bench/bench_imagenet.sh tests/bench/bench_detector.sh
+EXTRA_DIST += tests/bench/bench_imagenet.sh tests/bench/bench_detector.sh tests/bench/bench_compact.sh
