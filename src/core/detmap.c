@@ -695,18 +695,22 @@ void det_bootstrap(const struct det_set *b, const struct det_set *p, enum det_in
 	struct rng r;
 
 	work_codes(b, shift, need, &wb);
-	work_codes(p, shift, need, &wp);
+	if (b != p)
+		work_codes(p, shift, need, &wp);
 
 	rng_seed(&r, seed);
+	int same = b == p;	/* a baseline's own interval: one set, drops all 0 */
 	for (int k = 0; k < rounds; k++) {
 		/* Only images put in both are drawn: the weights need no put check. */
 		resample(&r, pool, n, wb.w, b->images);
-		memset(wp.w, 0, (size_t)p->images * sizeof(*wp.w));
-		memcpy(wp.w, wb.w, (size_t)images * sizeof(*wp.w));
 		count_positives(b, &wb);
-		count_positives(p, &wp);
-		double mb = mean_ap(b, interp, &wb, NULL, NULL);
-		double mp = mean_ap(p, interp, &wp, NULL, NULL);
+		double mb = mean_ap(b, interp, &wb, NULL, NULL), mp = mb;
+		if (!same) {
+			memset(wp.w, 0, (size_t)p->images * sizeof(*wp.w));
+			memcpy(wp.w, wb.w, (size_t)images * sizeof(*wp.w));
+			count_positives(p, &wp);
+			mp = mean_ap(p, interp, &wp, NULL, NULL);
+		}
 		maps[k] = mp;
 		drops[k] = mb - mp;
 	}

@@ -89,7 +89,8 @@ void det_map_free(struct det_map *m);
  * ground truth; b is the baseline, p the perturbed): `rounds` resamples
  * from `seed`, the same image multiplicities for both.  95% percentile
  * intervals of p's mAP@.5 and of the drop (b - p) in mAP@.5, both in the
- * units of det_map (fractions, not percent). */
+ * units of det_map (fractions, not percent).  b == p (a baseline's own
+ * interval) resamples one set: half the work, drops 0. */
 void det_bootstrap(const struct det_set *b, const struct det_set *p, enum det_interp interp, int rounds,
     uint64_t seed, double *map_lo, double *map_hi, double *drop_lo, double *drop_hi);
 
