@@ -126,6 +126,10 @@ static int rank_run(struct cmd_rank *s, struct setup_opts *co)
 	h->data = xstrdup(s->d.source);
 	h->data_checksum = hash_hex(s->d.checksum);
 	h->quick = xstrdup(spec);
+	/* the loss grad, taylor, fisher, hessian and ig differentiate
+	 * (engine/criteria: Darknet's own cost of the network's last layer) */
+	h->loss = xstrdup(s->d.detection ? "darknet detection loss ([yolo]/[region] training cost against the boxes)"
+	    : "softmax cross-entropy against the labels");
 	h->samples = copt->samples < s->d.count ? copt->samples : s->d.count;
 	h->batch = copt->batch > 0 ? copt->batch : h->samples < 32 ? (int)h->samples : 32;
 	h->probes = copt->probes;

@@ -20,6 +20,7 @@ static const struct table_field header_fields[] = {
 	TABLE_REAL_FIELD("hvp_eps", struct rank_header, hvp_eps, "%g"),
 	TABLE_U64_FIELD("seed", struct rank_header, seed),
 	TABLE_STR_FIELD("quick", struct rank_header, quick),
+	TABLE_STR_FIELD("loss", struct rank_header, loss),
 	TABLE_END
 };
 

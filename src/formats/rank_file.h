@@ -23,6 +23,7 @@ struct rank_header {
 	char *weights_checksum;		/* hex, as in scan files */
 	char *data, *data_checksum;
 	char *quick;			/* "prune:0.5" */
+	char *loss;			/* what the gradient criteria differentiate */
 	long samples;			/* images the data-driven criteria saw */
 	int batch, probes, ig_steps;
 	double hvp_eps;

@@ -31,6 +31,8 @@ check_eq "rank rows: the weight layers" "0 2 4 5 6 8" "$(csv_col "$T/rank.csv" l
 check_eq "rank weights_checksum = the scan's" "$(csv_header "$T/scan.csv" weights_checksum)" \
 	"$(csv_header "$T/rank.csv" weights_checksum)"
 check_eq "rank samples" 64 "$(csv_header "$T/rank.csv" samples)"
+check_eq "rank says which loss the gradient criteria use" "softmax cross-entropy against the labels" \
+	"$(csv_header "$T/rank.csv" loss)"
 for c in magnitude l2 params grad taylor fisher ig; do
 	# every rank in 1..6 and the top score holds rank 1
 	bad=$(awk -F, -v want="$c" '

@@ -41,6 +41,8 @@ check "rank on the detector (exit $RC: $(head -c 300 "$T/err"))" [ "$RC" -eq 0 ]
 check "gradient criteria on the detection loss are finite and not all zero" awk -F, '
 	/^#/ { next } !h { for (i = 1; i <= NF; i++) if ($i == "grad") c = i; h = 1; next }
 	{ if ($c + 0 != $c || $c == "nan") bad++; if ($c > 0) pos++ } END { exit !(c && !bad && pos > 0) }' "$T/rank.csv"
+check "the rank file says the gradients are of Darknet's detection loss" \
+	grep -q "^# loss: darknet detection loss" "$T/rank.csv"
 
 run "$SAFER" compare --scan "$T/scan.csv" --rank "$T/rank.csv"
 check "compare the detector's criteria with its scan (exit $RC)" eval '[ "$RC" -eq 0 ] && grep -q "Spearman" "$T/out"'
