@@ -285,14 +285,14 @@ static const char *drop_unit(const struct figure_grid *g)
 	return g->agreement ? "no drops: unlabeled data" : "drop (points)";
 }
 
-/* "cfg · weights 1a2b... · data · 500 images · seed 1 · safer V" */
-static char *caption(const struct scan_header *h)
+/* Two lines: "cfg; weights W (checksum)", "data D; N images; seed; trials; version". */
+static void caption(const struct scan_header *h, char **model, char **run)
 {
 	char ck[20] = "";
 	if (h->weights_checksum != NULL && h->weights_checksum[0] != '\0')
-		snprintf(ck, sizeof ck, " (%.12s)", h->weights_checksum);
-	return xasprintf("%s; weights %s%s; data %s; %ld images; seed %llu; %d trial%s; safer %s",
-	    h->cfg ? h->cfg : "?", h->weights ? h->weights : "?", ck, h->data ? h->data : "?", h->images,
+		snprintf(ck, sizeof ck, " (%.16s)", h->weights_checksum);
+	*model = xasprintf("%s; weights %s%s", h->cfg ? h->cfg : "?", h->weights ? h->weights : "?", ck);
+	*run = xasprintf("data %s; %ld images; seed %llu; %d trial%s; safer %s", h->data ? h->data : "?", h->images,
 	    (unsigned long long)h->seed, h->trials, h->trials == 1 ? "" : "s", h->version ? h->version : "?");
 }
 
@@ -311,11 +311,15 @@ static void provenance(struct svg *s, const struct scan_header *h, const char *f
 	svg_metadata(s, keys, values, (int)(sizeof keys / sizeof keys[0]));
 }
 
+/* The caption's two lines, the second at y. */
 static void caption_text(struct svg *s, const struct scan_header *h, double x, double y)
 {
-	char *c = caption(h);
-	svg_text(s, x, y, "start", 9, c, "class=\"caption\" fill=\"#555555\"");
-	free(c);
+	char *model, *run;
+	caption(h, &model, &run);
+	svg_text(s, x, y - 12, "start", 9, model, "class=\"caption\" fill=\"#555555\"");
+	svg_text(s, x, y, "start", 9, run, "class=\"caption\" fill=\"#555555\"");
+	free(model);
+	free(run);
 }
 
 static const char figure_css[] =
@@ -333,7 +337,7 @@ static void legend_bar(struct svg *s, const struct figure_grid *g, int mono, dou
 	enum { STEPS = 32 };
 	char buf[96], hex[8];
 	svg_group_begin(s, "class=\"legend\"");
-	svg_text(s, x, y - 8, "start", 11, drop_unit(g), "class=\"legend-title\"");
+	svg_text(s, x, y - 12, "start", 11, drop_unit(g), "class=\"legend-title\"");
 	for (int i = 0; i < STEPS; i++) {
 		double t = 1 - (i + 0.5) / STEPS;	/* the largest drop at the top */
 		colour_hex(t, mono, hex);
@@ -359,7 +363,7 @@ static void heatmap(FILE *f, const struct figure_grid *g, const struct figure_op
 		maxlev = g->nlevels[ki] > maxlev ? g->nlevels[ki] : maxlev;
 	double panel_h = 36 + g->nlayers * HM_CH + 16;
 	double grid_w = HM_LEFT + maxlev * HM_CW;
-	double w = fmax(grid_w + 130, 560), h = HM_TOP + g->nkinds * panel_h + 30;
+	double w = fmax(grid_w + 130, 560), h = HM_TOP + g->nkinds * panel_h + 44;
 	double legend_h = fmin(200, fmax(100, h - HM_TOP - 90));
 	h = fmax(h, HM_TOP + 30 + legend_h + 60);
 	char buf[256], hex[8];
@@ -576,7 +580,7 @@ static void curves(FILE *f, const struct figure_grid *g, int standalone)
 {
 	struct svg s;
 	double panel_h = 290, w = 600;
-	double h = 30 + g->nkinds * fmax(panel_h, 24 + 15.0 * g->nlayers + 20) + 20;
+	double h = 30 + g->nkinds * fmax(panel_h, 24 + 15.0 * g->nlayers + 20) + 34;
 	char buf[160];
 	svg_begin(&s, f, w, h, standalone);
 	svg_title(&s, "safer curves: the metric against the level, per weight layer");
@@ -645,7 +649,7 @@ static void criteria(FILE *f, const struct figure_grid *g, const struct rank_fil
 	struct svg s;
 	enum { SIDE = 150, GAP = 60, PER_ROW = 4 };
 	int rows = (t->ncols + PER_ROW - 1) / PER_ROW;
-	double w = 30 + PER_ROW * (SIDE + GAP), h = 50 + rows * (SIDE + 70) + 20;
+	double w = 30 + PER_ROW * (SIDE + GAP), h = 50 + rows * (SIDE + 70) + 34;
 	size_t n = (size_t)t->n + 1;
 	double *drop = xcalloc(n, sizeof *drop), *dk = xcalloc(n, sizeof *dk);
 	int *idx = xcalloc(n, sizeof *idx);

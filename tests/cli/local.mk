@@ -20,7 +20,9 @@ CLI_TESTS = tests/cli/eval_darknet.sh tests/cli/decode_formats.sh \
 	tests/cli/detect_darknet.sh \
 	tests/cli/detect_commands.sh \
 	tests/cli/detector_cfgs.sh \
-	tests/cli/canvas.sh
+	tests/cli/canvas.sh \
+	tests/cli/plot.sh \
+	tests/cli/report.sh
 TESTS += $(CLI_TESTS)
 TESTS_SCRIPTS_DIST += $(CLI_TESTS) tests/cli/lib.sh tests/cli/detector_lib.sh
 

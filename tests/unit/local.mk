@@ -37,6 +37,10 @@ tests_tools_mapfiles_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 tests_tools_dncompare_SOURCES = tests/tools/dncompare.c
 tests_tools_dncompare_CPPFLAGS = $(AM_CPPFLAGS) $(DARKNET_CFLAGS)
 tests_tools_dncompare_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
+# PNG pixels for the figure tests (plot.sh, report.sh), through stb_image.
+check_PROGRAMS += tests/tools/pngpix
+tests_tools_pngpix_SOURCES = tests/tools/pngpix.c
+tests_tools_pngpix_LDADD = $(SAFER_LIBS)
 # Darknet's parse of a cfg: per-layer shapes, MACs and .weights floats.
 check_PROGRAMS += tests/tools/dnlayers
 tests_tools_dnlayers_SOURCES = tests/tools/dnlayers.c
