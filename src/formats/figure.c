@@ -362,7 +362,8 @@ static void heatmap(FILE *f, const struct figure_grid *g, const struct figure_op
 	for (int ki = 0; ki < g->nkinds; ki++)
 		maxlev = g->nlevels[ki] > maxlev ? g->nlevels[ki] : maxlev;
 	double panel_h = 36 + g->nlayers * HM_CH + 16;
-	double grid_w = HM_LEFT + maxlev * HM_CW;
+	/* the legend right of the cells and clear of the panel titles */
+	double grid_w = fmax(HM_LEFT + maxlev * HM_CW, HM_LEFT + 250);
 	double w = fmax(grid_w + 130, 560), h = HM_TOP + g->nkinds * panel_h + 44;
 	double legend_h = fmin(200, fmax(100, h - HM_TOP - 90));
 	h = fmax(h, HM_TOP + 30 + legend_h + 60);
