@@ -13,6 +13,9 @@
 #    scan of one kind and level;
 #  - PNG: decoded back (tests/tools/pngpix, stb_image) at the size asked; the
 #    heatmap's luminance follows the drop order (viridis rises, --mono falls);
+#  - bitpos (trials averaged), a log axis for bit-flip rates, unlabeled
+#    data (no drops: cells marked; curves of the agreement), a path with
+#    XML's special characters escaped;
 #  - bad input: an empty scan, a hand-broken scan, a rank file of other
 #    weights, a bitpos figure of a scan without bitpos rows, -o onto the
 #    input: one "safer: FILE: problem" line, exit 2, nothing written.
@@ -146,6 +149,37 @@ run "$SAFER" plot "$T/x.csv" -o "$T/m.png" --mono --size 300x200
 check "PNG --mono: luminance falls with the drop" png_order "$T/m.png" -1
 run "$SAFER" plot "$T/x.csv" -o "$T/big.png" --size 1000x40
 check_eq "PNG at another size" "1000 40" "$("$PNGPIX" "$T/big.png" | cut -d' ' -f1-2)"
+
+# ---- bitpos, stochastic kinds, unlabeled data, escaping -----------------------------------
+run "$SAFER" scan -c "$PLAIN_CFG" -w "$PLAIN_WEIGHTS" -p bitpos:0,23,30 -p bitflip:1e-5,1e-3 -T 2 --layers 0,6 \
+	--limit 200 -o "$T/b.csv"
+[ "$RC" -eq 0 ] || die "bitpos scan failed: $(cat "$T/err")"
+run "$SAFER" plot "$T/b.csv" --figure bitpos -o "$T/b.svg"
+check "plot bitpos exits 0" [ "$RC" -eq 0 ]
+check "b.svg parses" xmllint --noout "$T/b.svg"
+check_eq "bitpos: one cell per layer and bit (2 trials averaged)" "6 6" \
+	"$(xp "$T/b.svg" 'count(//*[@class="cell"][@data-kind="bitpos"])') $(xp "$T/b.svg" 'count(//*[@class="cell"][@data-trials="2"])')"
+want=$(awk -F, '!/^#/ && $1 == 6 && $3 == "bitpos" && $4 == 30 { s += $7; n++ } END { printf "%.6f", s / n }' "$T/b.csv")
+got=$(xp "$T/b.svg" 'string(//*[@class="cell"][@data-layer="6"][@data-level="30"]/@data-drop)')
+check "bitpos: a cell is the mean of its trials ($want, $got)" awk_true "($want - $got)^2 < 1e-8"
+check "bitpos: the axis names the bit position" grep -q 'bitpos: level (bit position)' "$T/b.svg"
+run "$SAFER" plot "$T/b.csv" --figure curves --kind bitflip -o "$T/bc.svg"
+check "bit-flip rates over two decades: a log axis" grep -q 'bitflip level (probability per bit, log scale)' "$T/bc.svg"
+
+run "$SAFER" scan -c "$PLAIN_CFG" -w "$PLAIN_WEIGHTS" --unlabeled -p prune:0.3,0.6 --layers 0,2 --limit 200 -o "$T/u.csv"
+[ "$RC" -eq 0 ] || die "unlabeled scan failed: $(cat "$T/err")"
+run "$SAFER" plot "$T/u.csv" -o "$T/u.svg"
+check_eq "unlabeled: no drops, every cell marked not measured" "4 0" \
+	"$(xp "$T/u.svg" 'count(//*[@class="missing"])') $(xp "$T/u.svg" 'count(//*[@class="cell"])')"
+run "$SAFER" plot "$T/u.csv" --figure curves -o "$T/uc.svg"
+check "unlabeled: the curves show the agreement" grep -q 'y-label[^>]*>agreement with the unperturbed network (%)<' "$T/uc.svg"
+
+# a path with XML's special characters is escaped, and reads back as written
+awk '/^# cfg: / { print "# cfg: a&b<c>\"d'"'"'e.cfg"; next } { print }' "$T/x.csv" >"$T/amp.csv"
+run "$SAFER" plot "$T/amp.csv" -o "$T/amp.svg"
+check "a cfg path with & < > \" ' : the SVG parses" xmllint --noout "$T/amp.svg"
+check_eq "... and its metadata holds the path" "a&b<c>\"d'e.cfg" \
+	"$(xp "$T/amp.svg" 'string(//*[local-name()="metadata"]/*[local-name()="cfg"])')"
 
 # ---- bad input ---------------------------------------------------------------------------
 grep '^#' "$T/x.csv" >"$T/empty.csv"
