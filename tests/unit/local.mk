@@ -9,7 +9,8 @@ UNIT_TESTS = tests/unit/test_idx tests/unit/test_stats tests/unit/test_perturb \
 	tests/unit/test_dataset \
 	tests/unit/test_detector \
 	tests/unit/test_detmap \
-	tests/unit/test_kernels
+	tests/unit/test_kernels \
+	tests/unit/test_figure
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 # test_kernels reads Darknet's layer struct (backend/internal.h).
