@@ -137,7 +137,14 @@ static void grid_cells(struct figure_grid *g, const struct scan_file *s, const s
 		struct figure_cell *cell = &g->cells[c];
 		double v = g->agreement ? 100 * row->agree : 100 * row->top1;
 		cell->value += v;
-		if (isfinite(row->drop)) {
+		if (g->agreement && isfinite(row->agree)) {
+			/* no labels, no drop: the agreement lost stands in for it */
+			double loss = 100 * (1 - row->agree);
+			cell->drop += loss;
+			cell->drop_lo += loss;
+			cell->drop_hi += loss;
+			n_drop[c]++;
+		} else if (!g->agreement && isfinite(row->drop)) {
 			cell->drop += row->drop;
 			cell->drop_lo += isfinite(row->drop_lo) ? row->drop_lo : row->drop;
 			cell->drop_hi += isfinite(row->drop_hi) ? row->drop_hi : row->drop;
@@ -282,7 +289,7 @@ static const char *metric_label(const struct figure_grid *g)
 
 static const char *drop_unit(const struct figure_grid *g)
 {
-	return g->agreement ? "no drops: unlabeled data" : "drop (points)";
+	return g->agreement ? "agreement lost (points)" : "drop (points)";
 }
 
 /* Two lines: "cfg; weights W (checksum)", "data D; N images; seed; trials; version". */
@@ -378,8 +385,11 @@ static void heatmap(FILE *f, const struct figure_grid *g, const struct figure_op
 	    "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#ffffff\"/>"
 	    "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#999999\" stroke-width=\"2\"/></pattern></defs>");
 	svg_rect(&s, 0, 0, w, h, "#ffffff", NULL);
-	snprintf(buf, sizeof buf, "Accuracy drop per weight layer (points; baseline %s %.2f%%)",
-	    g->agreement ? "agreement" : "top-1", g->agreement ? 100.0 : 100 * g->scan->header.baseline_top1);
+	if (g->agreement)
+		snprintf(buf, sizeof buf, "Agreement lost per weight layer (points; unlabeled data: no accuracy)");
+	else
+		snprintf(buf, sizeof buf, "%s drop per weight layer (points; baseline %.2f%%)",
+		    metric_label(g)[0] == 'm' ? "mAP@.5" : "Top-1", 100 * g->scan->header.baseline_top1);
 	svg_text(&s, 10, 18, "start", 14, buf, "class=\"figure-title\"");
 	for (int ki = 0; ki < g->nkinds; ki++) {
 		enum perturb_kind k = g->kinds[ki];

@@ -33,7 +33,8 @@ struct figure_cell {
 	int layer;		/* index into the grid's layers */
 	enum perturb_kind kind;
 	double level;
-	double drop, drop_lo, drop_hi;	/* points, means over trials; NaN: not measured */
+	double drop, drop_lo, drop_hi;	/* points, means over trials; NaN: not measured.
+					 * Unlabeled data: 100 (1 - agreement), no interval */
 	double value;		/* the curves' y: top-1 (or agreement), percent */
 	int trials;
 };

@@ -14,7 +14,7 @@
 #  - PNG: decoded back (tests/tools/pngpix, stb_image) at the size asked; the
 #    heatmap's luminance follows the drop order (viridis rises, --mono falls);
 #  - bitpos (trials averaged), a log axis for bit-flip rates, unlabeled
-#    data (no drops: cells marked; curves of the agreement), a path with
+#    data (no drops: cells of the agreement lost, curves of the agreement), a path with
 #    XML's special characters escaped;
 #  - bad input: an empty scan, a hand-broken scan, a rank file of other
 #    weights, a bitpos figure of a scan without bitpos rows, -o onto the
@@ -169,8 +169,12 @@ check "bit-flip rates over two decades: a log axis" grep -q 'bitflip level (prob
 run "$SAFER" scan -c "$PLAIN_CFG" -w "$PLAIN_WEIGHTS" --unlabeled -p prune:0.3,0.6 --layers 0,2 --limit 200 -o "$T/u.csv"
 [ "$RC" -eq 0 ] || die "unlabeled scan failed: $(cat "$T/err")"
 run "$SAFER" plot "$T/u.csv" -o "$T/u.svg"
-check_eq "unlabeled: no drops, every cell marked not measured" "4 0" \
-	"$(xp "$T/u.svg" 'count(//*[@class="missing"])') $(xp "$T/u.svg" 'count(//*[@class="cell"])')"
+check_eq "unlabeled: a cell per row, none missing" "4 0" \
+	"$(xp "$T/u.svg" 'count(//*[@class="cell"])') $(xp "$T/u.svg" 'count(//*[@class="missing"])')"
+want=$(awk -F, '!/^#/ && $1 == 0 && $4 == 0.6 { printf "%.6f", 100 * (1 - $10) }' "$T/u.csv")
+got=$(xp "$T/u.svg" 'string(//*[@class="cell"][@data-layer="0"][@data-level="0.6"]/@data-drop)')
+check "unlabeled: a cell holds the agreement lost, 100 (1 - agree) ($want, $got)" awk_true "($want - $got)^2 < 1e-8"
+check_eq "unlabeled: the legend says so" "agreement lost (points)" "$(xp "$T/u.svg" 'string(//*[@class="legend-title"])')"
 run "$SAFER" plot "$T/u.csv" --figure curves -o "$T/uc.svg"
 check "unlabeled: the curves show the agreement" grep -q 'y-label[^>]*>agreement with the unperturbed network (%)<' "$T/uc.svg"
 
