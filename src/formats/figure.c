@@ -716,7 +716,10 @@ static void criteria(FILE *f, const struct figure_grid *g, const struct rank_fil
 		}
 		snprintf(buf, sizeof buf, "%s", criterion_name(t->cols[j]));
 		svg_text(&s, x0, y0 - 8, "start", 12, buf, "class=\"criterion-name\" font-weight=\"bold\"");
-		snprintf(buf, sizeof buf, "\u03c1 %.2f   \u03c4 %.2f", rho, tau);
+		if (isfinite(rho) && isfinite(tau))
+			snprintf(buf, sizeof buf, "\u03c1 %.2f   \u03c4 %.2f", rho, tau);
+		else	/* too few layers, or constant scores or drops */
+			snprintf(buf, sizeof buf, "\u03c1, \u03c4 undefined (%d layers)", k);
 		svg_text(&s, x0 + SIDE, y0 - 8, "end", 11, buf, "class=\"agreement\"");
 		svg_text(&s, x0 + SIDE / 2, y0 + SIDE + 16, "middle", 10, "measured rank (1: largest drop)", "class=\"axis-label\"");
 		snprintf(buf, sizeof buf, "class=\"axis-label\" transform=\"rotate(-90 %.2f %.2f)\"", x0 - 10, y0 + SIDE / 2);
