@@ -178,6 +178,11 @@ check_eq "unlabeled: the legend says so" "agreement lost (points)" "$(xp "$T/u.s
 run "$SAFER" plot "$T/u.csv" --figure curves -o "$T/uc.svg"
 check "unlabeled: the curves show the agreement" grep -q 'y-label[^>]*>agreement with the unperturbed network (%)<' "$T/uc.svg"
 
+# a detector's scan (metric map50): its curves are in mAP@.5
+sed 's/^# metric: top1$/# metric: map50/' "$T/x.csv" >"$T/det.csv"
+run "$SAFER" plot "$T/det.csv" --figure curves -o "$T/det.svg"
+check_eq "metric map50: the y axis is mAP@.5" 2 "$(xp "$T/det.svg" 'count(//*[contains(@class,"y-label")][text()="mAP@.5 (%)"])')"
+
 # a path with XML's special characters is escaped, and reads back as written
 awk '/^# cfg: / { print "# cfg: a&b<c>\"d'"'"'e.cfg"; next } { print }' "$T/x.csv" >"$T/amp.csv"
 run "$SAFER" plot "$T/amp.csv" -o "$T/amp.svg"
