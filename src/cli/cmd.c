@@ -135,6 +135,10 @@ static int parse(const struct cmd_entry *c, void *state, struct setup_opts *comm
 			status = EXIT_BAD_INPUT;
 		}
 	}
+	/* file operands (plot, report), in order, for commands that take them */
+	for (int i = 0; status < 0 && optind < argc && i < c->operands; i++)
+		if (c->option(state, CMD_OPERAND, argv[optind++]) != 0)
+			status = EXIT_BAD_INPUT;
 	if (status < 0 && optind < argc) {
 		fprintf(stderr, "safer: %s: unexpected argument '%s'\n", c->name, argv[optind]);
 		status = EXIT_BAD_INPUT;

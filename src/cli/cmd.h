@@ -24,6 +24,8 @@ struct cmd_entry {
 	const char *help;	/* `safer NAME --help` after the "Usage:" lines */
 	const struct options_spec *options;	/* the command's own (options.h) */
 	int common;		/* also takes the model/data options, listed first */
+	int operands;		/* at most this many arguments that are not options
+				 * (files), handed in order to option as CMD_OPERAND */
 
 	size_t size;		/* of the state */
 	void (*init)(void *state);	/* optional: defaults before parsing */
@@ -46,6 +48,11 @@ extern const struct cmd_entry cmd_scan_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_tui_entry;
 extern const struct cmd_entry cmd_rank_entry, cmd_compare_entry, cmd_budget_entry;
+extern const struct cmd_entry cmd_plot_entry, cmd_report_entry;
+
+/* The code option gets for an operand (no option has it: getopt's 0 is a
+ * flag's, which no table uses). */
+#define CMD_OPERAND 0
 
 /* Runs command c on argv (argv[0] names it in getopt's messages): -h/--help
  * prints the usage and help to stdout (EXIT_OK); an unknown option or a

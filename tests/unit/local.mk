@@ -10,7 +10,8 @@ UNIT_TESTS = tests/unit/test_idx tests/unit/test_stats tests/unit/test_perturb \
 	tests/unit/test_detector \
 	tests/unit/test_detmap \
 	tests/unit/test_kernels \
-	tests/unit/test_format
+	tests/unit/test_format \
+	tests/unit/test_figure
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 # test_kernels reads Darknet's layer struct (backend/internal.h).
@@ -42,6 +43,10 @@ tests_tools_dncompare_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
 check_PROGRAMS += tests/tools/outdiff
 tests_tools_outdiff_SOURCES = tests/tools/outdiff.c
 tests_tools_outdiff_LDADD = $(LAYER_LIBS) $(SAFER_LIBS)
+# PNG pixels for the figure tests (plot.sh, report.sh), through stb_image.
+check_PROGRAMS += tests/tools/pngpix
+tests_tools_pngpix_SOURCES = tests/tools/pngpix.c
+tests_tools_pngpix_LDADD = $(SAFER_LIBS)
 # Darknet's parse of a cfg: per-layer shapes, MACs and .weights floats.
 check_PROGRAMS += tests/tools/dnlayers
 tests_tools_dnlayers_SOURCES = tests/tools/dnlayers.c

@@ -1,0 +1,211 @@
+/* cmd_plot.c - `safer plot`: a figure of a scan file (heatmap, sensitivity
+ * curves, bit positions) or of a rank file against it (criteria), as SVG,
+ * or the heatmap's cells and legend as a PNG.  The drawing is formats/figure. */
+#include "cli/cmd.h"
+#include "cli/options.h"
+#include "core/atomic.h"
+#include "core/inputs.h"
+#include "core/util.h"
+#include "formats/figure.h"
+#include "formats/rank_file.h"
+#include "formats/scan_file.h"
+
+#include <stb_image_write.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char plot_help[] =
+"Draws a figure of a scan file (safer scan -o, CSV or JSON): SVG with real\n"
+"text, axis labels with units and the scan's provenance in its <metadata>;\n"
+"OUT ending in .png holds the heatmap's cells and its legend bar as pixels.\n"
+"Trials are averaged: one cell per weight layer, kind and level.\n\n"
+"  -o, --output FILE     the figure: .svg, or .png (heatmap and bitpos only)\n"
+"  -f, --figure NAME     heatmap (default): weight layers x levels per kind, the\n"
+"                        drop written in each cell, cells not measured hatched;\n"
+"                        curves: the metric against the level per layer, with\n"
+"                        the 95% band and the baseline; bitpos: the heatmap of\n"
+"                        the bitpos rows (layer x bit position); criteria: each\n"
+"                        criterion's rank against the measured rank (needs RANK)\n"
+"  -k, --kind LIST       only these perturbation kinds (prune,quant,...)\n"
+"  -l, --layers LIST     only these layers, e.g. 0,2,5-7\n"
+"      --mono            greys for print instead of the colour scale\n"
+"      --size WxH        PNG size in pixels (default 800x600)\n";
+
+struct cmd_plot {
+	const char *scan_path, *rank_path, *output;
+	const char *kinds_text, *layers_text;
+	struct figure_opts o;
+	long png_w, png_h;
+	int *layers;			/* owned */
+	struct scan_file scan;		/* owned */
+	struct rank_file rank;		/* owned */
+	int have_rank;
+	struct figure_grid grid;	/* owned */
+};
+
+enum cmd_plot_code { CMD_PLOT_MONO = OPTIONS_OWN, CMD_PLOT_SIZE };
+
+static const struct options_spec cmd_plot_options[] = {
+	{ "output", 'o', OPTIONS_VALUE },
+	{ "figure", 'f', OPTIONS_VALUE },
+	{ "kind", 'k', OPTIONS_VALUE },
+	{ "layers", 'l', OPTIONS_VALUE },
+	{ "mono", CMD_PLOT_MONO, OPTIONS_FLAG },
+	{ "size", CMD_PLOT_SIZE, OPTIONS_VALUE },
+	{ NULL, 0, OPTIONS_FLAG },
+};
+
+static void cmd_plot_init(void *state)
+{
+	struct cmd_plot *s = state;
+	s->png_w = 800;
+	s->png_h = 600;
+}
+
+static int parse_size(const char *arg, long *w, long *h)
+{
+	char *x = strchr(arg, 'x');
+	if (x == NULL || parse_long(x + 1, 1, 10000, h) != 0) {
+		fprintf(stderr, "safer: --size: '%s' is not WxH, e.g. 800x600 (1 to 10000 each)\n", arg);
+		return -1;
+	}
+	char *wtext = xasprintf("%.*s", (int)(x - arg), arg);
+	int rc = parse_long(wtext, 1, 10000, w);
+	free(wtext);
+	if (rc != 0)
+		fprintf(stderr, "safer: --size: '%s' is not WxH, e.g. 800x600 (1 to 10000 each)\n", arg);
+	return rc;
+}
+
+static int cmd_plot_option(void *state, int code, const char *arg)
+{
+	struct cmd_plot *s = state;
+	switch (code) {
+	case CMD_OPERAND:
+		if (s->scan_path == NULL)
+			s->scan_path = arg;
+		else
+			s->rank_path = arg;
+		return 0;
+	case 'o': s->output = arg; return 0;
+	case 'f':
+		if (figure_type_from_name(arg, &s->o.type) != 0) {
+			fprintf(stderr, "safer: --figure: '%s' is not heatmap, curves, bitpos or criteria\n", arg);
+			return -1;
+		}
+		return 0;
+	case 'k': s->kinds_text = arg; return 0;
+	case 'l': s->layers_text = arg; return 0;
+	case CMD_PLOT_MONO: s->o.mono = 1; return 0;
+	case CMD_PLOT_SIZE: return parse_size(arg, &s->png_w, &s->png_h);
+	default:	/* not in cmd_plot_options */
+		return -1;
+	}
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+	return n >= m && strcasecmp(s + n - m, tail) == 0;
+}
+
+static void png_out(void *ctx, void *data, int size)
+{
+	fwrite(data, 1, (size_t)size, ctx);
+}
+
+static int write_figure(struct cmd_plot *s)
+{
+	char *cause = NULL;
+	struct atomic_file a;
+	int png = ends_with(s->output, ".png");
+	int rc = atomic_open(&a, s->output, &cause);
+	if (rc != 0)
+		return cmd_fail_status(rc, cause);
+	if (png) {
+		unsigned char *px = figure_heatmap_pixels(&s->grid, s->o.mono, (int)s->png_w, (int)s->png_h);
+		int ok = stbi_write_png_to_func(png_out, a.f, (int)s->png_w, (int)s->png_h, 3, px, (int)s->png_w * 3);
+		free(px);
+		if (!ok) {
+			atomic_abort(&a);
+			return cmd_fail_status(EXIT_FAILURE_RUNTIME, xasprintf("%s: the PNG encoder failed", s->output));
+		}
+	} else {
+		figure_svg(a.f, &s->grid, s->have_rank ? &s->rank : NULL, &s->o, 1);
+	}
+	if ((rc = atomic_commit(&a, &cause)) != 0)
+		return cmd_fail_status(rc, cause);
+	return EXIT_OK;
+}
+
+static int cmd_plot_exec(void *state, struct setup_opts *unused)
+{
+	struct cmd_plot *s = state;
+	char *cause = NULL;
+	(void)unused;	/* plot reads result files only */
+	if (s->scan_path == NULL || s->output == NULL) {
+		fprintf(stderr, "safer: plot: give a scan file and -o OUT.svg (or OUT.png)\n");
+		return EXIT_BAD_INPUT;
+	}
+	if (s->o.type == FIGURE_CRITERIA && s->rank_path == NULL) {
+		fprintf(stderr, "safer: plot: --figure criteria needs a rank file after the scan file\n");
+		return EXIT_BAD_INPUT;
+	}
+	if (s->rank_path != NULL && s->o.type != FIGURE_CRITERIA) {
+		fprintf(stderr, "safer: plot: a rank file is drawn by --figure criteria only\n");
+		return EXIT_BAD_INPUT;
+	}
+	if (ends_with(s->output, ".png") && s->o.type != FIGURE_HEATMAP && s->o.type != FIGURE_BITPOS)
+		return cmd_fail(xasprintf("%s: PNG holds the heatmap only; write .svg for --figure %s", s->output,
+		    figure_type_name(s->o.type)));
+	if (!ends_with(s->output, ".png") && !ends_with(s->output, ".svg"))
+		return cmd_fail(xasprintf("%s: the figure's name must end in .svg or .png", s->output));
+	if (s->kinds_text != NULL && figure_parse_kinds(s->kinds_text, &s->o.kinds, &cause) != 0)
+		return cmd_fail(cause);
+	if (s->layers_text != NULL && figure_parse_layers(s->layers_text, &s->layers, &s->o.nlayers, &cause) != 0)
+		return cmd_fail(cause);
+	s->o.layers = s->layers;
+	inputs_note(s->scan_path);	/* -o may name neither input */
+	if (s->rank_path != NULL)
+		inputs_note(s->rank_path);
+	if (atomic_check_target(s->output, &cause) != 0)
+		return cmd_fail(cause);
+	if (scan_file_read(s->scan_path, &s->scan, &cause) != 0)
+		return cmd_fail(cause);
+	if (figure_grid_build(&s->grid, s->scan_path, &s->scan, &s->o, &cause) != 0)
+		return cmd_fail(cause);
+	if (s->rank_path != NULL) {
+		if (rank_file_read(s->rank_path, &s->rank, &cause) != 0)
+			return cmd_fail(cause);
+		s->have_rank = 1;
+		if (figure_check_rank(&s->grid, s->scan_path, s->rank_path, &s->rank, &cause) != 0)
+			return cmd_fail(cause);
+	}
+	return write_figure(s);
+}
+
+static void cmd_plot_free(void *state)
+{
+	struct cmd_plot *s = state;
+	figure_grid_free(&s->grid);
+	rank_file_free(&s->rank);	/* zeroed or read: either frees */
+	scan_file_free(&s->scan);
+	free(s->layers);
+}
+
+const struct cmd_entry cmd_plot_entry = {
+	.name = "plot",
+	.args = "SCAN [RANK] -o OUT.svg|OUT.png [--figure heatmap|curves|bitpos|criteria]\n"
+	    "[--kind LIST] [--layers LIST] [--mono] [--size WxH]",
+	.summary = "a figure of a scan (heatmap, curves, bit positions, criteria) as SVG or PNG",
+	.help = plot_help,
+	.options = cmd_plot_options,
+	.operands = 2,
+	.size = sizeof(struct cmd_plot),
+	.init = cmd_plot_init,
+	.option = cmd_plot_option,
+	.exec = cmd_plot_exec,
+	.free = cmd_plot_free,
+};
