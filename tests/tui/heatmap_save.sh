@@ -46,6 +46,28 @@ wait_for "(exact rows only)"
 rows=$(check_rows exact "$TMPD/exact.csv" 2>&1 >/dev/null | tail -1)
 check_rows exact "$TMPD/exact.csv" 2>/dev/null || fail "$(check_rows exact "$TMPD/exact.csv" 2>/dev/null)"
 [ "$rows" = $((60 - est)) ] || fail "$rows exact rows, expected $((60 - est))"
+
+# .svg: the figure on screen through safer plot's renderer (issue 17): the
+# heatmap view gives one cell per grid cell, the curve view curves
+keys S
+wait_for "save heatmap"
+keys C-u "$TMPD/heat.svg" Enter
+wait_for "save the $est estimates too"
+keys y
+wait_for "drew the heatmap of 60 rows to"
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$TMPD/heat.svg" || fail "heat.svg does not parse as XML"
+	cells=$(xmllint --xpath 'count(//*[@data-drop])' "$TMPD/heat.svg")
+	[ "$cells" = 60 ] || fail "$cells heatmap cells in heat.svg, expected 60"
+fi
+keys c
+keys S
+wait_for "save heatmap"
+keys C-u "$TMPD/curves.svg" Enter
+wait_for "save the $est estimates too"
+keys n
+wait_for "drew the curves of $((60 - est)) rows to"
+grep -q "<polyline" "$TMPD/curves.svg" || fail "no curve in curves.svg"
 keys q
 wait_exit 0
 echo "PASS"

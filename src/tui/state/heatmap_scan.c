@@ -6,7 +6,9 @@
 #include "tui/state/levels.h"
 #include "tui/state/msg.h"
 #include "tui/state/results.h"
+#include "core/atomic.h"
 #include "core/util.h"
+#include "formats/figure.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,7 +184,32 @@ int tui_heatmap_scan_rows(const struct tui *t, int *estimates, long *min_images)
 	return n;
 }
 
-/* Saves the rows of the kind on screen (CSV or JSON by extension). */
+static int ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+	return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+/* The rows as `safer plot` draws them (formats/figure: one renderer for
+ * both): the curves when the curve view is on screen, else the heatmap. */
+static int save_svg(const struct tui *t, const struct scan_file *f, const char *path, char **cause)
+{
+	struct figure_opts o = { .type = t->view == VIEW_CURVE ? FIGURE_CURVES : FIGURE_HEATMAP };
+	struct figure_grid g;
+	if (figure_grid_build(&g, path, f, &o, cause) != 0)
+		return -1;
+	struct atomic_file a;
+	int rc = atomic_open(&a, path, cause) != 0 ? -1 : 0;
+	if (rc == 0) {
+		figure_svg(a.f, &g, NULL, &o, 1);
+		rc = atomic_commit(&a, cause) != 0 ? -1 : 0;
+	}
+	figure_grid_free(&g);
+	return rc;
+}
+
+/* Saves the rows of the kind on screen (CSV or JSON by extension; .svg:
+ * the figure of the view on screen). */
 int tui_heatmap_scan_save(struct tui *t, const char *path, int exact_only, char **cause)
 {
 	struct scan_header h;
@@ -200,12 +227,17 @@ int tui_heatmap_scan_save(struct tui *t, const char *path, int exact_only, char 
 	if (f.n == 0)
 		*cause = xasprintf("nothing %smeasured for %s on the heatmap's grid yet (%s)", exact_only ? "exactly " : "",
 		    perturb_kind_name(t->kind), exact_only ? "E, then s, measures on every image" : "s scans");
+	else if (ends_with(path, ".svg"))
+		rc = save_svg(t, &f, path, cause);
 	else
 		rc = scan_file_save(&f, cause);
 	int est = 0;
 	for (int i = 0; i < f.n; i++)
 		est += f.rows[i].images < t->data->count;
-	if (rc == 0 && est > 0)
+	if (rc == 0 && ends_with(path, ".svg"))
+		tui_msg(t, 0, "drew the %s of %d rows to %s%s", t->view == VIEW_CURVE ? "curves" : "heatmap", f.n, path,
+		    est > 0 ? " (with estimates)" : "");
+	else if (rc == 0 && est > 0)
 		tui_msg(t, 0, "saved %d rows to %s (%d estimates: their images column)", f.n, path, est);
 	else if (rc == 0)
 		tui_msg(t, 0, "saved %d rows to %s%s", f.n, path, exact_only ? " (exact rows only)" : "");

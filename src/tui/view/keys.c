@@ -315,7 +315,7 @@ static int act_scan_save(struct tui_view *v, int arg)
 	(void)arg;
 	char def[256];
 	snprintf(def, sizeof def, "%s-%s-scan.csv", t->cfg_base, perturb_kind_name(t->kind));
-	tui_prompt_text(t, "save heatmap (.csv or .json)", def, scan_save_done);
+	tui_prompt_text(t, "save heatmap (.csv, .json; .svg: the figure on screen)", def, scan_save_done);
 	return TUI_REDRAW;
 }
 
@@ -527,7 +527,7 @@ static const struct tui_key table[] = {
 	{ 'c', act_view, VIEW_CURVE, "c", "curve view" },
 	{ 'm', act_view, VIEW_HEATMAP, "m", "heatmap view" },
 	{ 's', act_scan, 0, "s", "start / stop scan" },
-	{ 'S', act_scan_save, 0, "S", "save heatmap csv/json" },
+	{ 'S', act_scan_save, 0, "S", "save heatmap csv/json/svg" },
 	{ 'b', act_view, VIEW_BUDGET, "b", "budget builder" },
 	{ 'a', act_budget_apply, 0, "a", "level/point to budget" },
 	{ 'f', act_fill, 0, "f", "fill budget for target" },
