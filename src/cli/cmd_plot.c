@@ -27,7 +27,9 @@ static const char plot_help[] =
 "                        curves: the metric against the level per layer, with\n"
 "                        the 95% band and the baseline; bitpos: the heatmap of\n"
 "                        the bitpos rows (layer x bit position); criteria: each\n"
-"                        criterion's rank against the measured rank (needs RANK)\n"
+"                        criterion's rank against the measured rank (needs RANK);\n"
+"                        budget: a budget file's bits and sparsity per layer as\n"
+"                        bars next to the layer's mean drop per kind (needs BUDGET)\n"
 "  -k, --kind LIST       only these perturbation kinds (prune,quant,...)\n"
 "  -l, --layers LIST     only these layers, e.g. 0,2,5-7\n"
 "      --mono            greys for print instead of the colour scale\n"
@@ -42,6 +44,7 @@ struct cmd_plot {
 	struct scan_file scan;		/* owned */
 	struct rank_file rank;		/* owned */
 	int have_rank;
+	struct budget budget;		/* owned, --figure budget */
 	struct figure_grid grid;	/* owned */
 };
 
@@ -92,7 +95,7 @@ static int cmd_plot_option(void *state, int code, const char *arg)
 	case 'o': s->output = arg; return 0;
 	case 'f':
 		if (figure_type_from_name(arg, &s->o.type) != 0) {
-			fprintf(stderr, "safer: --figure: '%s' is not heatmap, curves, bitpos or criteria\n", arg);
+			fprintf(stderr, "safer: --figure: '%s' is not heatmap, curves, bitpos, criteria or budget\n", arg);
 			return -1;
 		}
 		return 0;
@@ -132,6 +135,8 @@ static int write_figure(struct cmd_plot *s)
 			atomic_abort(&a);
 			return cmd_fail_status(EXIT_FAILURE_RUNTIME, xasprintf("%s: the PNG encoder failed", s->output));
 		}
+	} else if (s->o.type == FIGURE_BUDGET) {
+		figure_budget_svg(a.f, &s->grid, &s->budget, 1);
 	} else {
 		figure_svg(a.f, &s->grid, s->have_rank ? &s->rank : NULL, &s->o, 1);
 	}
@@ -153,8 +158,12 @@ static int cmd_plot_exec(void *state, struct setup_opts *unused)
 		fprintf(stderr, "safer: plot: --figure criteria needs a rank file after the scan file\n");
 		return EXIT_BAD_INPUT;
 	}
-	if (s->rank_path != NULL && s->o.type != FIGURE_CRITERIA) {
-		fprintf(stderr, "safer: plot: a rank file is drawn by --figure criteria only\n");
+	if (s->o.type == FIGURE_BUDGET && s->rank_path == NULL) {
+		fprintf(stderr, "safer: plot: --figure budget needs a budget file after the scan file\n");
+		return EXIT_BAD_INPUT;
+	}
+	if (s->rank_path != NULL && s->o.type != FIGURE_CRITERIA && s->o.type != FIGURE_BUDGET) {
+		fprintf(stderr, "safer: plot: a second file is drawn by --figure criteria (a rank file) or budget only\n");
 		return EXIT_BAD_INPUT;
 	}
 	if (ends_with(s->output, ".png") && s->o.type != FIGURE_HEATMAP && s->o.type != FIGURE_BITPOS)
@@ -176,7 +185,13 @@ static int cmd_plot_exec(void *state, struct setup_opts *unused)
 		return cmd_fail(cause);
 	if (figure_grid_build(&s->grid, s->scan_path, &s->scan, &s->o, &cause) != 0)
 		return cmd_fail(cause);
-	if (s->rank_path != NULL) {
+	if (s->o.type == FIGURE_BUDGET) {
+		/* the scan's layers are all the model the figure knows: kinds
+		 * and ranges are checked by the parser, layers against the scan */
+		if (budget_load(s->rank_path, NULL, &s->budget, &cause) != 0 ||
+		    figure_check_budget(&s->grid, s->rank_path, &s->budget, &cause) != 0)
+			return cmd_fail(cause);
+	} else if (s->rank_path != NULL) {
 		if (rank_file_read(s->rank_path, &s->rank, &cause) != 0)
 			return cmd_fail(cause);
 		s->have_rank = 1;
@@ -191,13 +206,14 @@ static void cmd_plot_free(void *state)
 	struct cmd_plot *s = state;
 	figure_grid_free(&s->grid);
 	rank_file_free(&s->rank);	/* zeroed or read: either frees */
+	budget_free(&s->budget);
 	scan_file_free(&s->scan);
 	free(s->layers);
 }
 
 const struct cmd_entry cmd_plot_entry = {
 	.name = "plot",
-	.args = "SCAN [RANK] -o OUT.svg|OUT.png [--figure heatmap|curves|bitpos|criteria]\n"
+	.args = "SCAN [RANK|BUDGET] -o OUT.svg|OUT.png [--figure heatmap|curves|bitpos|criteria|budget]\n"
 	    "[--kind LIST] [--layers LIST] [--mono] [--size WxH]",
 	.summary = "a figure of a scan (heatmap, curves, bit positions, criteria) as SVG or PNG",
 	.help = plot_help,

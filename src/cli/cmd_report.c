@@ -22,6 +22,8 @@ static const char report_help[] =
 "criteria against the measured ranks) as inline SVG, and the tables behind\n"
 "them; a click on a column heading sorts a table.\n\n"
 "      --rank FILE       criteria (safer rank -o) of the same weights\n"
+"      --budget FILE     a budget (safer budget -o): its settings next to each\n"
+"                        layer's measured sensitivity\n"
 "  -o, --output FILE     the report (.html)\n"
 "  -k, --kind LIST       only these perturbation kinds\n"
 "  -l, --layers LIST     only these layers, e.g. 0,2,5-7\n"
@@ -47,20 +49,22 @@ static const char report_js[] =
 "  rows.forEach(function(r){tb.appendChild(r);});});});\n";
 
 struct cmd_report {
-	const char *scan_path, *rank_path, *output;
+	const char *scan_path, *rank_path, *budget_path, *output;
 	const char *kinds_text, *layers_text;
 	struct figure_opts o;
 	int *layers;			/* owned */
 	struct scan_file scan;		/* owned */
 	struct rank_file rank;		/* owned */
 	int have_rank;
+	struct budget budget;		/* owned, with --budget */
 	struct figure_grid grid;	/* owned */
 };
 
-enum cmd_report_code { CMD_REPORT_RANK = OPTIONS_OWN, CMD_REPORT_MONO };
+enum cmd_report_code { CMD_REPORT_RANK = OPTIONS_OWN, CMD_REPORT_MONO, CMD_REPORT_BUDGET };
 
 static const struct options_spec cmd_report_options[] = {
 	{ "rank", CMD_REPORT_RANK, OPTIONS_VALUE },
+	{ "budget", CMD_REPORT_BUDGET, OPTIONS_VALUE },
 	{ "output", 'o', OPTIONS_VALUE },
 	{ "kind", 'k', OPTIONS_VALUE },
 	{ "layers", 'l', OPTIONS_VALUE },
@@ -74,6 +78,7 @@ static int cmd_report_option(void *state, int code, const char *arg)
 	switch (code) {
 	case CMD_OPERAND: s->scan_path = arg; return 0;
 	case CMD_REPORT_RANK: s->rank_path = arg; return 0;
+	case CMD_REPORT_BUDGET: s->budget_path = arg; return 0;
 	case 'o': s->output = arg; return 0;
 	case 'k': s->kinds_text = arg; return 0;
 	case 'l': s->layers_text = arg; return 0;
@@ -188,6 +193,14 @@ static void write_report(FILE *f, const struct cmd_report *s)
 	if (s->have_rank)
 		figure_section(f, s, FIGURE_CRITERIA, "Criteria against measured drops",
 		    "Each criterion's rank against the rank of the measured mean drop, with Spearman &#961; and Kendall &#964;.");
+	if (s->budget_path != NULL) {
+		fputs("<section id=\"budget\">\n<h2>The budget: ", f);
+		svg_escape(f, s->budget_path);
+		fputs("</h2>\n<figure>\n", f);
+		figure_budget_svg(f, &s->grid, &s->budget, 0);
+		fputs("<figcaption>Each layer's weight bits and sparsity in the budget, next to its mean drop over the "
+		    "measured levels of each kind.</figcaption>\n</figure>\n</section>\n", f);
+	}
 	fputs("<section id=\"tables\">\n<h2>The cells behind the figures</h2>\n", f);
 	cells_table(f, &s->grid);
 	if (s->have_rank) {
@@ -214,6 +227,8 @@ static int cmd_report_exec(void *state, struct setup_opts *unused)
 	inputs_note(s->scan_path);
 	if (s->rank_path != NULL)
 		inputs_note(s->rank_path);
+	if (s->budget_path != NULL)
+		inputs_note(s->budget_path);
 	if (atomic_check_target(s->output, &cause) != 0)
 		return cmd_fail(cause);
 	if (scan_file_read(s->scan_path, &s->scan, &cause) != 0)
@@ -227,6 +242,9 @@ static int cmd_report_exec(void *state, struct setup_opts *unused)
 		if (figure_check_rank(&s->grid, s->scan_path, s->rank_path, &s->rank, &cause) != 0)
 			return cmd_fail(cause);
 	}
+	if (s->budget_path != NULL && (budget_load(s->budget_path, NULL, &s->budget, &cause) != 0 ||
+	    figure_check_budget(&s->grid, s->budget_path, &s->budget, &cause) != 0))
+		return cmd_fail(cause);
 	struct atomic_file a;
 	int rc = atomic_open(&a, s->output, &cause);
 	if (rc != 0)
@@ -242,13 +260,14 @@ static void cmd_report_free(void *state)
 	struct cmd_report *s = state;
 	figure_grid_free(&s->grid);
 	rank_file_free(&s->rank);	/* zeroed or read: either frees */
+	budget_free(&s->budget);
 	scan_file_free(&s->scan);
 	free(s->layers);
 }
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.args = "SCAN [--rank RANK] -o REPORT.html [--kind LIST] [--layers LIST] [--mono]",
+	.args = "SCAN [--rank RANK] [--budget BUDGET] -o REPORT.html [--kind LIST] [--layers LIST] [--mono]",
 	.summary = "one self-contained HTML report of a scan: provenance, figures, tables",
 	.help = report_help,
 	.options = cmd_report_options,

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const type_names[] = { "heatmap", "curves", "bitpos", "criteria" };
+static const char *const type_names[] = { "heatmap", "curves", "bitpos", "criteria", "budget" };
 
 int figure_type_from_name(const char *name, enum figure_type *out)
 {
@@ -736,6 +736,105 @@ static void criteria(FILE *f, const struct figure_grid *g, const struct rank_fil
 	free(drop);
 	free(dk);
 	free(idx);
+}
+
+/* ---- a budget ---------------------------------------------------------------------- */
+
+int figure_check_budget(const struct figure_grid *g, const char *budget_path, const struct budget *b, char **cause)
+{
+	for (int i = 0; i < b->n; i++)
+		if (layer_index(g, b->layers[i].layer) >= 0)
+			return 0;
+	*cause = xasprintf("%s: no layer of the budget is in the scan", budget_path);
+	return -1;
+}
+
+/* Layer li's mean drop over the measured levels of kind index ki; NaN
+ * when none was measured. */
+static double mean_drop(const struct figure_grid *g, int li, int ki)
+{
+	double sum = 0;
+	int n = 0;
+	for (int vi = 0; vi < g->nlevels[ki]; vi++) {
+		const struct figure_cell *c = figure_grid_at(g, li, ki, vi);
+		if (c != NULL && isfinite(c->drop)) {
+			sum += c->drop;
+			n++;
+		}
+	}
+	return n ? sum / n : NAN;
+}
+
+#define BF_LEFT 110.0	/* room for the layer names */
+#define BF_ROW 22.0
+#define BF_BAR 150.0	/* the longest bar */
+
+/* A bar of frac (0..1) of BF_BAR on a grey track; the track carries attrs,
+ * so every value has its element even when the bar is empty. */
+static void bar(struct svg *s, double x, double y, double frac, const char *fill, const char *attrs, const char *label)
+{
+	svg_rect(s, x, y + 4, BF_BAR, BF_ROW - 8, "#eeeeee", attrs);
+	if (frac > 0)
+		svg_rect(s, x, y + 4, BF_BAR * fmin(frac, 1), BF_ROW - 8, fill, NULL);
+	svg_text(s, x + BF_BAR + 4, y + BF_ROW / 2 + 4, "start", 10, label, "class=\"tick\"");
+}
+
+void figure_budget_svg(FILE *f, const struct figure_grid *g, const struct budget *b, int standalone)
+{
+	struct svg s;
+	/* columns: bits, sparsity (magnitude + filter), then a sensitivity bar per kind */
+	int ncols = 2 + g->nkinds;
+	double colw = BF_BAR + 90, w = BF_LEFT + ncols * colw + 20, h = 70 + g->nlayers * BF_ROW + 40;
+	char buf[256], attrs[200], hex[8];
+	double top = 0;
+	for (int ki = 0; ki < g->nkinds; ki++)
+		for (int li = 0; li < g->nlayers; li++) {
+			double d = mean_drop(g, li, ki);
+			top = isfinite(d) && d > top ? d : top;
+		}
+	svg_begin(&s, f, w, h, standalone);
+	svg_title(&s, "safer budget: per-layer settings next to measured sensitivity");
+	provenance(&s, &g->scan->header, "budget");
+	svg_style(&s, figure_css);
+	svg_rect(&s, 0, 0, w, h, "#ffffff", NULL);
+	svg_text(&s, 10, 18, "start", 14, "Budget per weight layer, next to each layer's measured sensitivity",
+	    "class=\"figure-title\"");
+	svg_text(&s, BF_LEFT, 44, "start", 11, "weight bits (of 16)", "class=\"axis-label\"");
+	svg_text(&s, BF_LEFT + colw, 44, "start", 11, "sparsity (weights + filters)", "class=\"axis-label\"");
+	for (int ki = 0; ki < g->nkinds; ki++) {
+		snprintf(buf, sizeof buf, "%s: mean %s", perturb_kind_name(g->kinds[ki]), drop_unit(g));
+		svg_text(&s, BF_LEFT + (2 + ki) * colw, 44, "start", 11, buf, "class=\"axis-label\"");
+	}
+	for (int li = 0; li < g->nlayers; li++) {
+		double y = 56 + li * BF_ROW;
+		const struct budget_layer *bl = budget_find(b, g->layers[li]);
+		int bits = bl ? (bl->bits ? bl->bits : bl->bits_pc) : 0;
+		double sp = bl ? 1 - (1 - bl->prune) * (1 - bl->prune_filter) : 0;
+		snprintf(buf, sizeof buf, "%d %s", g->layers[li], g->layer_kinds[li]);
+		svg_text(&s, BF_LEFT - 8, y + BF_ROW / 2 + 4, "end", 10, buf, "class=\"tick\"");
+		snprintf(attrs, sizeof attrs, "class=\"budget-bits\" data-layer=\"%d\" data-bits=\"%d\"", g->layers[li], bits);
+		snprintf(buf, sizeof buf, bits ? "%d bits%s" : "float32", bits, bl && bl->bits_pc ? " /channel" : "");
+		bar(&s, BF_LEFT, y, bits ? bits / 16.0 : 0, "#0072b2", attrs, buf);
+		snprintf(attrs, sizeof attrs, "class=\"budget-sparsity\" data-layer=\"%d\" data-sparsity=\"%.6g\"",
+		    g->layers[li], sp);
+		snprintf(buf, sizeof buf, "%.0f%%", 100 * sp);
+		bar(&s, BF_LEFT + colw, y, sp, "#e69f00", attrs, buf);
+		for (int ki = 0; ki < g->nkinds; ki++) {
+			double d = mean_drop(g, li, ki);
+			if (!isfinite(d)) {
+				svg_text(&s, BF_LEFT + (2 + ki) * colw, y + BF_ROW / 2 + 4, "start", 10, "not measured",
+				    "class=\"missing-mark\"");
+				continue;
+			}
+			colour_hex(scale_t(g, d), 0, hex);
+			snprintf(attrs, sizeof attrs, "class=\"sensitivity\" data-layer=\"%d\" data-kind=\"%s\" data-drop=\"%.6g\"",
+			    g->layers[li], perturb_kind_name(g->kinds[ki]), d);
+			snprintf(buf, sizeof buf, "%.2f", d);
+			bar(&s, BF_LEFT + (2 + ki) * colw, y, top > 0 ? fmax(d, 0) / top : 0, hex, attrs, buf);
+		}
+	}
+	caption_text(&s, &g->scan->header, 10, h - 10);
+	svg_end(&s);
 }
 
 void figure_svg(FILE *f, const struct figure_grid *g, const struct rank_file *rank,

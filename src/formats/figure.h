@@ -11,11 +11,12 @@
 
 #include <stdio.h>
 
+#include "core/budget.h"
 #include "core/perturb.h"
 #include "formats/rank_file.h"
 #include "formats/scan_file.h"
 
-enum figure_type { FIGURE_HEATMAP, FIGURE_CURVES, FIGURE_BITPOS, FIGURE_CRITERIA };
+enum figure_type { FIGURE_HEATMAP, FIGURE_CURVES, FIGURE_BITPOS, FIGURE_CRITERIA, FIGURE_BUDGET };
 
 /* "heatmap" ... -> type: 0, or -1 when unknown. */
 int figure_type_from_name(const char *name, enum figure_type *out);
@@ -77,6 +78,14 @@ int figure_check_rank(const struct figure_grid *g, const char *scan_path, const 
  * standalone: a file of its own (XML declaration), else inline in HTML. */
 void figure_svg(FILE *f, const struct figure_grid *g, const struct rank_file *rank,
     const struct figure_opts *o, int standalone);
+
+/* A budget next to the scan it was made from: one row per weight layer of
+ * g, the budget's bits and sparsity (magnitude and filter) as bars, and the
+ * layer's sensitivity - its mean drop over the measured levels of each kind
+ * - as bars in the heatmap's colours.  0, or -1 with "BUDGET: problem" when
+ * no layer of the budget is in the scan. */
+int figure_check_budget(const struct figure_grid *g, const char *budget_path, const struct budget *b, char **cause);
+void figure_budget_svg(FILE *f, const struct figure_grid *g, const struct budget *b, int standalone);
 
 /* The heatmap as w x h RGB pixels (owned by the caller): the cells of every
  * kind side by side (kinds in enum order, levels ascending, layers top to

@@ -216,4 +216,29 @@ expect_fail_2 "a missing scan file" "nothere.csv" "$SAFER" plot "$T/nothere.csv"
 expect_fail_2 "an unknown figure" "--figure" "$SAFER" plot "$T/x.csv" --figure pie -o "$T/out.svg"
 check "no output was created by the bad inputs" [ ! -e "$T/out.svg" -a ! -e "$T/out.png" ]
 
+
+# ---- a budget next to the scan (--figure budget) ------------------------------------------
+printf '[layer 0]\nbits=6\n\n[layer 2]\nprune=0.5\nbits=4\n\n[layer 6]\nprune-filter=0.25\nbits-pc=3\n' >"$T/b.budget"
+run "$SAFER" plot "$T/x.csv" "$T/b.budget" --figure budget -o "$T/b.svg"
+check "--figure budget exits 0 ($RC: $(head -c 200 "$T/err"))" [ "$RC" -eq 0 ]
+check "... parses as XML" xmllint --noout "$T/b.svg"
+check_eq "... one sensitivity bar per weight layer and kind" 12 \
+	"$(xmllint --xpath 'count(//*[@class="sensitivity"])' "$T/b.svg")"
+check_eq "... layer 2's bits as the budget says" 4 \
+	"$(xmllint --xpath 'string(//*[@class="budget-bits" and @data-layer="2"]/@data-bits)' "$T/b.svg")"
+check_eq "... layer 6's sparsity: 25% of the filters" 0.25 \
+	"$(xmllint --xpath 'string(//*[@class="budget-sparsity" and @data-layer="6"]/@data-sparsity)' "$T/b.svg")"
+check_eq "... layer 4 is float32, dense" "0 0" \
+	"$(xmllint --xpath 'string(//*[@class="budget-bits" and @data-layer="4"]/@data-bits)' "$T/b.svg") $(xmllint --xpath 'string(//*[@class="budget-sparsity" and @data-layer="4"]/@data-sparsity)' "$T/b.svg")"
+# layer 0's prune sensitivity: the mean of its prune rows' drops (trials averaged per level)
+want=$(awk -F, '/^#/ || /^layer,/ { next } $1 == 0 && $3 == "prune" { s[$4] += $7; n[$4]++ }
+	END { for (l in s) { t += s[l] / n[l]; k++ } printf "%.4f", t / k }' "$T/x.csv")
+got=$(xmllint --xpath 'string(//*[@class="sensitivity" and @data-layer="0" and @data-kind="prune"]/@data-drop)' "$T/b.svg")
+check "... layer 0's prune sensitivity $got = the mean of its rows' drops $want" awk_true "($got - $want)^2 < 1e-6"
+printf '[layer 7]\nbits=4\n' >"$T/nolayer.budget"
+expect_fail_2 "a budget naming no layer of the scan" "nolayer.budget" \
+	"$SAFER" plot "$T/x.csv" "$T/nolayer.budget" --figure budget -o "$T/nb.svg"
+expect_fail_2 "--figure budget without a budget" "needs a budget file" \
+	"$SAFER" plot "$T/x.csv" --figure budget -o "$T/nb.svg"
+
 finish

@@ -48,6 +48,16 @@ check_eq "the table of ranks: one row per layer" "$(grep -vc '^#' "$T/r.csv" | a
 run "$SAFER" report "$T/x.csv" -o "$T/plain.html"
 check "report without --rank exits 0" [ "$RC" -eq 0 ]
 check_eq "without --rank: two figures" 2 "$(grep -c '^<svg ' "$T/plain.html")"
+printf '[layer 0]\nbits=6\n\n[layer 2]\nprune=0.5\n' >"$T/b.budget"
+run "$SAFER" report "$T/x.csv" --budget "$T/b.budget" -o "$T/budget.html"
+check "report --budget exits 0 ($RC: $(head -c 200 "$T/err"))" [ "$RC" -eq 0 ]
+check_eq "... three figures, the budget's last" 3 "$(grep -c '^<svg ' "$T/budget.html")"
+awk '/^<svg / { n++ } n == 3 { print } /^<\/svg>/ && n == 3 { exit }' "$T/budget.html" >"$T/bfig.svg"
+check "... the budget figure parses (xmllint)" xmllint --noout "$T/bfig.svg"
+check_eq "... layer 0 at 6 bits" 6 "$(xmllint --xpath 'string(//*[@class="budget-bits" and @data-layer="0"]/@data-bits)' "$T/bfig.svg")"
+printf '[layer 7]\nbits=4\n' >"$T/nolayer.budget"
+expect_fail_2 "report --budget naming no layer of the scan" "nolayer.budget" \
+	"$SAFER" report "$T/x.csv" --budget "$T/nolayer.budget" -o "$T/nb.html"
 
 # ---- in a browser --------------------------------------------------------------------------
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
