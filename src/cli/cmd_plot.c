@@ -29,7 +29,9 @@ static const char plot_help[] =
 "                        the bitpos rows (layer x bit position); criteria: each\n"
 "                        criterion's rank against the measured rank (needs RANK);\n"
 "                        budget: a budget file's bits and sparsity per layer as\n"
-"                        bars next to the layer's mean drop per kind (needs BUDGET)\n"
+"                        bars next to the layer's mean drop per kind (needs BUDGET);\n"
+"                        pareto: FRONT (safer budget --pareto --json > FRONT) as\n"
+"                        accuracy against size, sensitivity and uniform budgets\n"
 "  -k, --kind LIST       only these perturbation kinds (prune,quant,...)\n"
 "  -l, --layers LIST     only these layers, e.g. 0,2,5-7\n"
 "      --mono            greys for print instead of the colour scale\n"
@@ -45,6 +47,7 @@ struct cmd_plot {
 	struct rank_file rank;		/* owned */
 	int have_rank;
 	struct budget budget;		/* owned, --figure budget */
+	struct figure_front front;	/* owned, --figure pareto */
 	struct figure_grid grid;	/* owned */
 };
 
@@ -95,7 +98,7 @@ static int cmd_plot_option(void *state, int code, const char *arg)
 	case 'o': s->output = arg; return 0;
 	case 'f':
 		if (figure_type_from_name(arg, &s->o.type) != 0) {
-			fprintf(stderr, "safer: --figure: '%s' is not heatmap, curves, bitpos, criteria or budget\n", arg);
+			fprintf(stderr, "safer: --figure: '%s' is not heatmap, curves, bitpos, criteria, budget or pareto\n", arg);
 			return -1;
 		}
 		return 0;
@@ -137,6 +140,8 @@ static int write_figure(struct cmd_plot *s)
 		}
 	} else if (s->o.type == FIGURE_BUDGET) {
 		figure_budget_svg(a.f, &s->grid, &s->budget, 1);
+	} else if (s->o.type == FIGURE_PARETO) {
+		figure_front_svg(a.f, &s->front, 1);
 	} else {
 		figure_svg(a.f, &s->grid, s->have_rank ? &s->rank : NULL, &s->o, 1);
 	}
@@ -181,6 +186,11 @@ static int cmd_plot_exec(void *state, struct setup_opts *unused)
 		inputs_note(s->rank_path);
 	if (atomic_check_target(s->output, &cause) != 0)
 		return cmd_fail(cause);
+	if (s->o.type == FIGURE_PARETO) {	/* a front file, not a scan */
+		if (figure_front_read(s->scan_path, &s->front, &cause) != 0)
+			return cmd_fail(cause);
+		return write_figure(s);
+	}
 	if (scan_file_read(s->scan_path, &s->scan, &cause) != 0)
 		return cmd_fail(cause);
 	if (figure_grid_build(&s->grid, s->scan_path, &s->scan, &s->o, &cause) != 0)
@@ -207,13 +217,14 @@ static void cmd_plot_free(void *state)
 	figure_grid_free(&s->grid);
 	rank_file_free(&s->rank);	/* zeroed or read: either frees */
 	budget_free(&s->budget);
+	figure_front_free(&s->front);
 	scan_file_free(&s->scan);
 	free(s->layers);
 }
 
 const struct cmd_entry cmd_plot_entry = {
 	.name = "plot",
-	.args = "SCAN [RANK|BUDGET] -o OUT.svg|OUT.png [--figure heatmap|curves|bitpos|criteria|budget]\n"
+	.args = "SCAN [RANK|BUDGET] -o OUT.svg|OUT.png [--figure heatmap|curves|bitpos|criteria|budget|pareto]\n"
 	    "[--kind LIST] [--layers LIST] [--mono] [--size WxH]",
 	.summary = "a figure of a scan (heatmap, curves, bit positions, criteria) as SVG or PNG",
 	.help = plot_help,

@@ -4,12 +4,15 @@
 #include "formats/svg.h"
 #include "core/stats.h"
 #include "core/util.h"
+#include "formats/table.h"
+
+#include <jansson.h>
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const type_names[] = { "heatmap", "curves", "bitpos", "criteria", "budget" };
+static const char *const type_names[] = { "heatmap", "curves", "bitpos", "criteria", "budget", "pareto" };
 
 int figure_type_from_name(const char *name, enum figure_type *out)
 {
@@ -834,6 +837,174 @@ void figure_budget_svg(FILE *f, const struct figure_grid *g, const struct budget
 		}
 	}
 	caption_text(&s, &g->scan->header, 10, h - 10);
+	svg_end(&s);
+}
+
+/* ---- a Pareto front ---------------------------------------------------------------- */
+
+#define FRONT_MAX_FILE (16u << 20)
+
+static int front_budget_read(json_t *o, struct front_budget *b)
+{
+	json_t *ci = json_object_get(o, "drop_ci95");
+	b->size_bytes = json_number_value(json_object_get(o, "size_bytes"));
+	b->bops = json_number_value(json_object_get(o, "bops"));
+	b->avg_bits = json_number_value(json_object_get(o, "avg_bits"));
+	b->sparsity = json_number_value(json_object_get(o, "sparsity"));
+	b->top1 = json_number_value(json_object_get(o, "top1"));
+	b->drop = json_number_value(json_object_get(o, "drop"));
+	b->drop_lo = json_is_array(ci) ? json_number_value(json_array_get(ci, 0)) : NAN;
+	b->drop_hi = json_is_array(ci) ? json_number_value(json_array_get(ci, 1)) : NAN;
+	/* a target the scan's levels cannot reach has no measured budget */
+	if (!json_is_number(json_object_get(o, "top1")) || !(b->size_bytes > 0))
+		b->top1 = b->size_bytes = NAN;
+	return json_is_object(o) ? 0 : -1;
+}
+
+static int front_parse(const char *path, const char *text, size_t len, int json, void *vout, char **cause)
+{
+	struct figure_front *out = vout;
+	(void)json;	/* a front is JSON whatever its name */
+	json_t *root = table_json_load(path, text, len, cause);
+	if (root == NULL)
+		return -1;
+	json_t *front = json_object_get(root, "front");
+	int rc = -1;
+	if (!json_is_array(front) || json_array_size(front) == 0) {
+		*cause = xasprintf("%s: not a Pareto front (safer budget --pareto --json): no \"front\" list", path);
+		goto out;
+	}
+	out->knob = xstrdup(json_string_value(json_object_get(root, "knob")) ? json_string_value(json_object_get(root, "knob")) : "");
+	out->source = xstrdup(json_string_value(json_object_get(root, "source")) ? json_string_value(json_object_get(root, "source")) : "");
+	out->images = (long)json_integer_value(json_object_get(root, "images"));
+	out->baseline = json_number_value(json_object_get(root, "baseline_top1"));
+	out->points = xcalloc(json_array_size(front), sizeof *out->points);
+	for (size_t i = 0; i < json_array_size(front); i++) {
+		json_t *p = json_array_get(front, i);
+		const char *t = json_string_value(json_object_get(p, "target"));
+		struct front_point *fp = &out->points[out->n];
+		if (t == NULL || front_budget_read(json_object_get(p, "sensitivity"), &fp->sens) != 0 ||
+		    front_budget_read(json_object_get(p, "uniform"), &fp->uni) != 0) {
+			*cause = xasprintf("%s: front point %zu lacks a target or a measured budget", path, i + 1);
+			goto out;
+		}
+		fp->target = xstrdup(t);
+		out->n++;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+int figure_front_read(const char *path, struct figure_front *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	int rc = table_read(path, FRONT_MAX_FILE, front_parse, out, cause), any = 0;
+	for (int i = 0; rc == 0 && i < out->n; i++)
+		any |= isfinite(out->points[i].sens.top1) || isfinite(out->points[i].uni.top1);
+	if (rc == 0 && !any) {
+		*cause = xasprintf("%s: no target of the front was measured", path);
+		rc = -1;
+	}
+	if (rc != 0)
+		figure_front_free(out);
+	return rc;
+}
+
+void figure_front_free(struct figure_front *f)
+{
+	for (int i = 0; i < f->n; i++)
+		free(f->points[i].target);
+	free(f->points);
+	free(f->knob);
+	free(f->source);
+	memset(f, 0, sizeof *f);
+}
+
+static void front_series(struct svg *s, const struct axes *a, const struct figure_front *fr, int uniform,
+    const char *colour)
+{
+	double *xy = xmalloc((size_t)fr->n * 2 * sizeof *xy);
+	int *at = xmalloc((size_t)fr->n * sizeof *at), m = 0;
+	char attrs[240];
+	for (int i = 0; i < fr->n; i++) {
+		const struct front_budget *b = uniform ? &fr->points[i].uni : &fr->points[i].sens;
+		if (!isfinite(b->top1))
+			continue;	/* not measured: no point */
+		xy[2 * m] = ax_x(a, b->size_bytes / 1024);
+		xy[2 * m + 1] = ax_y(a, 100 * b->top1);
+		at[m++] = i;
+	}
+	snprintf(attrs, sizeof attrs, "class=\"front-line\" data-budget=\"%s\" stroke-width=\"1.5\"",
+	    uniform ? "uniform" : "sensitivity");
+	if (m > 1)
+		svg_polyline(s, xy, m, colour, attrs);
+	for (int k = 0; k < m; k++) {
+		const struct front_point *p = &fr->points[at[k]];
+		const struct front_budget *b = uniform ? &p->uni : &p->sens;
+		char *target = svg_escaped(p->target);
+		snprintf(attrs, sizeof attrs, "class=\"front-point\" data-budget=\"%s\" data-target=\"%s\" "
+		    "data-size=\"%.9g\" data-top1=\"%.9g\"", uniform ? "uniform" : "sensitivity", target, b->size_bytes,
+		    b->top1);
+		free(target);
+		svg_circle(s, xy[2 * k], xy[2 * k + 1], 3.5, colour, attrs);
+	}
+	free(at);
+	free(xy);
+}
+
+void figure_front_svg(FILE *f, const struct figure_front *fr, int standalone)
+{
+	struct svg s;
+	double w = 640, h = 420;
+	struct axes a = { 70, 40, 400, 300, INFINITY, -INFINITY, INFINITY, -INFINITY, 1 };
+	for (int i = 0; i < fr->n; i++)
+		for (int u = 0; u < 2; u++) {
+			const struct front_budget *b = u ? &fr->points[i].uni : &fr->points[i].sens;
+			if (!isfinite(b->top1))
+				continue;
+			a.xlo = fmin(a.xlo, b->size_bytes / 1024);
+			a.xhi = fmax(a.xhi, b->size_bytes / 1024);
+			a.ylo = fmin(a.ylo, 100 * b->top1);
+			a.yhi = fmax(a.yhi, 100 * b->top1);
+		}
+	if (isfinite(fr->baseline))
+		a.yhi = fmax(a.yhi, 100 * fr->baseline);
+	a.xlo /= 1.15;
+	a.xhi *= 1.15;
+	a.ylo = fmax(0, a.ylo - 0.05 * (a.yhi - a.ylo) - 0.5);
+	a.yhi = fmin(100, a.yhi + 0.05 * (a.yhi - a.ylo) + 0.5);
+	/* x ticks at 1, 2, 5 times powers of ten inside the range */
+	double ticks[32];
+	int nt = 0;
+	for (double p = pow(10, floor(log10(a.xlo))); p <= a.xhi && nt < 30; p *= 10)
+		for (int m = 1; m <= 5; m += m == 1 ? 1 : 3)
+			if (p * m >= a.xlo && p * m <= a.xhi)
+				ticks[nt++] = p * m;
+	char buf[256];
+	svg_begin(&s, f, w, h, standalone);
+	svg_title(&s, "safer pareto: accuracy against size, sensitivity and uniform budgets");
+	svg_style(&s, figure_css);
+	svg_rect(&s, 0, 0, w, h, "#ffffff", NULL);
+	snprintf(buf, sizeof buf, "Accuracy against size: %s budgets by sensitivity and uniform (%ld images)",
+	    fr->knob, fr->images);
+	svg_text(&s, 10, 18, "start", 14, buf, "class=\"figure-title\"");
+	draw_axes(&s, &a, ticks, nt, "weight storage (KiB, log scale)", "top-1 accuracy (%)");
+	if (isfinite(fr->baseline)) {
+		double y = ax_y(&a, 100 * fr->baseline);
+		svg_line(&s, a.x0, y, a.x0 + a.w, y, "#555555", "stroke-dasharray=\"5,4\" class=\"baseline\"");
+		snprintf(buf, sizeof buf, "baseline %.2f%%", 100 * fr->baseline);
+		svg_text(&s, a.x0 + a.w - 4, y - 4, "end", 10, buf, "class=\"tick\"");
+	}
+	front_series(&s, &a, fr, 1, palette[1]);
+	front_series(&s, &a, fr, 0, palette[0]);
+	double lx = a.x0 + a.w + 16, ly = a.y0 + 20;
+	svg_circle(&s, lx, ly, 3.5, palette[0], NULL);
+	svg_text(&s, lx + 8, ly + 3.5, "start", 11, "by sensitivity", "class=\"legend\"");
+	svg_circle(&s, lx, ly + 18, 3.5, palette[1], NULL);
+	svg_text(&s, lx + 8, ly + 21.5, "start", 11, "uniform", "class=\"legend\"");
+	svg_text(&s, 10, h - 10, "start", 9, fr->source, "class=\"caption\"");
 	svg_end(&s);
 }
 

@@ -16,7 +16,7 @@
 #include "formats/rank_file.h"
 #include "formats/scan_file.h"
 
-enum figure_type { FIGURE_HEATMAP, FIGURE_CURVES, FIGURE_BITPOS, FIGURE_CRITERIA, FIGURE_BUDGET };
+enum figure_type { FIGURE_HEATMAP, FIGURE_CURVES, FIGURE_BITPOS, FIGURE_CRITERIA, FIGURE_BUDGET, FIGURE_PARETO };
 
 /* "heatmap" ... -> type: 0, or -1 when unknown. */
 int figure_type_from_name(const char *name, enum figure_type *out);
@@ -86,6 +86,30 @@ void figure_svg(FILE *f, const struct figure_grid *g, const struct rank_file *ra
  * no layer of the budget is in the scan. */
 int figure_check_budget(const struct figure_grid *g, const char *budget_path, const struct budget *b, char **cause);
 void figure_budget_svg(FILE *f, const struct figure_grid *g, const struct budget *b, int standalone);
+
+/* A Pareto front as `safer budget --pareto --json` writes it: per target,
+ * the sensitivity budget and the uniform one, measured. */
+struct front_budget {
+	double size_bytes, bops, avg_bits, sparsity;
+	double top1, drop, drop_lo, drop_hi;	/* fractions; points */
+};
+struct front_point {
+	char *target;			/* owned: "bits=4" */
+	struct front_budget sens, uni;
+};
+struct figure_front {
+	char *knob, *source;		/* owned */
+	long images;
+	double baseline;		/* top-1 (or mAP) as a fraction */
+	int n;
+	struct front_point *points;	/* owned */
+};
+/* 0, or -1 with "PATH: problem" (not such a file, no points). */
+int figure_front_read(const char *path, struct figure_front *out, char **cause);
+void figure_front_free(struct figure_front *f);
+/* Accuracy against storage size (KiB, log axis), the sensitivity budgets
+ * and the uniform ones as two marked lines, the baseline dashed. */
+void figure_front_svg(FILE *f, const struct figure_front *fr, int standalone);
 
 /* The heatmap as w x h RGB pixels (owned by the caller): the cells of every
  * kind side by side (kinds in enum order, levels ascending, layers top to

@@ -241,4 +241,22 @@ expect_fail_2 "a budget naming no layer of the scan" "nolayer.budget" \
 expect_fail_2 "--figure budget without a budget" "needs a budget file" \
 	"$SAFER" plot "$T/x.csv" --figure budget -o "$T/nb.svg"
 
+
+# ---- a Pareto front (--figure pareto, from budget --pareto --json) ----------------------
+"$SAFER" budget -c "$PLAIN_CFG" -w "$PLAIN_WEIGHTS" --target bits --from "$T/x.csv" --pareto --limit 300 --json \
+	>"$T/front.json" 2>"$T/front.err" || die "budget --pareto failed: $(cat "$T/front.err")"
+npts=$(jq '[.front[] | .sensitivity.top1, .uniform.top1 | numbers] | length' "$T/front.json")
+run "$SAFER" plot "$T/front.json" --figure pareto -o "$T/p.svg"
+check "--figure pareto exits 0 ($RC: $(head -c 200 "$T/err"))" [ "$RC" -eq 0 ]
+check "... parses as XML" xmllint --noout "$T/p.svg"
+check_eq "... a point per measured budget (sensitivity and uniform)" "$npts" \
+	"$(xmllint --xpath 'count(//*[@class="front-point"])' "$T/p.svg")"
+t0=$(jq -r '[.front[] | select(.sensitivity.top1 != null)][0].target' "$T/front.json")
+check_eq "... the first measured target ($t0): its sensitivity budget at its measured size" \
+	"$(jq -r "[.front[] | select(.target == \"$t0\")][0].sensitivity.size_bytes" "$T/front.json" | awk '{ printf "%.9g", $1 }')" \
+	"$(xmllint --xpath "string(//*[@class='front-point' and @data-budget='sensitivity' and @data-target='$t0']/@data-size)" "$T/p.svg")"
+check "... axis labels and the baseline" eval 'grep -q "weight storage (KiB" "$T/p.svg" && grep -q "class=\"baseline\"" "$T/p.svg"'
+expect_fail_2 "a scan file as a front" "x.json;not a Pareto front" \
+	"$SAFER" plot "$T/x.json" --figure pareto -o "$T/np.svg"
+
 finish
