@@ -29,15 +29,6 @@
 #define CTRL(c) ((c) & 0x1f)
 #define ESC 27
 
-const struct tui_pane *tui_keys_focused(const struct tui *t)
-{
-	switch (t->focus) {
-	case PANE_LAYERS: return &tui_pane_layers;
-	case PANE_PERTURB: return &tui_pane_perturb;
-	default: return tui_tabs[t->view];
-	}
-}
-
 static int page_rows(const struct tui_view *v)
 {
 	int n = v->r_layers.h - 4;
@@ -616,7 +607,7 @@ int tui_keys_handle(struct tui_view *v, int ch)
 		return mouse(v);
 	if (ch == ESC)
 		return 0;
-	const struct tui_key *k = lookup(tui_keys_focused(t)->keys, ch);
+	const struct tui_key *k = lookup(tui_tabs_focused(t)->keys, ch);
 	if (k == NULL)
 		k = lookup(table, ch);
 	if (k != NULL)

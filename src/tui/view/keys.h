@@ -6,8 +6,6 @@
 
 #include "tui/view/view.h"
 
-/* The pane that has the keyboard. */
-const struct tui_pane *tui_keys_focused(const struct tui *t);
 /* Returns TUI_REDRAW | TUI_RESCHEDULE | TUI_QUIT flags. */
 int tui_keys_handle(struct tui_view *v, int ch);
 

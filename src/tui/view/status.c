@@ -3,7 +3,7 @@
  * keyboard until answered: this file turns keys into its edits. */
 #include "tui/view/status.h"
 #include "tui/view/draw.h"
-#include "tui/view/keys.h"
+#include "tui/view/tabs.h"
 #include "tui/state/jobs.h"
 #include "tui/state/metric.h"
 #include "tui/state/prompt.h"
@@ -98,7 +98,7 @@ void tui_status_draw(const struct tui_view *v, const struct tui *t)
 		tui_draw_text(r, 0, x++, v->attr[R_DIM], v->g.vline);
 	/* the message ends before the activity, cut with an ellipsis, a bar
 	 * between; without one, what the focused element is */
-	const struct tui_pane *fp = tui_keys_focused(t);
+	const struct tui_pane *fp = tui_tabs_focused(t);
 	char hint[256] = "";
 	if (!t->msg[0] && fp->explain != NULL)
 		fp->explain(t, hint, sizeof hint);
