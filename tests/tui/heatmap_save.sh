@@ -68,6 +68,19 @@ wait_for "save the $est estimates too"
 keys n
 wait_for "drew the curves of $((60 - est)) rows to"
 grep -q "<polyline" "$TMPD/curves.svg" || fail "no curve in curves.svg"
+# the criteria view: each criterion's ranks against the measured ones
+keys i
+keys S
+wait_for "save heatmap"
+keys C-u "$TMPD/crit.svg" Enter
+wait_for "save the $est estimates too"
+keys y
+wait_for "drew the criteria of 60 rows to"
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$TMPD/crit.svg" || fail "crit.svg does not parse as XML"
+	n=$(xmllint --xpath 'count(//*[@class="criterion"])' "$TMPD/crit.svg")
+	[ "$n" -ge 3 ] || fail "$n criteria in crit.svg"
+fi
 keys q
 wait_exit 0
 echo "PASS"

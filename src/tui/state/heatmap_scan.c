@@ -190,18 +190,34 @@ static int ends_with(const char *s, const char *tail)
 	return n >= k && strcmp(s + n - k, tail) == 0;
 }
 
+static enum figure_type view_figure(const struct tui *t)
+{
+	return t->view == VIEW_CURVE ? FIGURE_CURVES : t->view == VIEW_CRITERIA ? FIGURE_CRITERIA : FIGURE_HEATMAP;
+}
+
 /* The rows as `safer plot` draws them (formats/figure: one renderer for
- * both): the curves when the curve view is on screen, else the heatmap. */
+ * both): the curves in the curve view, the criteria against the measured
+ * ranks in the criteria view, else the heatmap. */
 static int save_svg(const struct tui *t, const struct scan_file *f, const char *path, char **cause)
 {
-	struct figure_opts o = { .type = t->view == VIEW_CURVE ? FIGURE_CURVES : FIGURE_HEATMAP };
+	struct figure_opts o = { .type = view_figure(t) };
 	struct figure_grid g;
 	if (figure_grid_build(&g, path, f, &o, cause) != 0)
 		return -1;
+	/* the criteria pane's table as a rank file of these weights (a
+	 * view: the table stays the explorer's) */
+	struct rank_file rf;
+	memset(&rf, 0, sizeof rf);
+	rf.header.weights_checksum = t->weights_checksum;
+	rf.table = t->crit.table;
+	if (o.type == FIGURE_CRITERIA && figure_check_rank(&g, path, "the criteria pane", &rf, cause) != 0) {
+		figure_grid_free(&g);
+		return -1;
+	}
 	struct atomic_file a;
 	int rc = atomic_open(&a, path, cause) != 0 ? -1 : 0;
 	if (rc == 0) {
-		figure_svg(a.f, &g, NULL, &o, 1);
+		figure_svg(a.f, &g, o.type == FIGURE_CRITERIA ? &rf : NULL, &o, 1);
 		rc = atomic_commit(&a, cause) != 0 ? -1 : 0;
 	}
 	figure_grid_free(&g);
@@ -235,7 +251,7 @@ int tui_heatmap_scan_save(struct tui *t, const char *path, int exact_only, char 
 	for (int i = 0; i < f.n; i++)
 		est += f.rows[i].images < t->data->count;
 	if (rc == 0 && ends_with(path, ".svg"))
-		tui_msg(t, 0, "drew the %s of %d rows to %s%s", t->view == VIEW_CURVE ? "curves" : "heatmap", f.n, path,
+		tui_msg(t, 0, "drew the %s of %d rows to %s%s", figure_type_name(view_figure(t)), f.n, path,
 		    est > 0 ? " (with estimates)" : "");
 	else if (rc == 0 && est > 0)
 		tui_msg(t, 0, "saved %d rows to %s (%d estimates: their images column)", f.n, path, est);
