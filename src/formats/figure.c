@@ -1002,8 +1002,13 @@ void figure_front_svg(FILE *f, const struct figure_front *fr, int standalone)
 	double lx = a.x0 + a.w + 16, ly = a.y0 + 20;
 	svg_circle(&s, lx, ly, 3.5, palette[0], NULL);
 	svg_text(&s, lx + 8, ly + 3.5, "start", 11, "by sensitivity", "class=\"legend\"");
-	svg_circle(&s, lx, ly + 18, 3.5, palette[1], NULL);
-	svg_text(&s, lx + 8, ly + 21.5, "start", 11, "uniform", "class=\"legend\"");
+	int uniform = 0;
+	for (int i = 0; i < fr->n; i++)
+		uniform |= isfinite(fr->points[i].uni.top1);
+	if (uniform) {
+		svg_circle(&s, lx, ly + 18, 3.5, palette[1], NULL);
+		svg_text(&s, lx + 8, ly + 21.5, "start", 11, "uniform", "class=\"legend\"");
+	}
 	svg_text(&s, 10, h - 10, "start", 9, fr->source, "class=\"caption\"");
 	svg_end(&s);
 }

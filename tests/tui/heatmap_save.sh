@@ -81,6 +81,21 @@ if command -v xmllint >/dev/null; then
 	n=$(xmllint --xpath 'count(//*[@class="criterion"])' "$TMPD/crit.svg")
 	[ "$n" -ge 3 ] || fail "$n criteria in crit.svg"
 fi
+# the budget view: a setting into the budget (a), then its figure
+keys b a
+keys S
+wait_for "save heatmap"
+keys C-u "$TMPD/budget.svg" Enter
+wait_for "save the $est estimates too"
+keys y
+wait_for "drew the budget of 60 rows to"
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$TMPD/budget.svg" || fail "budget.svg does not parse as XML"
+	n=$(xmllint --xpath 'count(//*[@class="budget-bits"])' "$TMPD/budget.svg")
+	[ "$n" -ge 1 ] || fail "no budget rows in budget.svg"
+fi
 keys q
+wait_for "the budget is not saved"
+keys y
 wait_exit 0
 echo "PASS"

@@ -99,6 +99,21 @@ write_budget "$B"
 bits=$(eval_json "$B" avg_bits)
 at_most "$bits" "$target" || fail "the front's bits=$target point has $bits bits per weight"
 
+# S with .svg in the Pareto view: the front through safer plot's renderer,
+# one point per measured target (issue 17); a applied the point, the view
+# is still the front
+keys S
+wait_for "save heatmap"
+keys C-u "$TMPD/front.svg" Enter
+wait_re "drew the pareto front of [0-9]+ measured points to" 10
+m=$(number 'drew the pareto front of ([0-9]+) measured points')
+[ "$m" -eq "$n" ] || fail "$m measured points drawn, the front has $n"
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$TMPD/front.svg" || fail "front.svg does not parse as XML"
+	c=$(xmllint --xpath 'count(//*[@class="front-point"])' "$TMPD/front.svg")
+	[ "$c" -eq "$n" ] || fail "$c points in front.svg, expected $n"
+fi
+
 keys q
 wait_exit 0
 echo "PASS"

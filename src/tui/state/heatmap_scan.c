@@ -192,12 +192,18 @@ static int ends_with(const char *s, const char *tail)
 
 static enum figure_type view_figure(const struct tui *t)
 {
-	return t->view == VIEW_CURVE ? FIGURE_CURVES : t->view == VIEW_CRITERIA ? FIGURE_CRITERIA : FIGURE_HEATMAP;
+	switch (t->view) {
+	case VIEW_CURVE: return FIGURE_CURVES;
+	case VIEW_CRITERIA: return FIGURE_CRITERIA;
+	case VIEW_BUDGET: return FIGURE_BUDGET;
+	default: return FIGURE_HEATMAP;
+	}
 }
 
 /* The rows as `safer plot` draws them (formats/figure: one renderer for
  * both): the curves in the curve view, the criteria against the measured
- * ranks in the criteria view, else the heatmap. */
+ * ranks in the criteria view, the budget beside the layers' sensitivity in
+ * the budget view, else the heatmap. */
 static int save_svg(const struct tui *t, const struct scan_file *f, const char *path, char **cause)
 {
 	struct figure_opts o = { .type = view_figure(t) };
@@ -210,14 +216,18 @@ static int save_svg(const struct tui *t, const struct scan_file *f, const char *
 	memset(&rf, 0, sizeof rf);
 	rf.header.weights_checksum = t->weights_checksum;
 	rf.table = t->crit.table;
-	if (o.type == FIGURE_CRITERIA && figure_check_rank(&g, path, "the criteria pane", &rf, cause) != 0) {
+	if ((o.type == FIGURE_CRITERIA && figure_check_rank(&g, path, "the criteria pane", &rf, cause) != 0) ||
+	    (o.type == FIGURE_BUDGET && figure_check_budget(&g, "the budget", &t->budget.b, cause) != 0)) {
 		figure_grid_free(&g);
 		return -1;
 	}
 	struct atomic_file a;
 	int rc = atomic_open(&a, path, cause) != 0 ? -1 : 0;
 	if (rc == 0) {
-		figure_svg(a.f, &g, o.type == FIGURE_CRITERIA ? &rf : NULL, &o, 1);
+		if (o.type == FIGURE_BUDGET)
+			figure_budget_svg(a.f, &g, &t->budget.b, 1);
+		else
+			figure_svg(a.f, &g, o.type == FIGURE_CRITERIA ? &rf : NULL, &o, 1);
 		rc = atomic_commit(&a, cause) != 0 ? -1 : 0;
 	}
 	figure_grid_free(&g);

@@ -7,7 +7,10 @@
 #include "tui/state/autobudget.h"
 #include "tui/state/budget.h"
 #include "tui/state/msg.h"
+#include "core/atomic.h"
 #include "core/format.h"
+#include "formats/figure.h"
+#include "engine/engine.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -181,4 +184,44 @@ void tui_pareto_apply(struct tui *t)
 	snprintf(t->budget.source, sizeof t->budget.source, "front point %s", tt);
 	tui_msg(t, 0, "budget: the front's %s point (%d layers, %s); b edits it", tt, t->budget.b.n,
 	    fmt_bytes_short(pt->cost.bytes, sz, sizeof sz));
+}
+
+int tui_pareto_save_svg(struct tui *t, const char *path, char **cause)
+{
+	const struct tui_pareto *p = &t->pareto;
+	struct figure_front fr;
+	memset(&fr, 0, sizeof fr);
+	fr.points = xcalloc((size_t)(p->n ? p->n : 1), sizeof *fr.points);
+	for (int i = 0; i < p->n; i++) {
+		const struct tui_pareto_point *q = &p->pt[i];
+		char buf[64];
+		struct front_point *fp = &fr.points[fr.n++];
+		fp->target = xstrdup(alloc_target_text(&q->target, buf, sizeof buf));
+		fp->sens = (struct front_budget){ q->cost.bytes, q->cost.bops, q->cost.avg_bits, q->cost.sparsity,
+			q->state == 1 ? q->top1 : NAN, q->drop, q->lo, q->hi };
+		if (q->state != 1)
+			fp->sens.size_bytes = NAN;
+		/* the explorer's front has no uniform budgets */
+		fp->uni = (struct front_budget){ NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN };
+	}
+	fr.knob = xstrdup(p->n ? alloc_knob_name(p->pt[0].target.knob) : "");
+	fr.source = xstrdup(p->what);
+	fr.images = t->data->count;
+	fr.baseline = progress_top1(engine_baseline(t->eng));
+	int measured = 0, rc = -1;
+	for (int i = 0; i < fr.n; i++)
+		measured += isfinite(fr.points[i].sens.top1);
+	if (measured == 0) {
+		*cause = xasprintf("%s: no point of the front is measured yet (P makes one)", path);
+	} else {
+		struct atomic_file a;
+		if (atomic_open(&a, path, cause) == 0) {
+			figure_front_svg(a.f, &fr, 1);
+			rc = atomic_commit(&a, cause) != 0 ? -1 : 0;
+		}
+	}
+	if (rc == 0)
+		tui_msg(t, 0, "drew the pareto front of %d measured points to %s", measured, path);
+	figure_front_free(&fr);
+	return rc;
 }

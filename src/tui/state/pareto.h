@@ -15,5 +15,9 @@ void tui_pareto_failed(struct tui *t, const struct job_ref *ref);
 void tui_pareto_move(struct tui *t, int dir);
 void tui_pareto_apply(struct tui *t);
 void tui_pareto_free(struct tui_pareto *p);
+/* The measured points of the front on screen as `safer plot --figure
+ * pareto` draws them (formats/figure), written atomically to path.  0, or
+ * -1 with *cause (nothing measured yet, a write error). */
+int tui_pareto_save_svg(struct tui *t, const char *path, char **cause);
 
 #endif

@@ -289,6 +289,13 @@ static void scan_save_done(struct tui *t, int ok, const char *path)
 		return;
 	}
 	snprintf(save_path, sizeof save_path, "%s", path);
+	size_t len = strlen(path);
+	if (t->view == VIEW_PARETO && len > 4 && strcmp(path + len - 4, ".svg") == 0) {
+		char *cause = NULL;
+		if (tui_pareto_save_svg(t, path, &cause) != 0)
+			tui_msg_fail(t, "save", cause);
+		return;
+	}
 	int n = tui_heatmap_scan_rows(t, &est, &min_images);
 	if (est == 0) {
 		scan_save_write(t, 0);
