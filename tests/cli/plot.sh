@@ -213,6 +213,10 @@ expect_fail_2 "-o onto the scan file" "in.svg" "$SAFER" plot "$T/in.svg" -o "$T/
 expect_fail_2 "-o not .svg or .png" "out.txt" "$SAFER" plot "$T/x.csv" -o "$T/out.txt"
 expect_fail_2 "curves as PNG" "out.png" "$SAFER" plot "$T/x.csv" --figure curves -o "$T/out.png"
 expect_fail_2 "a missing scan file" "nothere.csv" "$SAFER" plot "$T/nothere.csv" -o "$T/out.svg"
+# a file of an older safer: another column line (here without its last column)
+awk -F, -v OFS=, '/^#/ { print; next } { NF = NF - 1; print }' "$T/x.csv" >"$T/older.csv"
+expect_fail_2 "a scan file from an older safer (other columns)" "older.csv;not a safer scan file" \
+	"$SAFER" plot "$T/older.csv" -o "$T/out.svg"
 expect_fail_2 "an unknown figure" "--figure" "$SAFER" plot "$T/x.csv" --figure pie -o "$T/out.svg"
 check "no output was created by the bad inputs" [ ! -e "$T/out.svg" -a ! -e "$T/out.png" ]
 
