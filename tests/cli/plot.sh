@@ -116,9 +116,39 @@ for c in magnitude l2 l2pp params macs; do
 done
 check "rho and tau are written on the figure" grep -q 'class="agreement">ρ -\?[0-9.]*   τ' "$T/cr.svg"
 
-# ---- PNG ---------------------------------------------------------------------------------
-run "$SAFER" plot "$T/x.csv" -o "$T/h.png" --size 300x200
-check "plot h.png exits 0" [ "$RC" -eq 0 ]
+# ---- PNG: the figure through rsvg-convert --------------------------------------------------
+if command -v rsvg-convert >/dev/null; then
+	run "$SAFER" plot "$T/x.csv" -o "$T/full.png"
+	check "plot full.png (rsvg-convert) exits 0 ($RC: $(head -c 200 "$T/err"))" [ "$RC" -eq 0 ]
+	read -r sw sh <<<"$(grep -o '<svg [^>]*>' "$T/h.svg" | sed -E 's/.* width="([0-9.]+)" height="([0-9.]+)".*/\1 \2/')"
+	check_eq "... at twice the SVG's size (--scale 2 by default)" \
+		"$(awk -v w="$sw" -v h="$sh" 'BEGIN { printf "%d %d", 2 * w + 0.5, 2 * h + 0.5 }')" \
+		"$("$PNGPIX" "$T/full.png" | cut -d' ' -f1-2)"
+	check "... many colours: text, cells, legend (not blank)" awk_true "$("$PNGPIX" "$T/full.png" | cut -d' ' -f3) > 100"
+	# each cell's top-left area (clear of its number), scaled: luminance follows the drop
+	grep -o '<rect [^>]*class="cell"[^>]*>' "$T/h.svg" |
+		sed -E 's/.* x="([0-9.]+)" y="([0-9.]+)" width="([0-9.]+)" height="([0-9.]+)".*data-drop="([-0-9.e]+)".*/\1 \2 \3 \4 \5/' |
+		awk '{ printf "%d,%d %s\n", 2 * ($1 + 0.15 * $3), 2 * ($2 + 0.25 * $4), $5 }' >"$T/cellpts"
+	"$PNGPIX" "$T/full.png" $(cut -d' ' -f1 "$T/cellpts") | awk '{ print 0.2126 * $1 + 0.7152 * $2 + 0.0722 * $3 }' |
+		paste "$T/cellpts" - >"$T/cell-lum"
+	check "... $(wc -l <"$T/cellpts") cells: luminance rises with the drop (viridis)" awk '
+		{ d[NR] = $2; y[NR] = $3 }
+		END { if (NR < 6) exit 1; for (i = 1; i <= NR; i++) for (j = 1; j <= NR; j++)
+			if (d[i] < d[j] - 1e-9 && y[j] - y[i] < -1) exit 1 }' "$T/cell-lum"
+	run "$SAFER" plot "$T/x.csv" --figure curves -o "$T/curves.png" --size 640x480
+	check_eq "curves as PNG at the size asked" "640 480" "$("$PNGPIX" "$T/curves.png" | cut -d' ' -f1-2)"
+	run "$SAFER" plot "$T/x.csv" -o "$T/s1.png" --scale 1
+	check_eq "--scale 1: the SVG's own size" "$(awk -v w="$sw" -v h="$sh" 'BEGIN { printf "%d %d", w + 0.5, h + 0.5 }')" \
+		"$("$PNGPIX" "$T/s1.png" | cut -d' ' -f1-2)"
+else
+	echo "skip - rsvg-convert (librsvg2-bin) not installed: PNG figures not drawn"
+fi
+expect_fail_2 "a PNG figure without rsvg-convert" "nopath.png;librsvg2-bin" \
+	env PATH=/nonexistent "$SAFER" plot "$T/x.csv" -o "$T/nopath.png"
+
+# ---- PNG --cells: the heatmap's cells as pixels --------------------------------------------
+run "$SAFER" plot "$T/x.csv" -o "$T/h.png" --size 300x200 --cells
+check "plot h.png --cells exits 0" [ "$RC" -eq 0 ]
 check_eq "PNG decoded at the size asked" "300 200" "$("$PNGPIX" "$T/h.png" | cut -d' ' -f1-2)"
 # cells: columns prune:0.3, prune:0.6, quant:4 in the left 85% (255 px), layers top down
 png_order() {	# FILE SIGN: every pair of cells ordered by drop has luminance ordered by SIGN
@@ -145,9 +175,9 @@ check "PNG: luminance rises with the drop (viridis)" png_order "$T/h.png" 1
 top=$("$PNGPIX" "$T/h.png" 295,2 | awk '{ print 0.2126 * $1 + 0.7152 * $2 + 0.0722 * $3 }')
 bottom=$("$PNGPIX" "$T/h.png" 295,197 | awk '{ print 0.2126 * $1 + 0.7152 * $2 + 0.0722 * $3 }')
 check "PNG legend bar: the largest drop (top, $top) brighter than the smallest ($bottom)" awk_true "$top > $bottom + 100"
-run "$SAFER" plot "$T/x.csv" -o "$T/m.png" --mono --size 300x200
+run "$SAFER" plot "$T/x.csv" -o "$T/m.png" --mono --size 300x200 --cells
 check "PNG --mono: luminance falls with the drop" png_order "$T/m.png" -1
-run "$SAFER" plot "$T/x.csv" -o "$T/big.png" --size 1000x40
+run "$SAFER" plot "$T/x.csv" -o "$T/big.png" --size 1000x40 --cells
 check_eq "PNG at another size" "1000 40" "$("$PNGPIX" "$T/big.png" | cut -d' ' -f1-2)"
 
 # ---- bitpos, stochastic kinds, unlabeled data, escaping -----------------------------------
@@ -211,7 +241,7 @@ expect_fail_2 "--kind the scan lacks" "x.csv;no rows" "$SAFER" plot "$T/x.csv" -
 cp "$T/x.csv" "$T/in.svg"
 expect_fail_2 "-o onto the scan file" "in.svg" "$SAFER" plot "$T/in.svg" -o "$T/in.svg"
 expect_fail_2 "-o not .svg or .png" "out.txt" "$SAFER" plot "$T/x.csv" -o "$T/out.txt"
-expect_fail_2 "curves as PNG" "out.png" "$SAFER" plot "$T/x.csv" --figure curves -o "$T/out.png"
+expect_fail_2 "--cells for curves" "out.png;--cells" "$SAFER" plot "$T/x.csv" --figure curves --cells -o "$T/out.png"
 expect_fail_2 "a missing scan file" "nothere.csv" "$SAFER" plot "$T/nothere.csv" -o "$T/out.svg"
 # a file of an older safer: another column line (here without its last column)
 awk -F, -v OFS=, '/^#/ { print; next } { NF = NF - 1; print }' "$T/x.csv" >"$T/older.csv"
