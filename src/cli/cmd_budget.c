@@ -579,8 +579,8 @@ static int run_pareto(const struct budget_opts *bo, struct engine *e, const stru
 	if (!json)
 		table_note_left_out(stdout, cols, PF_N, show, width);
 	if (json) {	/* an interrupted front still shows the targets it measured */
-		json_t *root = json_pack("{s:s, s:s, s:i, s:o, s:o}", "knob", alloc_knob_name(bo->target.knob),
-		    "source", src->what, "images", engine_baseline(e)->done, "baseline_top1",
+		json_t *root = json_pack("{s:s, s:s, s:s, s:i, s:o, s:o}", "knob", alloc_knob_name(bo->target.knob),
+		    "source", src->what, "metric", engine_metric(e), "images", engine_baseline(e)->done, "baseline_top1",
 		    table_json_real(progress_top1(engine_baseline(e))), "front", front);
 		table_json_write(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(root);

@@ -43,6 +43,7 @@ static const char plot_help[] =
 "      --mono            greys for print instead of the colour scale\n"
 "      --size WxH        PNG size in pixels (default: the figure's own, times --scale)\n"
 "      --scale S         PNG: the figure's size times S (default 2, for slides)\n"
+"      --bops            pareto: against bit operations instead of storage size\n"
 "      --cells           PNG: the heatmap's cells and legend bar only, as pixels\n"
 "                        (default size 800x600)\n";
 
@@ -52,7 +53,7 @@ struct cmd_plot {
 	struct figure_opts o;
 	long png_w, png_h;	/* 0: the figure's own size times scale */
 	double scale;
-	int cells;
+	int cells, bops;
 	int *layers;			/* owned */
 	struct scan_file scan;		/* owned */
 	struct rank_file rank;		/* owned */
@@ -62,7 +63,7 @@ struct cmd_plot {
 	struct figure_grid grid;	/* owned */
 };
 
-enum cmd_plot_code { CMD_PLOT_MONO = OPTIONS_OWN, CMD_PLOT_SIZE, CMD_PLOT_SCALE, CMD_PLOT_CELLS };
+enum cmd_plot_code { CMD_PLOT_MONO = OPTIONS_OWN, CMD_PLOT_SIZE, CMD_PLOT_SCALE, CMD_PLOT_CELLS, CMD_PLOT_BOPS };
 
 static const struct options_spec cmd_plot_options[] = {
 	{ "output", 'o', OPTIONS_VALUE },
@@ -73,6 +74,7 @@ static const struct options_spec cmd_plot_options[] = {
 	{ "size", CMD_PLOT_SIZE, OPTIONS_VALUE },
 	{ "scale", CMD_PLOT_SCALE, OPTIONS_VALUE },
 	{ "cells", CMD_PLOT_CELLS, OPTIONS_FLAG },
+	{ "bops", CMD_PLOT_BOPS, OPTIONS_FLAG },
 	{ NULL, 0, OPTIONS_FLAG },
 };
 
@@ -119,6 +121,7 @@ static int cmd_plot_option(void *state, int code, const char *arg)
 	case CMD_PLOT_MONO: s->o.mono = 1; return 0;
 	case CMD_PLOT_SIZE: return parse_size(arg, &s->png_w, &s->png_h);
 	case CMD_PLOT_CELLS: s->cells = 1; return 0;
+	case CMD_PLOT_BOPS: s->bops = 1; return 0;
 	case CMD_PLOT_SCALE:
 		if (parse_double(arg, &s->scale) != 0 || !(s->scale >= 0.1 && s->scale <= 20)) {
 			fprintf(stderr, "safer: --scale: '%s' is not a factor from 0.1 to 20\n", arg);
@@ -295,6 +298,7 @@ static int cmd_plot_exec(void *state, struct setup_opts *unused)
 	if (s->o.type == FIGURE_PARETO) {	/* a front file, not a scan */
 		if (figure_front_read(s->scan_path, &s->front, &cause) != 0)
 			return cmd_fail(cause);
+		s->front.by_bops = s->bops;
 		return write_figure(s);
 	}
 	if (scan_file_read(s->scan_path, &s->scan, &cause) != 0)
@@ -331,7 +335,7 @@ static void cmd_plot_free(void *state)
 const struct cmd_entry cmd_plot_entry = {
 	.name = "plot",
 	.args = "SCAN [RANK|BUDGET] -o OUT.svg|OUT.png [--figure heatmap|curves|bitpos|criteria|budget|pareto]\n"
-	    "[--kind LIST] [--layers LIST] [--mono] [--size WxH] [--scale S] [--cells]",
+	    "[--kind LIST] [--layers LIST] [--mono] [--size WxH] [--scale S] [--cells] [--bops]",
 	.summary = "a figure of a scan (heatmap, curves, bit positions, criteria) as SVG or PNG",
 	.help = plot_help,
 	.options = cmd_plot_options,

@@ -877,6 +877,8 @@ static int front_parse(const char *path, const char *text, size_t len, int json,
 	out->knob = xstrdup(json_string_value(json_object_get(root, "knob")) ? json_string_value(json_object_get(root, "knob")) : "");
 	out->source = xstrdup(json_string_value(json_object_get(root, "source")) ? json_string_value(json_object_get(root, "source")) : "");
 	out->images = (long)json_integer_value(json_object_get(root, "images"));
+	const char *metric = json_string_value(json_object_get(root, "metric"));
+	out->map = metric != NULL && strncmp(metric, "map", 3) == 0;
 	out->baseline = json_number_value(json_object_get(root, "baseline_top1"));
 	out->points = xcalloc(json_array_size(front), sizeof *out->points);
 	for (size_t i = 0; i < json_array_size(front); i++) {
@@ -922,6 +924,12 @@ void figure_front_free(struct figure_front *f)
 	memset(f, 0, sizeof *f);
 }
 
+/* The x of a budget: KiB of storage, or millions of bit operations. */
+static double front_x(const struct figure_front *fr, const struct front_budget *b)
+{
+	return fr->by_bops ? b->bops / 1e6 : b->size_bytes / 1024;
+}
+
 static void front_series(struct svg *s, const struct axes *a, const struct figure_front *fr, int uniform,
     const char *colour)
 {
@@ -932,7 +940,7 @@ static void front_series(struct svg *s, const struct axes *a, const struct figur
 		const struct front_budget *b = uniform ? &fr->points[i].uni : &fr->points[i].sens;
 		if (!isfinite(b->top1))
 			continue;	/* not measured: no point */
-		xy[2 * m] = ax_x(a, b->size_bytes / 1024);
+		xy[2 * m] = ax_x(a, front_x(fr, b));
 		xy[2 * m + 1] = ax_y(a, 100 * b->top1);
 		at[m++] = i;
 	}
@@ -945,8 +953,8 @@ static void front_series(struct svg *s, const struct axes *a, const struct figur
 		const struct front_budget *b = uniform ? &p->uni : &p->sens;
 		char *target = svg_escaped(p->target);
 		snprintf(attrs, sizeof attrs, "class=\"front-point\" data-budget=\"%s\" data-target=\"%s\" "
-		    "data-size=\"%.9g\" data-top1=\"%.9g\"", uniform ? "uniform" : "sensitivity", target, b->size_bytes,
-		    b->top1);
+		    "data-size=\"%.9g\" data-bops=\"%.9g\" data-top1=\"%.9g\"", uniform ? "uniform" : "sensitivity", target,
+		    b->size_bytes, b->bops, b->top1);
 		free(target);
 		svg_circle(s, xy[2 * k], xy[2 * k + 1], 3.5, colour, attrs);
 	}
@@ -964,8 +972,8 @@ void figure_front_svg(FILE *f, const struct figure_front *fr, int standalone)
 			const struct front_budget *b = u ? &fr->points[i].uni : &fr->points[i].sens;
 			if (!isfinite(b->top1))
 				continue;
-			a.xlo = fmin(a.xlo, b->size_bytes / 1024);
-			a.xhi = fmax(a.xhi, b->size_bytes / 1024);
+			a.xlo = fmin(a.xlo, front_x(fr, b));
+			a.xhi = fmax(a.xhi, front_x(fr, b));
 			a.ylo = fmin(a.ylo, 100 * b->top1);
 			a.yhi = fmax(a.yhi, 100 * b->top1);
 		}
@@ -984,13 +992,14 @@ void figure_front_svg(FILE *f, const struct figure_front *fr, int standalone)
 				ticks[nt++] = p * m;
 	char buf[256];
 	svg_begin(&s, f, w, h, standalone);
-	svg_title(&s, "safer pareto: accuracy against size, sensitivity and uniform budgets");
+	svg_title(&s, "safer pareto: accuracy against size or bit operations, sensitivity and uniform budgets");
 	svg_style(&s, figure_css);
 	svg_rect(&s, 0, 0, w, h, "#ffffff", NULL);
-	snprintf(buf, sizeof buf, "Accuracy against size: %s budgets by sensitivity and uniform (%ld images)",
-	    fr->knob, fr->images);
+	snprintf(buf, sizeof buf, "%s against %s: %s budgets by sensitivity and uniform (%ld images)",
+	    fr->map ? "mAP@.5" : "Accuracy", fr->by_bops ? "bit operations" : "size", fr->knob, fr->images);
 	svg_text(&s, 10, 18, "start", 14, buf, "class=\"figure-title\"");
-	draw_axes(&s, &a, ticks, nt, "weight storage (KiB, log scale)", "top-1 accuracy (%)");
+	draw_axes(&s, &a, ticks, nt, fr->by_bops ? "bit operations per image (millions, log scale)" :
+	    "weight storage (KiB, log scale)", fr->map ? "mAP@.5 (%)" : "top-1 accuracy (%)");
 	if (isfinite(fr->baseline)) {
 		double y = ax_y(&a, 100 * fr->baseline);
 		svg_line(&s, a.x0, y, a.x0 + a.w, y, "#555555", "stroke-dasharray=\"5,4\" class=\"baseline\"");

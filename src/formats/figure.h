@@ -99,6 +99,8 @@ struct front_point {
 };
 struct figure_front {
 	char *knob, *source;		/* owned */
+	int map;			/* a detector's front: the accuracy is mAP@.5 */
+	int by_bops;			/* draw against bit operations, not size */
 	long images;
 	double baseline;		/* top-1 (or mAP) as a fraction */
 	int n;
@@ -107,8 +109,9 @@ struct figure_front {
 /* 0, or -1 with "PATH: problem" (not such a file, no points). */
 int figure_front_read(const char *path, struct figure_front *out, char **cause);
 void figure_front_free(struct figure_front *f);
-/* Accuracy against storage size (KiB, log axis), the sensitivity budgets
- * and the uniform ones as two marked lines, the baseline dashed. */
+/* Accuracy against storage size (KiB) or, by_bops, bit operations (log
+ * axis), the sensitivity budgets and the uniform ones as two marked lines,
+ * the baseline dashed. */
 void figure_front_svg(FILE *f, const struct figure_front *fr, int standalone);
 
 /* The heatmap as w x h RGB pixels (owned by the caller): the cells of every

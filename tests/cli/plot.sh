@@ -290,6 +290,11 @@ check_eq "... the first measured target ($t0): its sensitivity budget at its mea
 	"$(jq -r "[.front[] | select(.target == \"$t0\")][0].sensitivity.size_bytes" "$T/front.json" | awk '{ printf "%.9g", $1 }')" \
 	"$(xmllint --xpath "string(//*[@class='front-point' and @data-budget='sensitivity' and @data-target='$t0']/@data-size)" "$T/p.svg")"
 check "... axis labels and the baseline" eval 'grep -q "weight storage (KiB" "$T/p.svg" && grep -q "class=\"baseline\"" "$T/p.svg"'
+run "$SAFER" plot "$T/front.json" --figure pareto --bops -o "$T/pb.svg"
+check "--bops: against bit operations" grep -q "bit operations per image" "$T/pb.svg"
+check_eq "... the first measured target's point at its BOPs" \
+	"$(jq -r "[.front[] | select(.target == \"$t0\")][0].sensitivity.bops" "$T/front.json" | awk '{ printf "%.9g", $1 }')" \
+	"$(xmllint --xpath "string(//*[@class='front-point' and @data-budget='sensitivity' and @data-target='$t0']/@data-bops)" "$T/pb.svg")"
 expect_fail_2 "a scan file as a front" "x.json;not a Pareto front" \
 	"$SAFER" plot "$T/x.json" --figure pareto -o "$T/np.svg"
 
