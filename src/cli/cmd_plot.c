@@ -36,7 +36,7 @@ static const char plot_help[] =
 "                        criterion's rank against the measured rank (needs RANK);\n"
 "                        budget: a budget file's bits and sparsity per layer as\n"
 "                        bars next to the layer's mean drop per kind (needs BUDGET);\n"
-"                        pareto: FRONT (safer budget --pareto --json > FRONT) as\n"
+"                        pareto: FRONT (the JSON of safer budget --pareto) as\n"
 "                        accuracy against size, sensitivity and uniform budgets\n"
 "  -k, --kind LIST       only these perturbation kinds (prune,quant,...)\n"
 "  -l, --layers LIST     only these layers, e.g. 0,2,5-7\n"
