@@ -227,6 +227,44 @@ static void test_ladder_logarithmic(void **state)
 
 /* ---- budget edits ----------------------------------------------------------- */
 
+/* Undo/redo: each edit is one step back, with its cost; the history keeps
+ * the last BUDGET_HISTORY edits; a new edit drops the redo side. */
+static void test_budget_undo(void **state)
+{
+	(void)state;
+	double full = t.budget.cost.float_bytes;
+	assert_int_equal(tui_budget_undo(&t), 0);
+	t.budget.field = BF_PRUNE;
+	tui_budget_step(&t, 1);
+	tui_budget_step(&t, 1);
+	assert_true(tui_budget_field_get(budget_find(&t.budget.b, 0), BF_PRUNE) == 0.55);
+	assert_int_equal(tui_budget_undo(&t), 1);
+	assert_true(tui_budget_field_get(budget_find(&t.budget.b, 0), BF_PRUNE) == 0.5);
+	assert_true(t.budget.cost.bytes == full - 270);
+	assert_non_null(strstr(t.msg, "undid: layer 0 prune=0.55"));
+	assert_int_equal(tui_budget_undo(&t), 1);
+	assert_int_equal(t.budget.b.n, 0);
+	assert_true(t.budget.cost.bytes == full);
+	assert_int_equal(t.budget.dirty, 0);	/* the start's budget was not edited */
+	assert_int_equal(tui_budget_redo(&t), 1);
+	assert_int_equal(tui_budget_redo(&t), 1);
+	assert_int_equal(tui_budget_redo(&t), 0);
+	assert_true(tui_budget_field_get(budget_find(&t.budget.b, 0), BF_PRUNE) == 0.55);
+	tui_budget_clear(&t, 1);
+	assert_int_equal(t.budget.b.n, 0);
+	assert_int_equal(tui_budget_undo(&t), 1);
+	assert_true(tui_budget_field_get(budget_find(&t.budget.b, 0), BF_PRUNE) == 0.55);
+	tui_budget_step(&t, -1);	/* a new edit: nothing to redo */
+	assert_int_equal(tui_budget_redo(&t), 0);
+	/* bounded: many edits keep the last BUDGET_HISTORY */
+	for (int i = 0; i < BUDGET_HISTORY + 10; i++)
+		tui_budget_step(&t, i % 2 ? 1 : -1);
+	int n = 0;
+	while (tui_budget_undo(&t))
+		n++;
+	assert_int_equal(n, BUDGET_HISTORY);
+}
+
 static void test_budget_edits(void **state)
 {
 	(void)state;
@@ -462,6 +500,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ladder_integer, fresh, done),
 		cmocka_unit_test_setup_teardown(test_ladder_logarithmic, fresh, done),
 		cmocka_unit_test_setup_teardown(test_budget_edits, fresh, done),
+		cmocka_unit_test_setup_teardown(test_budget_undo, fresh, done),
 		cmocka_unit_test_setup_teardown(test_pick_order, fresh, done),
 		cmocka_unit_test_setup_teardown(test_pick_pareto, fresh, done),
 		cmocka_unit_test_setup_teardown(test_schedule_on_engine, fresh, done),

@@ -2,6 +2,7 @@
  * names, the pristine weights' checksum and criteria, the default
  * selection), the caches the panes draw from, and all of it given back. */
 #include "tui/state/state.h"
+#include "tui/state/budget.h"
 #include "tui/state/crit.h"
 #include "tui/state/gallery.h"
 #include "tui/state/heatmap_scan.h"
@@ -83,6 +84,7 @@ void tui_state_free(struct tui *t)
 	tui_heatmap_scan_free(&t->scan);
 	tui_gallery_free(&t->gallery);
 	budget_free(&t->budget.b);
+	tui_budget_history_free(t);
 	free(t->budget.path);
 	free(t->cfg_base);
 	free(t->data_label);

@@ -107,8 +107,22 @@ struct tui_heatmap_scan {
 	double t0;
 };
 
+/* One budget before an edit, for undo/redo (budget.c). */
+#define BUDGET_HISTORY 32
+struct budget_snapshot {
+	struct budget b;	/* owned */
+	int dirty;
+	char what[64];		/* the edit that followed it: "set layer 3 prune=0.55" */
+};
+
+struct budget_history {
+	struct budget_snapshot undo[BUDGET_HISTORY], redo[BUDGET_HISTORY];
+	int nundo, nredo;	/* undo[nundo-1] is the most recent; the oldest drop off */
+};
+
 struct tui_budget {
 	struct budget b;
+	struct budget_history hist;
 	char *path;		/* owned: file last loaded or written, or NULL */
 	int dirty;		/* edited since loaded or written */
 	enum budget_field field;

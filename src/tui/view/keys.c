@@ -368,6 +368,17 @@ static int act_budget_clear(struct tui_view *v, int arg)
 	return TUI_REDRAW;
 }
 
+/* u, U / Ctrl-R: the budget before / after the last edit; redraws and
+ * re-measures like any edit. */
+static int act_undo(struct tui_view *v, int redo)
+{
+	if (redo)
+		tui_budget_redo(v->t);
+	else
+		tui_budget_undo(v->t);
+	return TUI_REDRAW;
+}
+
 static void write_done(struct tui *t, int ok, const char *path)
 {
 	char *cause = NULL;
@@ -542,6 +553,9 @@ static const struct tui_key table[] = {
 	{ 'x', act_budget_clear, 0, "x X", "clear field / layer" },
 	{ KEY_DC, act_budget_clear, 0, NULL, NULL },
 	{ 'X', act_budget_clear, 1, NULL, NULL },
+	{ 'u', act_undo, 0, "u U", "undo / redo budget" },
+	{ 'U', act_undo, 1, NULL, NULL },
+	{ CTRL('r'), act_undo, 1, NULL, NULL },
 	{ 'w', act_write, 0, "w", "write budget file" },
 	{ 'o', act_open, 0, "o", "open budget file" },
 	{ 'e', act_export, 0, "e", "export budget weights" },
