@@ -20,3 +20,4 @@ TUI_TESTS += tests/tui/axes.sh
 TESTS += $(TUI_TESTS)
 TESTS_SCRIPTS_DIST += $(TUI_TESTS) tests/tui/lib.sh
 TUI_TESTS += tests/tui/undo.sh
+TUI_TESTS += tests/tui/marks.sh

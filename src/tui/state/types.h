@@ -29,6 +29,7 @@
 #define TUI_MSG_MAX 256
 #define LADDER_MAX 128		/* levels on one curve / heatmap row */
 #define HIST_BINS 120
+#define TUI_MARKS_MAX 4		/* marked layers: one colour and glyph each */
 
 struct tui;
 
@@ -268,6 +269,10 @@ struct tui {
 	struct tui_pareto pareto;
 	char fill_last[64];	/* the last fill target typed */
 	struct tui_gallery gallery;
+
+	/* layers marked to compare (M): their curves overlay the selected one's */
+	int marks[TUI_MARKS_MAX];
+	int nmarks;
 
 	char msg[TUI_MSG_MAX];
 	int msg_error;

@@ -14,6 +14,7 @@
 #include "tui/state/gallery.h"
 #include "tui/state/heatmap_scan.h"
 #include "tui/state/levels.h"
+#include "tui/state/marks.h"
 #include "tui/state/msg.h"
 #include "tui/state/pareto.h"
 #include "tui/state/prompt.h"
@@ -77,6 +78,14 @@ static int act_focus(struct tui_view *v, int dir)
 	v->t->focus = (enum tui_focus)((v->t->focus + PANE_COUNT + dir) % PANE_COUNT);
 	v->t->msg[0] = '\0';	/* the status line explains the newly focused pane */
 	return TUI_REDRAW;
+}
+
+/* M: mark the selected layer to compare its curve. */
+static int act_mark(struct tui_view *v, int arg)
+{
+	(void)arg;
+	tui_marks_toggle(v->t);
+	return TUI_REDRAW | TUI_RESCHEDULE;
 }
 
 /* ---- perturbation ---------------------------------------------------------------- */
@@ -536,6 +545,7 @@ static const struct tui_key table[] = {
 	{ '\n', act_measure, 0, NULL, NULL },
 	{ KEY_ENTER, act_measure, 0, NULL, NULL },
 	{ 'c', act_view, VIEW_CURVE, "c", "curve view" },
+	{ 'M', act_mark, 0, "M", "mark layer: compare" },
 	{ 'm', act_view, VIEW_HEATMAP, "m", "heatmap view" },
 	{ 's', act_scan, 0, "s", "start / stop scan" },
 	{ 'S', act_scan_save, 0, "S", "save heatmap csv/json" },
