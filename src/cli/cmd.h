@@ -44,7 +44,7 @@ extern const struct cmd_entry cmd_info_entry;
 extern const struct cmd_entry cmd_eval_entry;
 extern const struct cmd_entry cmd_scan_entry;
 extern const struct cmd_entry cmd_export_entry;
-extern const struct cmd_entry cmd_tui_entry;
+extern const struct cmd_entry cmd_tui_entry, cmd_tour_entry;
 extern const struct cmd_entry cmd_rank_entry, cmd_compare_entry, cmd_budget_entry;
 
 /* Runs command c on argv (argv[0] names it in getopt's messages): -h/--help

@@ -21,3 +21,4 @@ TESTS += $(TUI_TESTS)
 TESTS_SCRIPTS_DIST += $(TUI_TESTS) tests/tui/lib.sh
 TUI_TESTS += tests/tui/undo.sh
 TUI_TESTS += tests/tui/marks.sh
+TUI_TESTS += tests/tui/tour.sh

@@ -10,6 +10,7 @@
 #include "tui/state/levels.h"
 #include "tui/state/pareto.h"
 #include "tui/state/results.h"
+#include "tui/state/tour.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -96,4 +97,5 @@ void tui_state_refresh(struct tui *t)
 	tui_hist_update(t);
 	tui_crit_refresh(t);
 	tui_gallery_refresh(t);
+	tui_tour_update(t);
 }

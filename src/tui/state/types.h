@@ -270,6 +270,21 @@ struct tui {
 	char fill_last[64];	/* the last fill target typed */
 	struct tui_gallery gallery;
 
+	/* the guided tour (tour.c): on, and its step */
+	struct tui_tour {
+		int on;
+		int step;
+		int finished;	/* the last step reached by doing, not skipping */
+		/* after z/Z: what was on screen then; a step already done counts
+		 * only once the student changes something */
+		int held;
+		struct tui_tour_at {
+			int kind, layer, view, scanning;
+			double level;
+			uint64_t budget_gen;
+		} at;
+	} tour;
+
 	/* layers marked to compare (M): their curves overlay the selected one's */
 	int marks[TUI_MARKS_MAX];
 	int nmarks;

@@ -19,6 +19,7 @@
 #include "tui/state/pareto.h"
 #include "tui/state/prompt.h"
 #include "tui/state/select.h"
+#include "tui/state/tour.h"
 #include "core/util.h"
 
 #include <curses.h>
@@ -86,6 +87,17 @@ static int act_mark(struct tui_view *v, int arg)
 	(void)arg;
 	tui_marks_toggle(v->t);
 	return TUI_REDRAW | TUI_RESCHEDULE;
+}
+
+/* z: open the tour, or skip its step; Z: the step before. */
+static int act_tour(struct tui_view *v, int dir)
+{
+	struct tui *t = v->t;
+	if (!t->tour.on && dir > 0)
+		tui_tour_open(t);
+	else
+		tui_tour_move(t, dir);
+	return TUI_REDRAW;
 }
 
 /* ---- perturbation ---------------------------------------------------------------- */
@@ -569,6 +581,8 @@ static const struct tui_key table[] = {
 	{ 'w', act_write, 0, "w", "write budget file" },
 	{ 'o', act_open, 0, "o", "open budget file" },
 	{ 'e', act_export, 0, "e", "export budget weights" },
+	{ 'z', act_tour, 1, "z Z", "tour: open, skip / back" },
+	{ 'Z', act_tour, -1, NULL, NULL },
 	{ '?', act_help, 0, "?", "this help" },
 	{ CTRL('l'), act_redraw, 0, "Ctrl-L", "redraw" },
 	{ 'q', act_quit, 0, "q", "quit" },
