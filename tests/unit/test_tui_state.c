@@ -22,6 +22,8 @@
 
 #include "engine/setup.h"
 #include "tui/state/budget.h"
+#include "tui/state/marks.h"
+#include "tui/state/tour.h"
 #include "tui/state/heatmap_scan.h"
 #include "tui/state/jobs.h"
 #include "tui/state/levels.h"
@@ -265,6 +267,54 @@ static void test_budget_undo(void **state)
 	assert_int_equal(n, BUDGET_HISTORY);
 }
 
+/* The tour moves on only when its step's state is reached and measured;
+ * z to a step already done holds there until something changes. */
+static void test_tour_steps(void **state)
+{
+	(void)state;
+	tui_tour_open(&t);
+	assert_int_equal(t.tour.step, 0);
+	t.level[PERTURB_PRUNE] = 0.8;
+	tui_tour_update(&t);
+	assert_int_equal(t.tour.step, 0);	/* not measured yet */
+	measured(0, PERTURB_PRUNE, 0.8);
+	tui_tour_update(&t);
+	assert_int_equal(t.tour.step, 1);
+	tui_tour_update(&t);
+	assert_int_equal(t.tour.step, 1);	/* prune-random is not selected */
+	tui_tour_move(&t, -1);
+	tui_tour_update(&t);
+	assert_int_equal(t.tour.step, 0);	/* held: nothing changed since Z */
+	t.level[PERTURB_PRUNE] = 0.9;
+	measured(0, PERTURB_PRUNE, 0.9);
+	tui_tour_update(&t);
+	assert_int_equal(t.tour.step, 1);
+	for (int i = 1; i < tui_tour_count(); i++)
+		tui_tour_move(&t, 1);
+	assert_int_equal(t.tour.on, 0);	/* z past the last step closes */
+}
+
+/* Marks: weight layers only, at most TUI_MARKS_MAX, toggled. */
+static void test_marks(void **state)
+{
+	(void)state;
+	int wl[] = { 0, 2, 4, 5, 6 };
+	tui_select_layer(&t, 1);
+	tui_marks_toggle(&t);
+	assert_int_equal(t.nmarks, 0);	/* maxpool */
+	for (int i = 0; i < 5; i++) {
+		tui_select_layer(&t, wl[i]);
+		tui_marks_toggle(&t);
+	}
+	assert_int_equal(t.nmarks, TUI_MARKS_MAX);
+	assert_int_equal(tui_marks_slot(&t, 6), -1);
+	tui_select_layer(&t, 2);
+	tui_marks_toggle(&t);
+	assert_int_equal(t.nmarks, TUI_MARKS_MAX - 1);
+	assert_int_equal(tui_marks_slot(&t, 4), 1);	/* the later ones move up */
+	assert_int_equal(tui_marks_slot(&t, 2), -1);
+}
+
 static void test_budget_edits(void **state)
 {
 	(void)state;
@@ -501,6 +551,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ladder_logarithmic, fresh, done),
 		cmocka_unit_test_setup_teardown(test_budget_edits, fresh, done),
 		cmocka_unit_test_setup_teardown(test_budget_undo, fresh, done),
+		cmocka_unit_test_setup_teardown(test_tour_steps, fresh, done),
+		cmocka_unit_test_setup_teardown(test_marks, fresh, done),
 		cmocka_unit_test_setup_teardown(test_pick_order, fresh, done),
 		cmocka_unit_test_setup_teardown(test_pick_pareto, fresh, done),
 		cmocka_unit_test_setup_teardown(test_schedule_on_engine, fresh, done),
