@@ -22,3 +22,4 @@ TESTS_SCRIPTS_DIST += $(TUI_TESTS) tests/tui/lib.sh
 TUI_TESTS += tests/tui/undo.sh
 TUI_TESTS += tests/tui/marks.sh
 TUI_TESTS += tests/tui/tour.sh
+TUI_TESTS += tests/tui/classes.sh

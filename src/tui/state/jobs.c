@@ -11,6 +11,7 @@
  * The producers never call back: the loop calls tui_jobs_schedule when
  * t->resched says something changed. */
 #include "tui/state/jobs.h"
+#include "tui/state/classes.h"
 #include "tui/state/gallery.h"
 #include "tui/state/heatmap_scan.h"
 #include "tui/state/levels.h"
@@ -237,6 +238,7 @@ void tui_jobs_on_wake(struct tui *t)
 		t->resched = 1;
 	} else if (p.finished) {
 		tui_gallery_job_done(t, &t->run.ref);
+		tui_classes_job_done(t, &t->run.ref);
 		record(t, &p);
 		t->run.active = 0;
 		t->resched = 1;

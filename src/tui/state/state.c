@@ -3,6 +3,7 @@
  * selection), the caches the panes draw from, and all of it given back. */
 #include "tui/state/state.h"
 #include "tui/state/budget.h"
+#include "tui/state/classes.h"
 #include "tui/state/crit.h"
 #include "tui/state/gallery.h"
 #include "tui/state/heatmap_scan.h"
@@ -74,7 +75,8 @@ void tui_state_init(struct tui *t, const struct setup_opts *o, const struct data
 	budget_cost(&t->budget.b, t->model, &t->budget.cost);
 	t->budget.assumed = NAN;
 	tui_crit_init(t);	/* weight statistics of the pristine weights */
-	tui_gallery_init(t);	/* the unperturbed detector's boxes */
+	tui_gallery_init(t);
+	tui_classes_init(t);	/* a classifier's top-1 per image, unperturbed */	/* the unperturbed detector's boxes */
 }
 
 void tui_state_free(struct tui *t)
@@ -84,6 +86,7 @@ void tui_state_free(struct tui *t)
 	tui_pareto_free(&t->pareto);
 	tui_heatmap_scan_free(&t->scan);
 	tui_gallery_free(&t->gallery);
+	tui_classes_free(&t->classes);
 	budget_free(&t->budget.b);
 	tui_budget_history_free(t);
 	free(t->budget.path);

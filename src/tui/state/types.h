@@ -35,7 +35,7 @@ struct tui;
 
 /* Which pane has the keyboard (the view pane: the tab shown). */
 enum tui_focus { PANE_LAYERS, PANE_PERTURB, PANE_VIEW, PANE_COUNT };
-enum tui_tab { VIEW_CURVE, VIEW_HEATMAP, VIEW_BUDGET, VIEW_CRITERIA, VIEW_PARETO, VIEW_PICTURE, VIEW_COUNT };
+enum tui_tab { VIEW_CURVE, VIEW_HEATMAP, VIEW_BUDGET, VIEW_CRITERIA, VIEW_PARETO, VIEW_PICTURE, VIEW_CLASSES, VIEW_COUNT };
 enum perturb_field { FIELD_KIND, FIELD_LEVEL, FIELD_STEP, FIELD_SEED, FIELD_TRIALS, FIELD_COUNT };
 enum budget_field { BF_PRUNE, BF_PRUNE_FILTER, BF_BITS, BF_BITS_PC, BF_ACTBITS, BF_COUNT };
 
@@ -222,6 +222,21 @@ struct tui_gallery {
 	char *pix_error;	/* owned: why it could not be decoded, or NULL */
 };
 
+/* A classifier's per-class top-1 and flipped images (classes.c): the
+ * unperturbed top-1 per image against that of the last finished job of the
+ * selection, copied from the engine (engine_preds_copy) when it finished. */
+struct tui_classes {
+	int on;			/* a classifier */
+	int *base, *pert;	/* owned, per image; pert -1: not evaluated */
+	int have;		/* pert holds a job's */
+	struct result_key key;	/* the perturbation pert comes from */
+	int nflips;
+	int *flips;		/* owned: images whose top-1 changed, worst (right -> wrong) first */
+	int cur;		/* the flip shown */
+	long *n, *right_base, *right_pert;	/* owned, per class: images, correct before and after */
+	long evaluated;		/* images the job evaluated */
+};
+
 typedef void (*tui_prompt_done)(struct tui *t, int accepted, const char *text);
 
 /* A one-line question on the status line; it takes the keyboard until answered. */
@@ -269,6 +284,7 @@ struct tui {
 	struct tui_pareto pareto;
 	char fill_last[64];	/* the last fill target typed */
 	struct tui_gallery gallery;
+	struct tui_classes classes;
 
 	/* the guided tour (tour.c): on, and its step */
 	struct tui_tour {

@@ -172,7 +172,7 @@ static void front_prompt(struct tui *t)
 /* Views that take the keys while shown. */
 static int takes_keys(int view)
 {
-	return view == VIEW_BUDGET || view == VIEW_PARETO || view == VIEW_PICTURE;
+	return view == VIEW_BUDGET || view == VIEW_PARETO || view == VIEW_PICTURE || view == VIEW_CLASSES;
 }
 
 static int act_view(struct tui_view *v, int view)
@@ -569,6 +569,7 @@ static const struct tui_key table[] = {
 	{ 'p', act_view, VIEW_PARETO, "p", "Pareto front view" },
 	{ 'P', act_front, 0, "P", "new front (targets)" },
 	{ 'v', act_view, VIEW_PICTURE, "v", "picture (detectors)" },
+	{ 'C', act_view, VIEW_CLASSES, "C", "classes, flipped images" },
 	{ 'n', act_image, 1, "n N", "next / previous image" },
 	{ 'N', act_image, -1, NULL, NULL },
 	{ 'W', act_image, 0, "W", "most changed image" },

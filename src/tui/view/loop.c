@@ -62,7 +62,7 @@ static void layout(struct tui_view *v)
 /* The picture's tab only for a detector: a classifier's tabs stay as they were. */
 static int shown_tab(const struct tui *t, int i)
 {
-	return i != VIEW_PICTURE || t->gallery.on;
+	return (i != VIEW_PICTURE || t->gallery.on) && (i != VIEW_CLASSES || t->classes.on);
 }
 
 /* Tab titles: all of them when they fit, else without gaps, else the three
