@@ -5,7 +5,7 @@
 # in `safer tui` opens it.  At 80x24, then 120x40.
 . "$(dirname "$0")/lib.sh"
 
-step() { wait_for "Tour $1/8" "${2:-30}"; }
+step() { wait_for "Tour $1/9" "${2:-30}"; }
 
 start 80 24 tour --limit 500
 wait_re 'base [0-9]+\.[0-9]+%' 30
@@ -17,19 +17,19 @@ keys '>'
 wait_for "kind ‹prune-random›"
 keys '<' - j k
 sleep 2
-screen | grep -qF "Tour 1/8" || fail "the tour moved on without pruning to 0.80"
+screen | grep -qF "Tour 1/9" || fail "the tour moved on without pruning to 0.80"
 keys + + + +
 step 2
-wait_for "tour: step 1 done; 2/8: Magnitude against chance"
+wait_for "tour: step 1 done; 2/9: Magnitude against chance"
 keys -
 sleep 1.5
-screen | grep -qF "Tour 2/8" || fail "a level change passed for prune-random"
+screen | grep -qF "Tour 2/9" || fail "a level change passed for prune-random"
 keys '>'
 step 3
 keys '>' '>'
 wait_for "kind ‹quant›"
 sleep 1
-screen | grep -qF "Tour 3/8" || fail "quant at 4 bits passed for 3"
+screen | grep -qF "Tour 3/9" || fail "quant at 4 bits passed for 3"
 keys -
 step 4
 # Z goes back a step, z skips one
@@ -40,27 +40,29 @@ step 4 5
 keys '>' '>' '>'
 wait_for "kind ‹bitflip›"
 sleep 1
-screen | grep -qF "Tour 4/8" || fail "bitflip passed for bitflip-exp"
+screen | grep -qF "Tour 4/9" || fail "bitflip passed for bitflip-exp"
 keys '>'
 step 5
+keys C
+step 6
 keys '<' '<' '<' '<' '<' '<' '<'
 wait_for "kind ‹prune›"
 keys m
 sleep 0.5
-screen | grep -qF "Tour 5/8" || fail "the heatmap alone passed for a scan"
+screen | grep -qF "Tour 6/9" || fail "the heatmap alone passed for a scan"
 keys s
-step 6
+step 7
 keys s	# stop the scan
 keys i
-step 7
+step 8
 keys b +
 wait_re '^ *0 conv .* p\.50' 5
 sleep 1
-screen | grep -qF "Tour 7/8" || fail "one layer passed for two"
+screen | grep -qF "Tour 8/9" || fail "one layer passed for two"
 keys j j +
-step 8
+step 9
 keys z
-wait_gone "Tour 8/8" 5
+wait_gone "Tour 9/9" 5
 wait_for "tour closed"
 screen | grep -qF "Detail · L2" || fail "the detail pane did not come back"
 keys q

@@ -35,6 +35,11 @@ static int done_bitflip(const struct tui *t)
 	return measured(t, PERTURB_BITFLIP_EXP);
 }
 
+static int done_classes(const struct tui *t)
+{
+	return t->view == VIEW_CLASSES || !t->classes.on;	/* a detector has no classes view */
+}
+
 static int done_scan(const struct tui *t)
 {
 	return t->view == VIEW_HEATMAP && t->scan.levels != NULL && t->scan.kind == PERTURB_PRUNE;
@@ -70,6 +75,10 @@ static const struct {
 	    "Press > until the kind is bitflip-exp: random flips of the exponent bits only.",
 	    "One flipped exponent bit turns 0.01 into 1e36: that weight swamps the layer. bitflip-sign is mild." },
 	  done_bitflip },
+	{ { "Which classes suffer",
+	    "Press C: each class's top-1 before and after, and the images whose class flipped (h/l).",
+	    "A perturbation does not hurt all classes alike: look-alike classes (shirt, coat) swap first." },
+	  done_classes },
 	{ { "Why layers differ",
 	    "Press < until the kind is prune, m for the heatmap, then s: every layer at every level.",
 	    "The rows differ: small layers and those near the input or output lose most; wide ones have spare." },
