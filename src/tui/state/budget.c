@@ -97,7 +97,6 @@ static void stack_push(struct tui *t, struct budget_snapshot *v, int *n, const c
 	struct budget_snapshot *s = &v[(*n)++];
 	budget_copy(&s->b, &t->budget.b);
 	budget_compact(&s->b);	/* budget_get may have added an empty entry */
-	s->dirty = t->budget.dirty;
 	snprintf(s->what, sizeof s->what, "%s", what);
 }
 
@@ -121,7 +120,8 @@ static int swap_top(struct tui *t, struct budget_snapshot *from, int *nfrom, str
 	t->budget.b = s.b;
 	t->budget.prog_gen = 0;
 	tui_budget_changed(t);
-	t->budget.dirty = s.dirty;
+	/* unsaved: a write since the snapshot holds another budget than this */
+	t->budget.dirty = 1;
 	return 1;
 }
 

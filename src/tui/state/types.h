@@ -112,7 +112,6 @@ struct tui_heatmap_scan {
 #define BUDGET_HISTORY 32
 struct budget_snapshot {
 	struct budget b;	/* owned */
-	int dirty;
 	char what[64];		/* the edit that followed it: "set layer 3 prune=0.55" */
 };
 
