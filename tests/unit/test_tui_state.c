@@ -22,6 +22,7 @@
 
 #include "engine/setup.h"
 #include "tui/state/budget.h"
+#include "tui/state/classes.h"
 #include "tui/state/marks.h"
 #include "tui/state/tour.h"
 #include "tui/state/heatmap_scan.h"
@@ -294,6 +295,29 @@ static void test_tour_steps(void **state)
 	assert_int_equal(t.tour.on, 0);	/* z past the last step closes */
 }
 
+/* Classes: on for the classifier, off until a job of the selection; the
+ * order is by drop of top-1, classes without images left out. */
+static void test_classes_order(void **state)
+{
+	(void)state;
+	struct tui_classes *c = &t.classes;
+	assert_true(c->on);
+	assert_false(c->have);
+	int k = t.data->classes, order[64];
+	assert_true(k >= 3 && k <= 64);
+	memset(c->n, 0, (size_t)k * sizeof *c->n);
+	c->n[0] = 10, c->right_base[0] = 9, c->right_pert[0] = 8;	/* -10 pts */
+	c->n[1] = 10, c->right_base[1] = 9, c->right_pert[1] = 3;	/* -60 pts */
+	c->n[2] = 10, c->right_base[2] = 5, c->right_pert[2] = 6;	/* +10 pts */
+	assert_int_equal(tui_classes_order(&t, order), 3);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 0);
+	assert_int_equal(order[2], 2);
+	char name[32];
+	assert_non_null(tui_classes_name(&t, 99, name, sizeof name));
+	assert_string_equal(name, "#99");
+}
+
 /* Marks: weight layers only, at most TUI_MARKS_MAX, toggled. */
 static void test_marks(void **state)
 {
@@ -553,6 +577,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_budget_undo, fresh, done),
 		cmocka_unit_test_setup_teardown(test_tour_steps, fresh, done),
 		cmocka_unit_test_setup_teardown(test_marks, fresh, done),
+		cmocka_unit_test_setup_teardown(test_classes_order, fresh, done),
 		cmocka_unit_test_setup_teardown(test_pick_order, fresh, done),
 		cmocka_unit_test_setup_teardown(test_pick_pareto, fresh, done),
 		cmocka_unit_test_setup_teardown(test_schedule_on_engine, fresh, done),
