@@ -46,7 +46,7 @@ extern const struct cmd_entry cmd_info_entry;
 extern const struct cmd_entry cmd_eval_entry;
 extern const struct cmd_entry cmd_scan_entry;
 extern const struct cmd_entry cmd_export_entry;
-extern const struct cmd_entry cmd_tui_entry;
+extern const struct cmd_entry cmd_tui_entry, cmd_tour_entry;
 extern const struct cmd_entry cmd_rank_entry, cmd_compare_entry, cmd_budget_entry;
 extern const struct cmd_entry cmd_plot_entry, cmd_report_entry;
 

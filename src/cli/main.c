@@ -15,6 +15,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_export_entry,
 	&cmd_rank_entry, &cmd_compare_entry, &cmd_budget_entry,
 	&cmd_plot_entry, &cmd_report_entry,
+	&cmd_tour_entry,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -52,6 +52,7 @@ struct worker {
 	float *inbuf;		/* batch × largest input, zero-padded tail */
 	float *prob;		/* classes floats */
 	int *top;		/* data->topk class indexes, engine_top_k's list */
+	int *pred;		/* classifiers: its batch's top-1 classes, committed under mu */
 	struct det_worker det;	/* detectors: the boxes of its batch */
 };
 
@@ -64,6 +65,10 @@ struct engine {
 	struct det_state *det;	/* detectors only: boxes, mAP, agreement */
 	int det_voc;
 	struct worker *workers;
+
+	/* the last job's top-1 per image (classifiers), -1 where it has not
+	 * been evaluated; under mu (engine_preds_copy) */
+	int *job_pred;
 
 	/* baseline, per image */
 	int *base_pred;
@@ -314,6 +319,7 @@ static int batch_run(struct worker *w, struct job *job, int b, struct batch_coun
 			bc->agree++;
 			continue;
 		}
+		w->pred[i] = pred;
 		bc->agree += pred == e->base_pred[idx];
 		bc->n10 += e->base_correct[idx] && !right;
 		bc->n01 += !e->base_correct[idx] && right;
@@ -411,6 +417,8 @@ static void *worker_main(void *arg)
 		p->det.iou_sum += bc.det_iou_sum;
 		if (e->det != NULL)
 			det_commit(e->det, &w->det, b * e->batch, m, j->baseline);
+		else if (!j->baseline)
+			memcpy(e->job_pred + (size_t)b * e->batch, w->pred, (size_t)m * sizeof *w->pred);
 		p->decode_seconds += bc.decode_seconds;
 		p->infer_seconds += bc.infer_seconds;
 		j->batch_kl[b] = bc.kl;
@@ -486,6 +494,9 @@ static void *dispatcher_main(void *arg)
 		job_free(old);
 		if (e->det != NULL && !j->baseline)
 			det_job_start(e->det);
+		if (!j->baseline)	/* a new job: no image evaluated yet */
+			for (int i = 0; i < e->data->count; i++)
+				e->job_pred[i] = -1;
 		j->t0 = now_seconds();
 		if (!ok) {
 			j->prog.error = cause;
@@ -920,6 +931,9 @@ struct engine *engine_new(const char *cfg_path, const char *weights_path, const 
 		e->act_hi[l] = -INFINITY;
 	}
 	e->base_pred = xmalloc((size_t)data->count * sizeof *e->base_pred);
+	e->job_pred = xmalloc((size_t)data->count * sizeof *e->job_pred);
+	for (int i = 0; i < data->count; i++)
+		e->job_pred[i] = -1;
 	e->base_correct = xmalloc((size_t)data->count);
 	e->base_prob = xmalloc((size_t)data->count * (e->det ? 1 : e->classes) * sizeof *e->base_prob);
 	e->workers = xcalloc((size_t)e->nworkers, sizeof *e->workers);
@@ -938,6 +952,7 @@ struct engine *engine_new(const char *cfg_path, const char *weights_path, const 
 		w->inbuf = xmalloc(maxin * (size_t)e->batch * sizeof *w->inbuf);
 		w->prob = xmalloc((size_t)e->classes * sizeof *w->prob);
 		w->top = xmalloc((size_t)data->topk * sizeof *w->top);
+		w->pred = xmalloc((size_t)e->batch * sizeof *w->pred);
 		det_worker_init(&w->det, e->batch);
 	}
 	for (int i = 0; i < e->nworkers; i++)
@@ -976,6 +991,7 @@ void engine_free(struct engine *e)
 			free(e->workers[i].inbuf);
 			free(e->workers[i].prob);
 			free(e->workers[i].top);
+			free(e->workers[i].pred);
 			det_worker_free(&e->workers[i].det);
 		}
 	}
@@ -1009,6 +1025,7 @@ void engine_free(struct engine *e)
 	free(e->act_lo);
 	free(e->act_hi);
 	free(e->base_pred);
+	free(e->job_pred);
 	free(e->base_correct);
 	free(e->base_prob);
 	det_state_free(e->det);
@@ -1093,6 +1110,16 @@ int engine_det_boxes_copy(struct engine *e, int baseline, int i, float min_prob,
 		*out = NULL;
 	}
 	return n;
+}
+
+int engine_preds_copy(struct engine *e, int baseline, int *out)
+{
+	if (e->det != NULL)
+		return -1;
+	pthread_mutex_lock(&e->mu);
+	memcpy(out, baseline ? e->base_pred : e->job_pred, (size_t)e->data->count * sizeof *out);
+	pthread_mutex_unlock(&e->mu);
+	return e->data->count;
 }
 
 float engine_det_show(const struct engine *e)

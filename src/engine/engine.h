@@ -150,6 +150,13 @@ const struct det_pred *engine_det_boxes(struct engine *e, int baseline, int i, i
  * none).  Returns their count, or -1 when boxes are not kept, or (baseline
  * 0) when the last job has not evaluated image i. */
 int engine_det_boxes_copy(struct engine *e, int baseline, int i, float min_prob, struct det_pred **out);
+/* A classifier's top-1 class per image into out (data->count ints, the
+ * caller's): the unperturbed network's (baseline), else the last job's,
+ * -1 for images it has not evaluated (yet, or stopped early).  Copied
+ * under the engine's lock, so it may be called while a job runs (its
+ * images so far); to get one whole job, call once it has finished and
+ * before the next is submitted.  Returns data->count, or -1 for a detector. */
+int engine_preds_copy(struct engine *e, int baseline, int *out);
 /* The display threshold of the detectors' agreement (engine_config.det_show). */
 float engine_det_show(const struct engine *e);
 /* Image i's agreement with the unperturbed boxes in the last job (call

@@ -39,8 +39,8 @@ hint "budget L0 prune-filter:"
 # a message takes the place; Tab brings the hint back (b again: the
 # layers have the focus, Tab moves it to the perturbation's trials)
 keys b
-keys f Escape Z
-wait_for "no command on 'Z'"
+keys f Escape Y
+wait_for "no command on 'Y'"
 keys Tab
 hint "trials: repeated random draws"
 

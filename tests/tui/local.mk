@@ -19,3 +19,7 @@ TUI_TESTS += tests/tui/explain.sh
 TUI_TESTS += tests/tui/axes.sh
 TESTS += $(TUI_TESTS)
 TESTS_SCRIPTS_DIST += $(TUI_TESTS) tests/tui/lib.sh
+TUI_TESTS += tests/tui/undo.sh
+TUI_TESTS += tests/tui/marks.sh
+TUI_TESTS += tests/tui/tour.sh
+TUI_TESTS += tests/tui/classes.sh

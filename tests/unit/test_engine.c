@@ -307,6 +307,40 @@ static void test_engine_cache_equals_full(void **state)
 	}
 }
 
+/* engine_preds_copy: the baseline's and the last job's top-1 per image agree
+ * with the job's counts (agreement, correct); -1 before any job. */
+static void test_preds_copy(void **state)
+{
+	(void)state;
+	struct engine *e = engine_for(0, 1024, 2);
+	int n = data.count, *base = malloc((size_t)n * sizeof *base), *pert = malloc((size_t)n * sizeof *pert);
+	assert_int_equal(engine_preds_copy(e, 1, base), n);
+	assert_int_equal(engine_preds_copy(e, 0, pert), n);
+	for (int i = 0; i < n; i++) {
+		assert_true(base[i] >= 0 && base[i] < data.classes);
+		assert_int_equal(pert[i], -1);	/* no job yet */
+	}
+	struct job_item it = { 0, { PERTURB_PRUNE, 0.8, 0.001, 0 } };
+	struct engine_job job = { .nitems = 1, .items = &it };
+	struct engine_progress p;
+	char *cause = NULL;
+	assert_int_equal(engine_run(e, &job, &p, NULL, &cause), 0);
+	assert_int_equal(engine_preds_copy(e, 0, pert), n);
+	long agree = 0, correct = 0, flips = 0;
+	for (int i = 0; i < n; i++) {
+		assert_true(pert[i] >= 0);	/* run on every image */
+		agree += pert[i] == base[i];
+		correct += pert[i] == data.labels[i];
+		flips += pert[i] != base[i];
+	}
+	assert_int_equal(agree, p.agree);
+	assert_int_equal(correct, p.correct);
+	assert_true(flips > 0);	/* pruning 80% of the first layer changes some */
+	free(base);
+	free(pert);
+	engine_free(e);
+}
+
 static long rss_kb(void)
 {
 	FILE *f = fopen("/proc/self/statm", "r");
@@ -415,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_kernels_match_stock_on_shapes),
 		cmocka_unit_test(test_prefix_bit_identical),
 		cmocka_unit_test(test_engine_cache_equals_full),
+		cmocka_unit_test(test_preds_copy),
 		cmocka_unit_test(test_engine_soak),
 		cmocka_unit_test(test_restore_soak),
 	};

@@ -22,6 +22,9 @@
 
 #include "engine/setup.h"
 #include "tui/state/budget.h"
+#include "tui/state/classes.h"
+#include "tui/state/marks.h"
+#include "tui/state/tour.h"
 #include "tui/state/heatmap_scan.h"
 #include "tui/state/jobs.h"
 #include "tui/state/levels.h"
@@ -226,6 +229,115 @@ static void test_ladder_logarithmic(void **state)
 }
 
 /* ---- budget edits ----------------------------------------------------------- */
+
+/* Undo/redo: each edit is one step back, with its cost; the history keeps
+ * the last BUDGET_HISTORY edits; a new edit drops the redo side. */
+static void test_budget_undo(void **state)
+{
+	(void)state;
+	double full = t.budget.cost.float_bytes;
+	assert_int_equal(tui_budget_undo(&t), 0);
+	t.budget.field = BF_PRUNE;
+	tui_budget_step(&t, 1);
+	tui_budget_step(&t, 1);
+	assert_true(tui_budget_field_get(budget_find(&t.budget.b, 0), BF_PRUNE) == 0.55);
+	assert_int_equal(tui_budget_undo(&t), 1);
+	assert_true(tui_budget_field_get(budget_find(&t.budget.b, 0), BF_PRUNE) == 0.5);
+	assert_true(t.budget.cost.bytes == full - 270);
+	assert_non_null(strstr(t.msg, "undid: layer 0 prune=0.55"));
+	assert_int_equal(tui_budget_undo(&t), 1);
+	assert_int_equal(t.budget.b.n, 0);
+	assert_true(t.budget.cost.bytes == full);
+	assert_int_equal(t.budget.dirty, 1);	/* an undo is an edit: the file may hold another */
+	assert_int_equal(tui_budget_redo(&t), 1);
+	assert_int_equal(tui_budget_redo(&t), 1);
+	assert_int_equal(tui_budget_redo(&t), 0);
+	assert_true(tui_budget_field_get(budget_find(&t.budget.b, 0), BF_PRUNE) == 0.55);
+	tui_budget_clear(&t, 1);
+	assert_int_equal(t.budget.b.n, 0);
+	assert_int_equal(tui_budget_undo(&t), 1);
+	assert_true(tui_budget_field_get(budget_find(&t.budget.b, 0), BF_PRUNE) == 0.55);
+	tui_budget_step(&t, -1);	/* a new edit: nothing to redo */
+	assert_int_equal(tui_budget_redo(&t), 0);
+	/* bounded: many edits keep the last BUDGET_HISTORY */
+	for (int i = 0; i < BUDGET_HISTORY + 10; i++)
+		tui_budget_step(&t, i % 2 ? 1 : -1);
+	int n = 0;
+	while (tui_budget_undo(&t))
+		n++;
+	assert_int_equal(n, BUDGET_HISTORY);
+}
+
+/* The tour moves on only when its step's state is reached and measured;
+ * z to a step already done holds there until something changes. */
+static void test_tour_steps(void **state)
+{
+	(void)state;
+	tui_tour_open(&t);
+	assert_int_equal(t.tour.step, 0);
+	t.level[PERTURB_PRUNE] = 0.8;
+	tui_tour_update(&t);
+	assert_int_equal(t.tour.step, 0);	/* not measured yet */
+	measured(0, PERTURB_PRUNE, 0.8);
+	tui_tour_update(&t);
+	assert_int_equal(t.tour.step, 1);
+	tui_tour_update(&t);
+	assert_int_equal(t.tour.step, 1);	/* prune-random is not selected */
+	tui_tour_move(&t, -1);
+	tui_tour_update(&t);
+	assert_int_equal(t.tour.step, 0);	/* held: nothing changed since Z */
+	t.level[PERTURB_PRUNE] = 0.9;
+	measured(0, PERTURB_PRUNE, 0.9);
+	tui_tour_update(&t);
+	assert_int_equal(t.tour.step, 1);
+	for (int i = 1; i < tui_tour_count(); i++)
+		tui_tour_move(&t, 1);
+	assert_int_equal(t.tour.on, 0);	/* z past the last step closes */
+}
+
+/* Classes: on for the classifier, off until a job of the selection; the
+ * order is by drop of top-1, classes without images left out. */
+static void test_classes_order(void **state)
+{
+	(void)state;
+	struct tui_classes *c = &t.classes;
+	assert_true(c->on);
+	assert_false(c->have);
+	int k = t.data->classes, order[64];
+	assert_true(k >= 3 && k <= 64);
+	memset(c->n, 0, (size_t)k * sizeof *c->n);
+	c->n[0] = 10, c->right_base[0] = 9, c->right_pert[0] = 8;	/* -10 pts */
+	c->n[1] = 10, c->right_base[1] = 9, c->right_pert[1] = 3;	/* -60 pts */
+	c->n[2] = 10, c->right_base[2] = 5, c->right_pert[2] = 6;	/* +10 pts */
+	assert_int_equal(tui_classes_order(&t, order), 3);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 0);
+	assert_int_equal(order[2], 2);
+	char name[32];
+	assert_non_null(tui_classes_name(&t, 99, name, sizeof name));
+	assert_string_equal(name, "#99");
+}
+
+/* Marks: weight layers only, at most TUI_MARKS_MAX, toggled. */
+static void test_marks(void **state)
+{
+	(void)state;
+	int wl[] = { 0, 2, 4, 5, 6 };
+	tui_select_layer(&t, 1);
+	tui_marks_toggle(&t);
+	assert_int_equal(t.nmarks, 0);	/* maxpool */
+	for (int i = 0; i < 5; i++) {
+		tui_select_layer(&t, wl[i]);
+		tui_marks_toggle(&t);
+	}
+	assert_int_equal(t.nmarks, TUI_MARKS_MAX);
+	assert_int_equal(tui_marks_slot(&t, 6), -1);
+	tui_select_layer(&t, 2);
+	tui_marks_toggle(&t);
+	assert_int_equal(t.nmarks, TUI_MARKS_MAX - 1);
+	assert_int_equal(tui_marks_slot(&t, 4), 1);	/* the later ones move up */
+	assert_int_equal(tui_marks_slot(&t, 2), -1);
+}
 
 static void test_budget_edits(void **state)
 {
@@ -462,6 +574,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ladder_integer, fresh, done),
 		cmocka_unit_test_setup_teardown(test_ladder_logarithmic, fresh, done),
 		cmocka_unit_test_setup_teardown(test_budget_edits, fresh, done),
+		cmocka_unit_test_setup_teardown(test_budget_undo, fresh, done),
+		cmocka_unit_test_setup_teardown(test_tour_steps, fresh, done),
+		cmocka_unit_test_setup_teardown(test_marks, fresh, done),
+		cmocka_unit_test_setup_teardown(test_classes_order, fresh, done),
 		cmocka_unit_test_setup_teardown(test_pick_order, fresh, done),
 		cmocka_unit_test_setup_teardown(test_pick_pareto, fresh, done),
 		cmocka_unit_test_setup_teardown(test_schedule_on_engine, fresh, done),

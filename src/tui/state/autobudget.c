@@ -124,7 +124,9 @@ void tui_autobudget_fill(struct tui *t, const char *text)
 		tui_msg_fail(t, "fill", cause);
 		return;
 	}
-	tui_budget_set(t, &nb);
+	char what[96];
+	snprintf(what, sizeof what, "fill %s", text);
+	tui_budget_set(t, &nb, what);
 	t->budget.dirty = 1;
 	char got[32], how[160];
 	const struct budget_cost *c = &t->budget.cost;

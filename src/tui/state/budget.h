@@ -17,8 +17,18 @@ void tui_budget_step(struct tui *t, int dir);
 void tui_budget_clear(struct tui *t, int whole_layer);
 /* `a`: the current perturbation becomes the layer's budget setting. */
 void tui_budget_apply(struct tui *t);
-/* Replaces the working budget (taking nb's contents) and re-measures it. */
-void tui_budget_set(struct tui *t, struct budget *nb);
+/* Replaces the working budget (taking nb's contents) and re-measures it;
+ * what names the change for undo ("open x.budget", "fill bits=4"). */
+void tui_budget_set(struct tui *t, struct budget *nb, const char *what);
+/* Undo/redo (u, U): every change above is kept, the last BUDGET_HISTORY of
+ * them; a new change drops the redo side.  0 when there was nothing to
+ * undo/redo; the status line says what was undone. */
+int tui_budget_undo(struct tui *t);
+int tui_budget_redo(struct tui *t);
+/* Records the budget before a change named by what (tui_budget_set's callers
+ * that are not an edit here: file, fill, front point, session). */
+void tui_budget_remember(struct tui *t, const char *what);
+void tui_budget_history_free(struct tui *t);
 /* After any change of t->budget.b. */
 void tui_budget_changed(struct tui *t);
 

@@ -41,7 +41,9 @@ int tui_budget_file_load(struct tui *t, const char *path, char **cause)
 	struct budget nb;
 	if (budget_load(path, t->model, &nb, cause) != 0)
 		return -1;
-	tui_budget_set(t, &nb);
+	char *what = xasprintf("open %s", path);
+	tui_budget_set(t, &nb, what);
+	free(what);
 	free(t->budget.path);
 	t->budget.path = xstrdup(path);
 	t->budget.dirty = 0;

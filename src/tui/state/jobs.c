@@ -11,6 +11,7 @@
  * The producers never call back: the loop calls tui_jobs_schedule when
  * t->resched says something changed. */
 #include "tui/state/jobs.h"
+#include "tui/state/classes.h"
 #include "tui/state/gallery.h"
 #include "tui/state/heatmap_scan.h"
 #include "tui/state/levels.h"
@@ -38,12 +39,12 @@ static int ref_same(const struct job_ref *a, const struct job_ref *b)
 	return tui_results_same(&a->key, &b->key) && a->trial == b->trial;
 }
 
-/* The missing curve point nearest to the current level. */
-static int pick_fill(struct tui *t, struct job_ref *out)
+/* The missing curve point of a layer nearest to the current level. */
+static int pick_fill_layer(struct tui *t, int layer, struct job_ref *out)
 {
 	enum perturb_kind k = t->kind;
 	double lv[LADDER_MAX];
-	if (t->view != VIEW_CURVE || t->fill_blocked || !t->model->layers[t->layer].has_weights)
+	if (!t->model->layers[layer].has_weights)
 		return 0;
 	int n = tui_levels_ladder(k, t->step[k], lv, LADDER_MAX), cur = 0;
 	for (int i = 0; i < n; i++)
@@ -54,13 +55,27 @@ static int pick_fill(struct tui *t, struct job_ref *out)
 			int i = cur + side * d;
 			if (i < 0 || i >= n || (d == 0 && side > 0))
 				continue;
-			struct result_key key = tui_results_key(t->layer, k, lv[i], t->seed);
+			struct result_key key = tui_results_key(layer, k, lv[i], t->seed);
 			int have = tui_results_have(t, &key);
 			if (have < tui_results_trials_wanted(t, k)) {
 				*out = (struct job_ref){ .what = JOB_FILL, .key = key, .trial = have };
 				return 1;
 			}
 		}
+	return 0;
+}
+
+/* The selected layer's curve first, then the marked layers' (compared on
+ * the same plot). */
+static int pick_fill(struct tui *t, struct job_ref *out)
+{
+	if (t->view != VIEW_CURVE || t->fill_blocked)
+		return 0;
+	if (pick_fill_layer(t, t->layer, out))
+		return 1;
+	for (int i = 0; i < t->nmarks; i++)
+		if (pick_fill_layer(t, t->marks[i], out))
+			return 1;
 	return 0;
 }
 
@@ -223,6 +238,7 @@ void tui_jobs_on_wake(struct tui *t)
 		t->resched = 1;
 	} else if (p.finished) {
 		tui_gallery_job_done(t, &t->run.ref);
+		tui_classes_job_done(t, &t->run.ref);
 		record(t, &p);
 		t->run.active = 0;
 		t->resched = 1;

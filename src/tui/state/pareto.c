@@ -178,9 +178,11 @@ void tui_pareto_apply(struct tui *t)
 	char tt[64], sz[32];
 	nb.layers = xcalloc((size_t)(nb.n > 0 ? nb.n : 1), sizeof *nb.layers);
 	memcpy(nb.layers, pt->b.layers, (size_t)nb.n * sizeof *nb.layers);
-	tui_budget_set(t, &nb);
-	t->budget.dirty = 1;
 	tui_autobudget_target_text(&pt->target, tt, sizeof tt);
+	char what[96];
+	snprintf(what, sizeof what, "front point %s", tt);
+	tui_budget_set(t, &nb, what);
+	t->budget.dirty = 1;
 	snprintf(t->budget.source, sizeof t->budget.source, "front point %s", tt);
 	tui_msg(t, 0, "budget: the front's %s point (%d layers, %s); b edits it", tt, t->budget.b.n,
 	    fmt_bytes_short(pt->cost.bytes, sz, sizeof sz));

@@ -75,7 +75,7 @@ static void session_restore(struct tui *t, int accepted, const char *text)
 	if (!accepted) {
 		tui_msg(t, 0, "starting with an empty budget");
 	} else if (path && budget_load(path, t->model, &nb, &cause) == 0) {
-		tui_budget_set(t, &nb);
+		tui_budget_set(t, &nb, "restore the last session");
 		tui_msg(t, 0, "restored the last session's budget (%d layer%s)", t->budget.b.n,
 		    t->budget.b.n == 1 ? "" : "s");
 	} else {

@@ -2,6 +2,8 @@
  * names, the pristine weights' checksum and criteria, the default
  * selection), the caches the panes draw from, and all of it given back. */
 #include "tui/state/state.h"
+#include "tui/state/budget.h"
+#include "tui/state/classes.h"
 #include "tui/state/crit.h"
 #include "tui/state/gallery.h"
 #include "tui/state/heatmap_scan.h"
@@ -9,6 +11,7 @@
 #include "tui/state/levels.h"
 #include "tui/state/pareto.h"
 #include "tui/state/results.h"
+#include "tui/state/tour.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -72,7 +75,8 @@ void tui_state_init(struct tui *t, const struct setup_opts *o, const struct data
 	budget_cost(&t->budget.b, t->model, &t->budget.cost);
 	t->budget.assumed = NAN;
 	tui_crit_init(t);	/* weight statistics of the pristine weights */
-	tui_gallery_init(t);	/* the unperturbed detector's boxes */
+	tui_gallery_init(t);
+	tui_classes_init(t);	/* a classifier's top-1 per image, unperturbed */	/* the unperturbed detector's boxes */
 }
 
 void tui_state_free(struct tui *t)
@@ -82,7 +86,9 @@ void tui_state_free(struct tui *t)
 	tui_pareto_free(&t->pareto);
 	tui_heatmap_scan_free(&t->scan);
 	tui_gallery_free(&t->gallery);
+	tui_classes_free(&t->classes);
 	budget_free(&t->budget.b);
+	tui_budget_history_free(t);
 	free(t->budget.path);
 	free(t->cfg_base);
 	free(t->data_label);
@@ -94,4 +100,5 @@ void tui_state_refresh(struct tui *t)
 	tui_hist_update(t);
 	tui_crit_refresh(t);
 	tui_gallery_refresh(t);
+	tui_tour_update(t);
 }

@@ -29,12 +29,13 @@
 #define TUI_MSG_MAX 256
 #define LADDER_MAX 128		/* levels on one curve / heatmap row */
 #define HIST_BINS 120
+#define TUI_MARKS_MAX 4		/* marked layers: one colour and glyph each */
 
 struct tui;
 
 /* Which pane has the keyboard (the view pane: the tab shown). */
 enum tui_focus { PANE_LAYERS, PANE_PERTURB, PANE_VIEW, PANE_COUNT };
-enum tui_tab { VIEW_CURVE, VIEW_HEATMAP, VIEW_BUDGET, VIEW_CRITERIA, VIEW_PARETO, VIEW_PICTURE, VIEW_COUNT };
+enum tui_tab { VIEW_CURVE, VIEW_HEATMAP, VIEW_BUDGET, VIEW_CRITERIA, VIEW_PARETO, VIEW_PICTURE, VIEW_CLASSES, VIEW_COUNT };
 enum perturb_field { FIELD_KIND, FIELD_LEVEL, FIELD_STEP, FIELD_SEED, FIELD_TRIALS, FIELD_COUNT };
 enum budget_field { BF_PRUNE, BF_PRUNE_FILTER, BF_BITS, BF_BITS_PC, BF_ACTBITS, BF_COUNT };
 
@@ -107,8 +108,21 @@ struct tui_heatmap_scan {
 	double t0;
 };
 
+/* One budget before an edit, for undo/redo (budget.c). */
+#define BUDGET_HISTORY 32
+struct budget_snapshot {
+	struct budget b;	/* owned */
+	char what[64];		/* the edit that followed it: "set layer 3 prune=0.55" */
+};
+
+struct budget_history {
+	struct budget_snapshot undo[BUDGET_HISTORY], redo[BUDGET_HISTORY];
+	int nundo, nredo;	/* undo[nundo-1] is the most recent; the oldest drop off */
+};
+
 struct tui_budget {
 	struct budget b;
+	struct budget_history hist;
 	char *path;		/* owned: file last loaded or written, or NULL */
 	int dirty;		/* edited since loaded or written */
 	enum budget_field field;
@@ -207,6 +221,21 @@ struct tui_gallery {
 	char *pix_error;	/* owned: why it could not be decoded, or NULL */
 };
 
+/* A classifier's per-class top-1 and flipped images (classes.c): the
+ * unperturbed top-1 per image against that of the last finished job of the
+ * selection, copied from the engine (engine_preds_copy) when it finished. */
+struct tui_classes {
+	int on;			/* a classifier */
+	int *base, *pert;	/* owned, per image; pert -1: not evaluated */
+	int have;		/* pert holds a job's */
+	struct result_key key;	/* the perturbation pert comes from */
+	int nflips;
+	int *flips;		/* owned: images whose top-1 changed, worst (right -> wrong) first */
+	int cur;		/* the flip shown */
+	long *n, *right_base, *right_pert;	/* owned, per class: images, correct before and after */
+	long evaluated;		/* images the job evaluated */
+};
+
 typedef void (*tui_prompt_done)(struct tui *t, int accepted, const char *text);
 
 /* A one-line question on the status line; it takes the keyboard until answered. */
@@ -254,6 +283,26 @@ struct tui {
 	struct tui_pareto pareto;
 	char fill_last[64];	/* the last fill target typed */
 	struct tui_gallery gallery;
+	struct tui_classes classes;
+
+	/* the guided tour (tour.c): on, and its step */
+	struct tui_tour {
+		int on;
+		int step;
+		int finished;	/* the last step reached by doing, not skipping */
+		/* after z/Z: what was on screen then; a step already done counts
+		 * only once the student changes something */
+		int held;
+		struct tui_tour_at {
+			int kind, layer, view, scanning;
+			double level;
+			uint64_t budget_gen;
+		} at;
+	} tour;
+
+	/* layers marked to compare (M): their curves overlay the selected one's */
+	int marks[TUI_MARKS_MAX];
+	int nmarks;
 
 	char msg[TUI_MSG_MAX];
 	int msg_error;

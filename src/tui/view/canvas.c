@@ -61,8 +61,25 @@ void tui_canvas_line(struct tui_canvas *c, int x0, int y0, int x1, int y1, enum 
 	}
 }
 
+/* Four colours apart from the selected curve's green and yellow, and four
+ * glyphs that tell the curves apart without colour. */
+static const int mark_roles[4] = { R_TITLE, R_ACCENT, R_HEAT3, R_NORMAL };
+static const char *const mark_glyphs[4] = { "+", "x", "o", "#" };
+
+int tui_canvas_mark_role(int slot)
+{
+	return mark_roles[slot & 3];
+}
+
+const char *tui_canvas_mark_glyph(int slot)
+{
+	return mark_glyphs[slot & 3];
+}
+
 static int class_role(int cls)
 {
+	if (cls >= CV_MARK0 && cls <= CV_MARK3)
+		return tui_canvas_mark_role(cls - CV_MARK0);
 	switch (cls) {
 	case CV_BASE: return R_DIM;
 	case CV_CURSOR: return R_ACCENT;
@@ -74,7 +91,7 @@ static int class_role(int cls)
 
 void tui_canvas_draw(const struct tui_canvas *c, const struct tui_view *v, const struct tui_rect *r, int y, int x)
 {
-	static const char ascii[CV_COUNT] = { ' ', '-', '|', '.', '*' };
+	static const char ascii[CV_COUNT] = { ' ', '-', '|', '+', 'x', 'o', '#', '.', '*' };
 	for (int cy = 0; cy < c->h; cy++)
 		for (int cx = 0; cx < c->w; cx++) {
 			size_t i = (size_t)cy * (size_t)c->w + (size_t)cx;

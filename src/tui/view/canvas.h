@@ -5,7 +5,12 @@
 
 #include "tui/view/view.h"
 
-enum canvas_class { CV_NONE, CV_BASE, CV_CURSOR, CV_LINE, CV_POINT, CV_COUNT };
+/* CV_MARK0..3: marked layers' curves, under the selected layer's (the
+ * strongest class drawn into a cell wins it). */
+enum canvas_class { CV_NONE, CV_BASE, CV_CURSOR, CV_MARK0, CV_MARK1, CV_MARK2, CV_MARK3, CV_LINE, CV_POINT, CV_COUNT };
+/* A marked curve's role (colour) and glyph (its points, and its dots in ASCII). */
+int tui_canvas_mark_role(int slot);
+const char *tui_canvas_mark_glyph(int slot);
 struct tui_canvas {
 	int w, h;		/* in cells */
 	int pw, ph;		/* in dots: 2x4 per cell (braille) or 1x1 (ASCII) */

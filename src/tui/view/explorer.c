@@ -9,6 +9,7 @@
 #include "tui/state/select.h"
 #include "tui/state/session.h"
 #include "tui/state/state.h"
+#include "tui/state/tour.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -33,7 +34,7 @@ static void initial_budget(struct tui *t, const char *path)
 }
 
 /* The explorer proper, between loading and cleanup. */
-static int run(struct tui *t, const char *budget_path, const char *rank_path, char **error)
+static int run(struct tui *t, const char *budget_path, const char *rank_path, int tour, char **error)
 {
 	struct tui_view v = { .t = t };
 	char *cause = NULL;
@@ -42,7 +43,9 @@ static int run(struct tui *t, const char *budget_path, const char *rank_path, ch
 		*error = cause ? cause : xstrdup("tui: cannot set up signals");
 		return -1;
 	}
-	if (budget_path)
+	if (tour)
+		tui_tour_open(t);
+	else if (budget_path)
 		initial_budget(t, budget_path);
 	else
 		tui_session_offer(t);
@@ -54,20 +57,31 @@ static int run(struct tui *t, const char *budget_path, const char *rank_path, ch
 	tui_crit_background_stop(t);
 	tui_term_stop();
 	tui_term_signals_close();
-	if (tui_session_save(t, &cause) != 0) {
+	if (!tour && tui_session_save(t, &cause) != 0) {
 		fprintf(stderr, "safer: session not saved: %s\n", cause);
 		free(cause);
 	}
 	return status;
 }
 
-int tui_explore(const struct setup_opts *o, const struct dataset *d, struct engine *e,
-    const char *budget_path, const char *rank_path, char **cause)
+static int explore(const struct setup_opts *o, const struct dataset *d, struct engine *e,
+    const char *budget_path, const char *rank_path, int tour, char **cause)
 {
 	struct tui t;
 	tui_state_init(&t, o, d, e);
-	int status = run(&t, budget_path, rank_path, cause);
+	int status = run(&t, budget_path, rank_path, tour, cause);
 	engine_free(e);	/* cancels and restores a running job, before the state it reads goes */
 	tui_state_free(&t);
 	return status;
+}
+
+int tui_explore(const struct setup_opts *o, const struct dataset *d, struct engine *e,
+    const char *budget_path, const char *rank_path, char **cause)
+{
+	return explore(o, d, e, budget_path, rank_path, 0, cause);
+}
+
+int tui_explore_tour(const struct setup_opts *o, const struct dataset *d, struct engine *e, char **cause)
+{
+	return explore(o, d, e, NULL, NULL, 1, cause);
 }

@@ -13,5 +13,8 @@
  * d; e becomes the explorer's, which frees it before it returns. */
 int tui_explore(const struct setup_opts *o, const struct dataset *d, struct engine *e,
     const char *budget_path, const char *rank_path, char **cause);
+/* The same in tour mode (`safer tour`): the guided tour open from the start,
+ * an empty budget, and the session budget neither offered nor overwritten. */
+int tui_explore_tour(const struct setup_opts *o, const struct dataset *d, struct engine *e, char **cause);
 
 #endif

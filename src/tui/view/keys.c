@@ -14,10 +14,12 @@
 #include "tui/state/gallery.h"
 #include "tui/state/heatmap_scan.h"
 #include "tui/state/levels.h"
+#include "tui/state/marks.h"
 #include "tui/state/msg.h"
 #include "tui/state/pareto.h"
 #include "tui/state/prompt.h"
 #include "tui/state/select.h"
+#include "tui/state/tour.h"
 #include "core/util.h"
 
 #include <curses.h>
@@ -67,6 +69,25 @@ static int act_focus(struct tui_view *v, int dir)
 {
 	v->t->focus = (enum tui_focus)((v->t->focus + PANE_COUNT + dir) % PANE_COUNT);
 	v->t->msg[0] = '\0';	/* the status line explains the newly focused pane */
+	return TUI_REDRAW;
+}
+
+/* M: mark the selected layer to compare its curve. */
+static int act_mark(struct tui_view *v, int arg)
+{
+	(void)arg;
+	tui_marks_toggle(v->t);
+	return TUI_REDRAW | TUI_RESCHEDULE;
+}
+
+/* z: open the tour, or skip its step; Z: the step before. */
+static int act_tour(struct tui_view *v, int dir)
+{
+	struct tui *t = v->t;
+	if (!t->tour.on && dir > 0)
+		tui_tour_open(t);
+	else
+		tui_tour_move(t, dir);
 	return TUI_REDRAW;
 }
 
@@ -142,7 +163,7 @@ static void front_prompt(struct tui *t)
 /* Views that take the keys while shown. */
 static int takes_keys(int view)
 {
-	return view == VIEW_BUDGET || view == VIEW_PARETO || view == VIEW_PICTURE;
+	return view == VIEW_BUDGET || view == VIEW_PARETO || view == VIEW_PICTURE || view == VIEW_CLASSES;
 }
 
 static int act_view(struct tui_view *v, int view)
@@ -366,6 +387,17 @@ static int act_budget_clear(struct tui_view *v, int arg)
 	return TUI_REDRAW;
 }
 
+/* u, U / Ctrl-R: the budget before / after the last edit; redraws and
+ * re-measures like any edit. */
+static int act_undo(struct tui_view *v, int redo)
+{
+	if (redo)
+		tui_budget_redo(v->t);
+	else
+		tui_budget_undo(v->t);
+	return TUI_REDRAW;
+}
+
 static void write_done(struct tui *t, int ok, const char *path)
 {
 	char *cause = NULL;
@@ -523,6 +555,7 @@ static const struct tui_key table[] = {
 	{ '\n', act_measure, 0, NULL, NULL },
 	{ KEY_ENTER, act_measure, 0, NULL, NULL },
 	{ 'c', act_view, VIEW_CURVE, "c", "curve view" },
+	{ 'M', act_mark, 0, "M", "mark layer: compare" },
 	{ 'm', act_view, VIEW_HEATMAP, "m", "heatmap view" },
 	{ 's', act_scan, 0, "s", "start / stop scan" },
 	{ 'S', act_scan_save, 0, "S", "save heatmap csv/json/svg" },
@@ -534,15 +567,21 @@ static const struct tui_key table[] = {
 	{ 'p', act_view, VIEW_PARETO, "p", "Pareto front view" },
 	{ 'P', act_front, 0, "P", "new front (targets)" },
 	{ 'v', act_view, VIEW_PICTURE, "v", "picture (detectors)" },
+	{ 'C', act_view, VIEW_CLASSES, "C", "classes, flipped images" },
 	{ 'n', act_image, 1, "n N", "next / previous image" },
 	{ 'N', act_image, -1, NULL, NULL },
 	{ 'W', act_image, 0, "W", "most changed image" },
 	{ 'x', act_budget_clear, 0, "x X", "clear field / layer" },
 	{ KEY_DC, act_budget_clear, 0, NULL, NULL },
 	{ 'X', act_budget_clear, 1, NULL, NULL },
+	{ 'u', act_undo, 0, "u U", "undo / redo budget" },
+	{ 'U', act_undo, 1, NULL, NULL },
+	{ CTRL('r'), act_undo, 1, NULL, NULL },
 	{ 'w', act_write, 0, "w", "write budget file" },
 	{ 'o', act_open, 0, "o", "open budget file" },
 	{ 'e', act_export, 0, "e", "export budget weights" },
+	{ 'z', act_tour, 1, "z Z", "tour: open, skip / back" },
+	{ 'Z', act_tour, -1, NULL, NULL },
 	{ '?', act_help, 0, "?", "this help" },
 	{ CTRL('l'), act_redraw, 0, "Ctrl-L", "redraw" },
 	{ 'q', act_quit, 0, "q", "quit" },

@@ -62,7 +62,7 @@ static void layout(struct tui_view *v)
 /* The picture's tab only for a detector: a classifier's tabs stay as they were. */
 static int shown_tab(const struct tui *t, int i)
 {
-	return i != VIEW_PICTURE || t->gallery.on;
+	return (i != VIEW_PICTURE || t->gallery.on) && (i != VIEW_CLASSES || t->classes.on);
 }
 
 /* Tab titles: all of them when they fit, else without gaps, else the three
@@ -127,8 +127,8 @@ static void draw(struct tui_view *v, const struct tui *t)
 		tui_pane_accuracy.draw(v, t, &v->r_acc);
 		view_tabs(v, t, r);
 		tui_tabs[t->view]->draw(v, t, &body);
-		if (v->r_detail.h > 0)
-			tui_pane_detail.draw(v, t, &v->r_detail);
+		if (v->r_detail.h > 0)	/* the tour's step takes the detail's place */
+			(t->tour.on ? &tui_pane_tour : &tui_pane_detail)->draw(v, t, &v->r_detail);
 		tui_status_draw(v, t);
 		if (v->show_help)
 			tui_help_draw(v);

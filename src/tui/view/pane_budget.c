@@ -166,5 +166,5 @@ static void explain(const struct tui *t, char *buf, size_t size)
 }
 
 const struct tui_pane tui_pane_budget = {
-	"Budget", draw, keys, "h/l field +/- value x clear a add f fill ? keys", explain,
+	"Budget", draw, keys, "h/l field +/- value x clear a add f fill u undo ? keys", explain,
 };

@@ -5,8 +5,10 @@
 #include "tui/view/draw.h"
 #include "tui/state/jobs.h"
 #include "tui/state/levels.h"
+#include "tui/state/marks.h"
 #include "tui/state/metric.h"
 #include "tui/state/results.h"
+#include "tui/view/canvas.h"
 #include "core/format.h"
 
 #include <math.h>
@@ -57,7 +59,9 @@ static void cols_plan(const struct tui *t, int width, struct cols *c)
 		out_shape(&t->model->layers[l], buf, sizeof buf);
 		outw = (int)strlen(buf) > outw ? (int)strlen(buf) : outw;
 	}
-	const int want[NCOLS] = { digits < 2 ? 2 : digits, 4, outw > 11 ? 11 : outw, 5, 5, 6, 5, BAR_MIN };
+	/* marks take a column left of the index when there are any */
+	int idxw = (digits < 2 ? 2 : digits) + (t->nmarks > 0 && digits >= 2);
+	const int want[NCOLS] = { idxw, 4, outw > 11 ? 11 : outw, 5, 5, 6, 5, BAR_MIN };
 	memcpy(c->w, want, sizeof want);
 	for (size_t h = 0;; h++) {
 		int used = 0;
@@ -130,6 +134,9 @@ static void draw_row(const struct tui_view *v, const struct tui *t, const struct
 	}
 	snprintf(buf, sizeof buf, "%d", layer);
 	cell(r, y, c, C_IDX, attr, buf, 1);
+	int m = tui_marks_slot(t, layer);
+	if (m >= 0)	/* the glyph of its curve, in its colour */
+		tui_draw_text(r, y, c->x[C_IDX], sel ? attr : v->attr[tui_canvas_mark_role(m)], tui_canvas_mark_glyph(m));
 	cell(r, y, c, C_KIND, attr, kind_short(l), 0);
 	out_shape(l, buf, sizeof buf);
 	cell(r, y, c, C_OUT, attr, buf, 1);

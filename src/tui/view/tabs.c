@@ -5,6 +5,7 @@
 const struct tui_pane *const tui_tabs[VIEW_COUNT] = {
 	[VIEW_CURVE] = &tui_pane_curve, [VIEW_HEATMAP] = &tui_pane_heatmap, [VIEW_BUDGET] = &tui_pane_budget,
 	[VIEW_CRITERIA] = &tui_pane_criteria, [VIEW_PARETO] = &tui_pane_pareto, [VIEW_PICTURE] = &tui_pane_picture,
+	[VIEW_CLASSES] = &tui_pane_classes,
 };
 
 const struct tui_pane *tui_tabs_focused(const struct tui *t)
