@@ -252,7 +252,7 @@ int scan_row_no_effect(const struct scan_row *r)
 void scan_drop_text(const struct scan_row *r, char *buf, size_t size)
 {
 	if (scan_row_no_effect(r))
-		snprintf(buf, size, "~0");
+		snprintf(buf, size, "none");
 	else
 		snprintf(buf, size, "%.2f", r->drop);
 }
@@ -437,7 +437,7 @@ void scan_print_ranking(FILE *out, const struct scan_file *f, int width)
 	free(seen);
 	table_note_left_out(out, rank_cols, NRANKCOLS, show, width);
 	if (none)
-		fprintf(out, "~0: no measurable effect (a negative drop whose 95%% interval reaches 0)\n");
+		fprintf(out, "none: no measurable effect (a negative drop whose 95%% interval reaches 0)\n");
 }
 
 /* ---- reading ----------------------------------------------------------------------- */

@@ -67,7 +67,7 @@ void scan_file_rank(struct scan_file *f);
 /* A negative drop whose 95% interval reaches 0: no measurable effect, not an
  * improvement.  A significant negative drop (hi < 0) is not. */
 int scan_row_no_effect(const struct scan_row *r);
-/* The drop as text tables show it: "%.2f", or "~0" for no measurable effect. */
+/* The drop as text tables show it: "%.2f", or "none" for no measurable effect. */
 void scan_drop_text(const struct scan_row *r, char *buf, size_t size);
 
 /* Starts a result file in memory; nothing is written until the first save. */
@@ -94,7 +94,7 @@ void scan_header_copy(struct scan_header *dst, const struct scan_header *src);
  * width (0: every column; formats/table.h): the column line with header. */
 void scan_print_row(FILE *out, const struct scan_row *r, int header, int width);
 /* After the table: the columns width left out, if any (formats/table.h),
- * and what "~0" means when a row showed it. */
+ * and what "none" means when a row showed it. */
 void scan_print_left_out(FILE *out, int width);
 /* The ranking of a ranked file: per kind and level the layers by rank, with
  * the rank interval, "≈" and the layers tied with each; fits width. */
