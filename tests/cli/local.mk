@@ -23,7 +23,8 @@ CLI_TESTS = tests/cli/eval_darknet.sh tests/cli/decode_formats.sh \
 	tests/cli/canvas.sh \
 	tests/cli/export_compact.sh \
 	tests/cli/cli_habits.sh \
-	tests/cli/info_time.sh
+	tests/cli/info_time.sh \
+	tests/cli/rank_noise.sh
 TESTS += $(CLI_TESTS)
 TESTS_SCRIPTS_DIST += $(CLI_TESTS) tests/cli/lib.sh tests/cli/detector_lib.sh
 
