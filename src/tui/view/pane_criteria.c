@@ -68,7 +68,7 @@ static void num(char *buf, size_t size, double v)
 		snprintf(buf, size, "%5s", "-");
 }
 
-/* mark: after rho, "≈" for a criterion within noise of the best; tied:
+/* mark: before rho, "≈" for a criterion within noise of the best; tied:
  * the measured row's ties (NULL for criteria). */
 static void row(const struct tui_view *v, const struct tui *t, const struct tui_rect *r, int y, const char *name, attr_t attr,
     const struct criteria_agreement *a, const double *rank, int sel, const char *mark, const unsigned char *tied)
@@ -83,10 +83,10 @@ static void row(const struct tui_view *v, const struct tui *t, const struct tui_
 	if (sel >= 0 && isfinite(rank[sel]))
 		snprintf(rk, sizeof rk, "%3g", rank[sel]);
 	if (WIDE(r)) {
-		tui_draw_textf(r, y, 0, attr, "%-*.*s%s%s%s %4s %3s", NAME_W, NAME_W - 1, name, rho, mark, tau, top, rk);
+		tui_draw_textf(r, y, 0, attr, "%-*.*s%s%s %s %4s %3s", NAME_W - 1, NAME_W - 1, name, mark, rho, tau, top, rk);
 		draw_order(v, t, r, y, ORDER_X, rank, tied);
 	} else {
-		tui_draw_textf(r, y, 0, attr, "%-*.*s%s%s%4s", NAME_W, NAME_W - 1, name, rho, mark, top);
+		tui_draw_textf(r, y, 0, attr, "%-*.*s%s%s %4s", NAME_W - 1, NAME_W - 1, name, mark, rho, top);
 		draw_order(v, t, r, y, ORDER_X_NARROW, rank, tied);
 	}
 }
@@ -145,11 +145,11 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 	int noisy = nz->n == ct->n && t->crit.agree_valid;
 	const char *approx = v->g.utf8 ? "\xe2\x89\x88" : "~";
 	char rk[96] = "";	/* the selected layer's measured rank and its 95% interval */
-	if (noisy && sel >= 0 && isfinite(ag->mrank[sel]))
+	if (noisy && sel >= 0 && ag->measured >= 2 && isfinite(ag->mrank[sel]))
 		snprintf(rk, sizeof rk, " %s L%d rank %g (95%% %g-%g)", v->g.dot, t->layer, ag->mrank[sel],
 		    nz->rank_lo[sel], nz->rank_hi[sel]);
 	tui_draw_textf(r, 0, 0, v->attr[R_DIM], "%s %s %s %d/%d measured%s%s%s%s", perturb_kind_name(t->kind), lv,
-	    v->g.dot, ag->measured, ag->n, rk, t->crit.rank_path ? " + " : "", t->crit.rank_path ? "rank file" : "", grads);
+	    v->g.dot, ag->measured, ag->n, t->crit.rank_path ? " + " : "", t->crit.rank_path ? "rank file" : "", grads, rk);
 	if (WIDE(r))
 		snprintf(hdr, sizeof hdr, "%-*s  rho   tau top%d #L%d", NAME_W, "criterion", t->crit.k, t->layer);
 	else
