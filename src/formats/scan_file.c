@@ -382,10 +382,10 @@ void scan_print_ranking(FILE *out, const struct scan_file *f, int width)
 	unsigned char show[NRANKCOLS];
 	table_fit(rank_cols, NRANKCOLS, width, show);
 	unsigned char *seen = xcalloc((size_t)f->n + 1, 1);
-	int none = 0;
+	int none = 0;	/* a "none" was shown (rows table or here): the legend says what it means */
 	for (int r = 0; r < f->n; r++)
 		none |= scan_row_no_effect(&f->rows[r]);
-	fprintf(out, "\nranking by drop (1: the largest), 95%% paired bootstrap intervals over images\n");
+	fprintf(out, "\nranking by drop (1: the largest; trials averaged), 95%% paired bootstrap intervals over images\n");
 	for (int g = 0; g < f->n; g++) {
 		if (seen[g])
 			continue;
@@ -412,7 +412,20 @@ void scan_print_ranking(FILE *out, const struct scan_file *f, int width)
 		fprintf(out, "%s:%g\n", perturb_kind_name(f->rows[g].kind), f->rows[g].level);
 		table_line(out, rank_cols, NRANKCOLS, show, NULL);
 		for (int k = 0; k < n; k++) {
-			const struct scan_row *r = &f->rows[rows[k]];
+			/* the layer's trials averaged, as it was ranked */
+			struct scan_row mean = f->rows[rows[k]], *r = &mean;
+			int cnt = 0;
+			mean.drop = mean.drop_lo = mean.drop_hi = 0;
+			for (int q = rows[k]; q < f->n; q++)
+				if (f->rows[q].layer == r->layer && same_level(&f->rows[q], r)) {
+					mean.drop += f->rows[q].drop;
+					mean.drop_lo += f->rows[q].drop_lo;
+					mean.drop_hi += f->rows[q].drop_hi;
+					cnt++;
+				}
+			mean.drop /= cnt;
+			mean.drop_lo /= cnt;
+			mean.drop_hi /= cnt;
 			char c[NRANKCOLS][64];
 			const char *cells[NRANKCOLS];
 			if (isfinite(r->rank))
@@ -421,8 +434,9 @@ void scan_print_ranking(FILE *out, const struct scan_file *f, int width)
 				snprintf(c[0], sizeof c[0], "-");
 			rank_interval_text(r->rank_lo, r->rank_hi, c[1], sizeof c[1]);
 			snprintf(c[2], sizeof c[2], "%d", r->layer);
-			snprintf(c[3], sizeof c[3], "%s", r->layer_kind);
+			snprintf(c[3], sizeof c[3], "%.15s", r->layer_kind);
 			scan_drop_text(r, c[4], sizeof c[4]);
+			none |= scan_row_no_effect(r);
 			snprintf(c[5], sizeof c[5], "[%.2f, %.2f]", r->drop_lo, r->drop_hi);
 			if (strcmp(r->tied_with, "-") == 0 || r->tied_with[0] == '\0')
 				snprintf(c[6], sizeof c[6], "-");
