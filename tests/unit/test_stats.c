@@ -9,6 +9,7 @@
 
 #include "core/rng.h"
 #include "core/stats.h"
+#include "formats/scan_file.h"
 
 #define EPS 1e-9
 
@@ -489,6 +490,28 @@ static void test_binomial_moments(void **state)
 	}
 }
 
+/* A negative drop within its interval is no measurable effect ("none"); a
+ * significant one (the interval below 0) and positive drops keep their number. */
+static void test_no_effect(void **state)
+{
+	(void)state;
+	char buf[16];
+	struct scan_row r = { .drop = -0.33, .drop_lo = -2.30, .drop_hi = 1.63 };
+	assert_true(scan_row_no_effect(&r));
+	scan_drop_text(&r, buf, sizeof buf);
+	assert_string_equal(buf, "none");
+	r = (struct scan_row){ .drop = -3.0, .drop_lo = -5.0, .drop_hi = -1.0 };
+	assert_false(scan_row_no_effect(&r));
+	scan_drop_text(&r, buf, sizeof buf);
+	assert_string_equal(buf, "-3.00");
+	r = (struct scan_row){ .drop = 0.5, .drop_lo = -1.0, .drop_hi = 2.0 };
+	assert_false(scan_row_no_effect(&r));
+	scan_drop_text(&r, buf, sizeof buf);
+	assert_string_equal(buf, "0.50");
+	r = (struct scan_row){ .drop = NAN, .drop_lo = NAN, .drop_hi = NAN };
+	assert_false(scan_row_no_effect(&r));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_rank_bootstrap_enumerated),
 		cmocka_unit_test(test_rank_bootstrap_certain),
 		cmocka_unit_test(test_binomial_moments),
+		cmocka_unit_test(test_no_effect),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
