@@ -271,6 +271,8 @@ int stats_paired_counts(long n, double drop, double lo, double hi, long *n10, lo
 	double half = fmax(hi - drop, drop - lo) / 100.0;
 	double sd = half / STATS_Z95 * sqrt(nn);
 	double disc = sd * sd * (nn - 1.0) + nn * mean * mean;	/* n10 + n01 */
+	if (!(disc <= nn))	/* an interval wider than n images allow (or garbage) */
+		disc = nn;
 	long diff = lround(mean * nn), sum = lround(disc);
 	if ((sum - diff) % 2 != 0)	/* rounding: the parity of n10 - n01 wins */
 		sum += disc > (double)sum ? 1 : -1;
