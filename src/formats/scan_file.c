@@ -385,7 +385,7 @@ void scan_print_ranking(FILE *out, const struct scan_file *f, int width)
 	int none = 0;	/* a "none" was shown (rows table or here): the legend says what it means */
 	for (int r = 0; r < f->n; r++)
 		none |= scan_row_no_effect(&f->rows[r]);
-	fprintf(out, "\nranking by drop (1: the largest; trials averaged), 95%% paired bootstrap intervals over images\n");
+	fprintf(out, "\nranking by drop (1: largest; trials averaged), 95%% bootstrap over images\n");
 	for (int g = 0; g < f->n; g++) {
 		if (seen[g])
 			continue;
@@ -440,8 +440,16 @@ void scan_print_ranking(FILE *out, const struct scan_file *f, int width)
 			snprintf(c[5], sizeof c[5], "[%.2f, %.2f]", r->drop_lo, r->drop_hi);
 			if (strcmp(r->tied_with, "-") == 0 || r->tied_with[0] == '\0')
 				snprintf(c[6], sizeof c[6], "-");
-			else
-				snprintf(c[6], sizeof c[6], "\xe2\x89\x88 %s", r->tied_with);	/* ≈ */
+			else {	/* "≈ 2;5", cut at a ';' with "+" to stay in the column */
+				int room = abs(rank_cols[6].width) - 2, len = (int)strlen(r->tied_with);
+				if (width > 0 && len > room) {
+					len = room - 1;
+					while (len > 0 && r->tied_with[len] != ';')
+						len--;
+				}
+				snprintf(c[6], sizeof c[6], "\xe2\x89\x88 %.*s%s", len, r->tied_with,
+				    len < (int)strlen(r->tied_with) ? (len ? ";+" : "+") : "");
+			}
 			for (int i = 0; i < NRANKCOLS; i++)
 				cells[i] = c[i];
 			table_line(out, rank_cols, NRANKCOLS, show, cells);
