@@ -381,6 +381,11 @@ void scan_print_ranking(FILE *out, const struct scan_file *f, int width)
 {
 	unsigned char show[NRANKCOLS];
 	table_fit(rank_cols, NRANKCOLS, width, show);
+	int ranked = 0;
+	for (int r = 0; r < f->n; r++)
+		ranked |= isfinite(f->rows[r].rank);
+	if (!ranked)	/* no drops (unlabeled data): nothing to rank */
+		return;
 	unsigned char *seen = xcalloc((size_t)f->n + 1, 1);
 	int none = 0;	/* a "none" was shown (rows table or here): the legend says what it means */
 	for (int r = 0; r < f->n; r++)
