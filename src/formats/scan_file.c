@@ -165,6 +165,13 @@ void scan_file_add(struct scan_file *f, const struct scan_row *row)
 
 int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause)
 {
+	if (f->ranked) {	/* a new row makes every rank stale: none until the scan ends again */
+		for (int i = 0; i < f->n; i++) {
+			f->rows[i].rank = f->rows[i].rank_lo = f->rows[i].rank_hi = NAN;
+			snprintf(f->rows[i].tied_with, sizeof f->rows[i].tied_with, "-");
+		}
+		f->ranked = 0;
+	}
 	insert_row(f, pos, row);
 	return scan_file_save(f, cause);
 }

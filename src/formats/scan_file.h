@@ -75,7 +75,8 @@ void scan_file_init(struct scan_file *f, const char *path, const struct scan_hea
 /* Places the row before rows[pos] (0 <= pos <= n) and rewrites the whole file
  * atomically (temporary file in the same directory, fsync, rename); 0, or
  * with *cause the exit status of core/atomic.h (1: the write failed).  Scans keep their rows in scan order even when rows
- * finish out of order (MPI). */
+ * finish out of order (MPI).  A ranked file loses its ranks (they would be
+ * stale) until scan_file_rank. */
 int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause);
 int scan_file_save(const struct scan_file *f, char **cause);	/* the same */
 /* Appends the row in memory only (scan --json without a file). */

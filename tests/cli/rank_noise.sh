@@ -10,7 +10,8 @@
 #    with "≈" and shows "none" for a negative drop whose interval reaches 0
 #    (layer 6 at prune:0.9 here), with the legend;
 #  - a file without the rank columns (an older safer) still reads: compare
-#    takes it, --resume continues it and ranks it at the end;
+#    takes it, --resume continues it and ranks it at the end; a ranked file
+#    continued with another level keeps the other levels' ranks;
 #  - compare: every rho and tau inside its 95% interval (CSV rows, JSON means),
 #    the intervals table, and l2 and params (the same order on this model)
 #    indistinguishable from each other.
@@ -62,6 +63,15 @@ run "$SAFER" scan -p quant:16 -p prune:0.9 "${LIMIT[@]}" -o "$T/old.csv" --resum
 check "--resume continues it" [ "$RC" -eq 0 ]
 check_eq "and ranks it at the end: the same ranks as a fresh scan" "$(awk '{ print $1, $2, $6, $7, $8, $9 }' "$T/rows")" \
 	"$(rows "$T/old.csv" | awk '{ print $1, $2, $6, $7, $8, $9 }')"
+
+# a ranked file continued with another level: ranked again at the end, each
+# level's ranks its own (seeded by the seed, kind and level)
+cp "$T/s.csv" "$T/more.csv"
+run "$SAFER" scan -p quant:16 -p prune:0.9 -p prune:0.5 "${LIMIT[@]}" -o "$T/more.csv" --resume
+check "--resume of a ranked file adds prune:0.5" [ "$RC" -eq 0 ]
+check_eq "every row ranked" 0 "$(rows "$T/more.csv" | awk '$6 == "nan"' | wc -l)"
+check_eq "quant:16 and prune:0.9 keep their ranks" "$(awk '{ print $1, $2, $3, $6, $7, $8, $9 }' "$T/rows")" \
+	"$(rows "$T/more.csv" | awk '$3 != 0.5 { print $1, $2, $3, $6, $7, $8, $9 }')"
 
 # ---- compare -------------------------------------------------------------------------
 run "$SAFER" scan -p prune:0.5,0.9 -p quant:4,2 "${LIMIT[@]}" -o "$T/c.csv"
