@@ -163,6 +163,18 @@ static void summarise(struct comparison *c)
 	    c->mrho_lo[best], c->mrho_hi[best], c->nrho[best], c->mean_tau[best], c->k, 100 * c->mean_top[best], next);
 }
 
+/* The 2.5% and 97.5% quantiles of the finite draws src[0..B) (x: scratch
+ * of B); NaN when the point estimate is. */
+static void interval(const double *src, int B, double point, double *x, double *lo, double *hi)
+{
+	int m = 0;
+	for (int b = 0; b < B; b++)
+		if (isfinite(src[b]))
+			x[m++] = src[b];
+	*lo = isfinite(point) && m ? stats_quantile(x, m, 0.025) : NAN;
+	*hi = isfinite(point) && m ? stats_quantile(x, m, 0.975) : NAN;
+}
+
 /* The paired bootstrap over images (core/stats.h): every draw resamples each
  * scan row's counts, gives each group its mean drops per layer and every
  * criterion its rho and tau against them; the 2.5% and 97.5% quantiles are
@@ -182,12 +194,7 @@ static void bootstrap(struct comparison *c)
 	int *layer_of = xcalloc((size_t)c->scan->n + 1, sizeof *layer_of);	/* rank-file index, -1 */
 	for (int r = 0; r < c->scan->n; r++) {
 		const struct scan_row *row = &c->scan->rows[r];
-		pr[r] = (struct stats_paired){ row->images, 0, 0 };
-		if (stats_paired_counts(row->images, row->drop, row->drop_lo, row->drop_hi, &pr[r].n10, &pr[r].n01) != 0) {
-			long d = isfinite(row->drop) ? lround(row->drop * (double)row->images / 100.0) : 0;
-			pr[r].n10 = d > 0 ? d : 0;
-			pr[r].n01 = d < 0 ? -d : 0;
-		}
+		pr[r] = scan_row_counts(row);
 		layer_of[r] = -1;
 		for (int i = 0; i < t->n; i++)
 			if (t->layers[i] == row->layer)
@@ -243,15 +250,6 @@ static void bootstrap(struct comparison *c)
 		free(d);
 	}
 	double *x = xcalloc(per, sizeof *x);
-	/* the quantiles of the finite draws; NaN when the point estimate is */
-	#define INTERVAL(src, point, lo, hi) do { \
-		int m_ = 0; \
-		for (int b_ = 0; b_ < B; b_++) \
-			if (isfinite((src)[b_])) \
-				x[m_++] = (src)[b_]; \
-		(lo) = isfinite(point) && m_ ? stats_quantile(x, m_, 0.025) : NAN; \
-		(hi) = isfinite(point) && m_ ? stats_quantile(x, m_, 0.975) : NAN; \
-	} while (0)
 	for (int g = 0; g < c->ngroups; g++) {
 		struct group *gr = &c->g[g];
 		gr->rho_lo = xcalloc((size_t)nc, sizeof *gr->rho_lo);
@@ -260,8 +258,8 @@ static void bootstrap(struct comparison *c)
 		gr->tau_hi = xcalloc((size_t)nc, sizeof *gr->tau_hi);
 		for (int j = 0; j < t->ncols; j++) {
 			size_t at = ((size_t)g * (size_t)nc + (size_t)j) * per;
-			INTERVAL(&rho[at], gr->a[j].spearman, gr->rho_lo[j], gr->rho_hi[j]);
-			INTERVAL(&tau[at], gr->a[j].kendall, gr->tau_lo[j], gr->tau_hi[j]);
+			interval(&rho[at], B, gr->a[j].spearman, x, &gr->rho_lo[j], &gr->rho_hi[j]);
+			interval(&tau[at], B, gr->a[j].kendall, x, &gr->tau_lo[j], &gr->tau_hi[j]);
 		}
 	}
 	c->mrho_lo = xcalloc((size_t)nc, sizeof *c->mrho_lo);
@@ -270,8 +268,8 @@ static void bootstrap(struct comparison *c)
 	c->mtau_hi = xcalloc((size_t)nc, sizeof *c->mtau_hi);
 	c->same_as_best = xcalloc((size_t)nc, 1);
 	for (int j = 0; j < t->ncols; j++) {
-		INTERVAL(&mrho[(size_t)j * per], c->mean_rho[j], c->mrho_lo[j], c->mrho_hi[j]);
-		INTERVAL(&mtau[(size_t)j * per], c->mean_tau[j], c->mtau_lo[j], c->mtau_hi[j]);
+		interval(&mrho[(size_t)j * per], B, c->mean_rho[j], x, &c->mrho_lo[j], &c->mrho_hi[j]);
+		interval(&mtau[(size_t)j * per], B, c->mean_tau[j], x, &c->mtau_lo[j], &c->mtau_hi[j]);
 	}
 	for (int j = 0; c->best >= 0 && j < t->ncols; j++) {
 		if (j == c->best || !isfinite(c->mean_rho[j]))
@@ -279,11 +277,10 @@ static void bootstrap(struct comparison *c)
 		double *diff = xcalloc(per, sizeof *diff), lo, hi;
 		for (int b = 0; b < B; b++)
 			diff[b] = mrho[(size_t)c->best * per + (size_t)b] - mrho[(size_t)j * per + (size_t)b];
-		INTERVAL(diff, c->mean_rho[j], lo, hi);
+		interval(diff, B, c->mean_rho[j], x, &lo, &hi);
 		c->same_as_best[j] = lo <= 0 && hi >= 0;
 		free(diff);
 	}
-	#undef INTERVAL
 	free(x);
 	free(rho);
 	free(tau);

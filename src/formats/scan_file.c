@@ -269,9 +269,7 @@ static int same_level(const struct scan_row *a, const struct scan_row *b)
 	return a->kind == b->kind && fabs(a->level - b->level) <= 1e-9 * fmax(1.0, fabs(a->level));
 }
 
-/* The rows' counts, from each row's drop and interval (the file keeps no
- * more); a row whose counts cannot be told is taken at its drop, without noise. */
-static struct stats_paired row_counts(const struct scan_row *r)
+struct stats_paired scan_row_counts(const struct scan_row *r)
 {
 	struct stats_paired p = { r->images, 0, 0 };
 	if (stats_paired_counts(r->images, r->drop, r->drop_lo, r->drop_hi, &p.n10, &p.n01) != 0) {
@@ -300,7 +298,7 @@ static void rank_level(struct scan_file *f, const int *group, int g, uint64_t se
 			i++;
 		if (i == nitems)
 			layer[nitems++] = f->rows[r].layer;
-		p[k] = row_counts(&f->rows[r]);
+		p[k] = scan_row_counts(&f->rows[r]);
 		drops[k] = f->rows[r].drop;
 		item[k] = i;
 		row[k++] = r;

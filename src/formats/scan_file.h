@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "core/perturb.h"
+#include "core/stats.h"
 
 struct scan_header {
 	char *cfg;		/* owned strings */
@@ -64,6 +65,9 @@ struct scan_file {
  * (core/stats.h: a paired bootstrap of each row's counts, seeded by the
  * header's seed, STATS_BOOT_DRAWS draws): rank, rank_lo, rank_hi, tied_with. */
 void scan_file_rank(struct scan_file *f);
+/* The row's paired counts, from its drop and interval (the file keeps no
+ * more); a row whose counts cannot be told is taken at its drop, without noise. */
+struct stats_paired scan_row_counts(const struct scan_row *r);
 /* A negative drop whose 95% interval reaches 0: no measurable effect, not an
  * improvement.  A significant negative drop (hi < 0) is not. */
 int scan_row_no_effect(const struct scan_row *r);
