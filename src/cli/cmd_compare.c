@@ -8,6 +8,8 @@
 #include "formats/scan_file.h"
 #include "formats/table.h"
 #include "core/inputs.h"
+#include "core/rng.h"
+#include "core/stats.h"
 #include "core/util.h"
 
 #include <jansson.h>
@@ -21,7 +23,10 @@ static const char compare_help[] =
 "agreement of each criterion of the rank file with the measured drop per\n"
 "layer: Spearman rho, Kendall tau-b and the overlap of the K most critical\n"
 "layers; then which criterion predicts best (highest mean rho over levels).\n"
-"Both files must come from the same weights (weights_checksum).\n\n"
+"rho and tau come with 95% intervals from a paired bootstrap over images (each\n"
+"scan row's counts resampled, seeded by the scan's seed); a criterion is\n"
+"indistinguishable from the best when the bootstrap difference of their mean\n"
+"rho includes 0.  Both files must come from the same weights (weights_checksum).\n\n"
 "      --scan FILE       scan results (safer scan -o)\n"
 "      --rank FILE       criteria (safer rank -o)\n"
 "  -k, --top K           top-K overlap (default 3)\n"
@@ -35,6 +40,7 @@ struct group {
 	double level;
 	int n;				/* layers with a finite measured drop */
 	struct criteria_agreement *a;	/* owned: one per rank column */
+	double *rho_lo, *rho_hi, *tau_lo, *tau_hi;	/* owned: per column, 95% bootstrap */
 };
 
 struct comparison {
@@ -47,6 +53,11 @@ struct comparison {
 	struct group *g;		/* owned */
 	double *mean_rho, *mean_tau, *mean_top;	/* owned: per column */
 	int *nrho;			/* owned: levels with a defined rho */
+	/* owned, per column: 95% bootstrap intervals of the means, and whether
+	 * its mean rho is indistinguishable from the best criterion's */
+	double *mrho_lo, *mrho_hi, *mtau_lo, *mtau_hi;
+	unsigned char *same_as_best;
+	int best;			/* column of the best mean rho, or -1 */
 	char *reading;			/* owned */
 };
 
@@ -81,6 +92,8 @@ static int truth_of(const struct comparison *c, const struct group *g, double *t
 	}
 	return n;
 }
+
+static void bootstrap(struct comparison *c);
 
 static void compare_groups(struct comparison *c)
 {
@@ -131,6 +144,8 @@ static void summarise(struct comparison *c)
 		c->mean_top[j] = ntop ? c->mean_top[j] / ntop : NAN;
 	}
 	int second, best = criteria_best(c->mean_rho, t->ncols, &second);
+	c->best = best;
+	bootstrap(c);
 	if (best < 0) {
 		int measured = 0;
 		for (int r = 0; r < c->scan->n; r++)
@@ -139,12 +154,143 @@ static void summarise(struct comparison *c)
 		    : "no criterion could be scored (the scan has no drops: it was made on unlabeled data)");
 		return;
 	}
-	char next[96] = "";
+	char next[160] = "";
 	if (second >= 0)
-		snprintf(next, sizeof next, "; next %s %.2f", criterion_name(t->cols[second]), c->mean_rho[second]);
-	c->reading = xasprintf("%s predicts the measured drops best: mean Spearman %.2f over %d kind/levels "
-	    "(Kendall %.2f, top-%d overlap %.0f%%)%s", criterion_name(t->cols[best]), c->mean_rho[best],
-	    c->nrho[best], c->mean_tau[best], c->k, 100 * c->mean_top[best], next);
+		snprintf(next, sizeof next, "; next %s %.2f%s", criterion_name(t->cols[second]), c->mean_rho[second],
+		    c->same_as_best[second] ? ", indistinguishable from it" : ", distinguishably worse");
+	c->reading = xasprintf("%s predicts the measured drops best: mean Spearman %.2f (95%% [%.2f, %.2f]) over %d "
+	    "kind/levels (Kendall %.2f, top-%d overlap %.0f%%)%s", criterion_name(t->cols[best]), c->mean_rho[best],
+	    c->mrho_lo[best], c->mrho_hi[best], c->nrho[best], c->mean_tau[best], c->k, 100 * c->mean_top[best], next);
+}
+
+/* The 2.5% and 97.5% quantiles of the finite draws src[0..B) (x: scratch
+ * of B); NaN when the point estimate is. */
+static void interval(const double *src, int B, double point, double *x, double *lo, double *hi)
+{
+	int m = 0;
+	for (int b = 0; b < B; b++)
+		if (isfinite(src[b]))
+			x[m++] = src[b];
+	*lo = isfinite(point) && m ? stats_quantile(x, m, 0.025) : NAN;
+	*hi = isfinite(point) && m ? stats_quantile(x, m, 0.975) : NAN;
+}
+
+/* The paired bootstrap over images (core/stats.h): every draw resamples each
+ * scan row's counts, gives each group its mean drops per layer and every
+ * criterion its rho and tau against them; the 2.5% and 97.5% quantiles are
+ * the intervals.  A criterion is indistinguishable from the best one when
+ * the 95% interval of the draws' difference of their mean rho includes 0. */
+static void bootstrap(struct comparison *c)
+{
+	const struct criteria_table *t = &c->rank->table;
+	int nl = t->n > 0 ? t->n : 1, nc = t->ncols > 0 ? t->ncols : 1, B = STATS_BOOT_DRAWS;
+	size_t per = (size_t)B;
+	double *rho = xcalloc((size_t)c->ngroups * (size_t)nc * per + 1, sizeof *rho);
+	double *tau = xcalloc((size_t)c->ngroups * (size_t)nc * per + 1, sizeof *tau);
+	double *mrho = xcalloc((size_t)nc * per, sizeof *mrho), *mtau = xcalloc((size_t)nc * per, sizeof *mtau);
+	double *sum = xcalloc((size_t)nl, sizeof *sum), *col = xcalloc((size_t)nl, sizeof *col);
+	int *cnt = xcalloc((size_t)nl, sizeof *cnt);
+	struct stats_paired *pr = xcalloc((size_t)c->scan->n + 1, sizeof *pr);
+	int *layer_of = xcalloc((size_t)c->scan->n + 1, sizeof *layer_of);	/* rank-file index, -1 */
+	for (int r = 0; r < c->scan->n; r++) {
+		const struct scan_row *row = &c->scan->rows[r];
+		pr[r] = scan_row_counts(row);
+		layer_of[r] = -1;
+		for (int i = 0; i < t->n; i++)
+			if (t->layers[i] == row->layer)
+				layer_of[r] = i;
+	}
+	struct rng rg;
+	rng_seed(&rg, rng_mix64(c->scan->header.seed ^ 0x636f6d70617265ULL));	/* "compare" */
+	for (int b = 0; b < B; b++) {
+		double *d = xcalloc((size_t)c->scan->n + 1, sizeof *d);
+		for (int r = 0; r < c->scan->n; r++)
+			d[r] = isfinite(c->scan->rows[r].drop) ? stats_paired_resample(&rg, &pr[r]) : NAN;
+		for (int j = 0; j < t->ncols; j++)
+			mrho[(size_t)j * per + (size_t)b] = mtau[(size_t)j * per + (size_t)b] = 0;
+		int *nm = xcalloc((size_t)nc, sizeof *nm);
+		for (int g = 0; g < c->ngroups; g++) {
+			const struct group *gr = &c->g[g];
+			for (int i = 0; i < t->n; i++) {
+				sum[i] = 0;
+				cnt[i] = 0;
+			}
+			for (int r = 0; r < c->scan->n; r++) {
+				const struct scan_row *row = &c->scan->rows[r];
+				if (layer_of[r] >= 0 && row->kind == gr->kind && isfinite(d[r]) &&
+				    fabs(row->level - gr->level) <= 1e-9 * fmax(1, fabs(gr->level))) {
+					sum[layer_of[r]] += d[r];
+					cnt[layer_of[r]]++;
+				}
+			}
+			for (int i = 0; i < t->n; i++)
+				sum[i] = cnt[i] ? sum[i] / cnt[i] : NAN;
+			for (int j = 0; j < t->ncols; j++) {
+				struct criteria_agreement a;
+				for (int l = 0; l < t->n; l++)
+					col[l] = t->score[(size_t)l * t->ncols + j];
+				criteria_agree(col, sum, t->n, c->k, &a);
+				size_t at = ((size_t)g * (size_t)nc + (size_t)j) * per + (size_t)b;
+				rho[at] = a.spearman;
+				tau[at] = a.kendall;
+				/* the levels the point estimate averages; a draw with a
+				 * constant side counts as no agreement (0) */
+				if (isfinite(gr->a[j].spearman)) {
+					mrho[(size_t)j * per + (size_t)b] += isfinite(a.spearman) ? a.spearman : 0;
+					mtau[(size_t)j * per + (size_t)b] += isfinite(a.kendall) ? a.kendall : 0;
+					nm[j]++;
+				}
+			}
+		}
+		for (int j = 0; j < t->ncols; j++) {
+			mrho[(size_t)j * per + (size_t)b] = nm[j] ? mrho[(size_t)j * per + (size_t)b] / nm[j] : NAN;
+			mtau[(size_t)j * per + (size_t)b] = nm[j] ? mtau[(size_t)j * per + (size_t)b] / nm[j] : NAN;
+		}
+		free(nm);
+		free(d);
+	}
+	double *x = xcalloc(per, sizeof *x);
+	for (int g = 0; g < c->ngroups; g++) {
+		struct group *gr = &c->g[g];
+		gr->rho_lo = xcalloc((size_t)nc, sizeof *gr->rho_lo);
+		gr->rho_hi = xcalloc((size_t)nc, sizeof *gr->rho_hi);
+		gr->tau_lo = xcalloc((size_t)nc, sizeof *gr->tau_lo);
+		gr->tau_hi = xcalloc((size_t)nc, sizeof *gr->tau_hi);
+		for (int j = 0; j < t->ncols; j++) {
+			size_t at = ((size_t)g * (size_t)nc + (size_t)j) * per;
+			interval(&rho[at], B, gr->a[j].spearman, x, &gr->rho_lo[j], &gr->rho_hi[j]);
+			interval(&tau[at], B, gr->a[j].kendall, x, &gr->tau_lo[j], &gr->tau_hi[j]);
+		}
+	}
+	c->mrho_lo = xcalloc((size_t)nc, sizeof *c->mrho_lo);
+	c->mrho_hi = xcalloc((size_t)nc, sizeof *c->mrho_hi);
+	c->mtau_lo = xcalloc((size_t)nc, sizeof *c->mtau_lo);
+	c->mtau_hi = xcalloc((size_t)nc, sizeof *c->mtau_hi);
+	c->same_as_best = xcalloc((size_t)nc, 1);
+	for (int j = 0; j < t->ncols; j++) {
+		interval(&mrho[(size_t)j * per], B, c->mean_rho[j], x, &c->mrho_lo[j], &c->mrho_hi[j]);
+		interval(&mtau[(size_t)j * per], B, c->mean_tau[j], x, &c->mtau_lo[j], &c->mtau_hi[j]);
+	}
+	for (int j = 0; c->best >= 0 && j < t->ncols; j++) {
+		if (j == c->best || !isfinite(c->mean_rho[j]))
+			continue;
+		double *diff = xcalloc(per, sizeof *diff), lo, hi;
+		for (int b = 0; b < B; b++)
+			diff[b] = mrho[(size_t)c->best * per + (size_t)b] - mrho[(size_t)j * per + (size_t)b];
+		interval(diff, B, c->mean_rho[j], x, &lo, &hi);
+		c->same_as_best[j] = lo <= 0 && hi >= 0;
+		free(diff);
+	}
+	free(x);
+	free(rho);
+	free(tau);
+	free(mrho);
+	free(mtau);
+	free(sum);
+	free(col);
+	free(cnt);
+	free(pr);
+	free(layer_of);
 }
 
 /* The best criterion per perturbation kind (mean rho over that kind's levels). */
@@ -248,6 +394,43 @@ static void print_matrix(FILE *out, const struct comparison *c, int what)
 	free(buf);
 }
 
+/* Mean rho and tau per criterion with their 95% bootstrap intervals, and
+ * which criteria the scan's noise cannot tell from the best one. */
+static void print_intervals(FILE *out, const struct comparison *c)
+{
+	static const struct table_col cols[] = {
+		{ "criterion", -10, 0 }, { "rho", 6, 0 }, { "95% CI", 15, 0 }, { "tau", 6, 0 }, { "95% CI", 15, 1 },
+		{ "vs best", -22, 0 },
+	};
+	enum { N = sizeof cols / sizeof cols[0] };
+	const struct criteria_table *t = &c->rank->table;
+	unsigned char show[N];
+	table_fit(cols, N, c->width, show);
+	fprintf(out, "Mean agreement over levels, 95%% paired bootstrap intervals over images\n");
+	table_line(out, cols, N, show, NULL);
+	for (int j = 0; j < t->ncols; j++) {
+		char b[N][48];
+		const char *cells[N];
+		snprintf(b[0], sizeof b[0], "%s", criterion_name(t->cols[j]));
+		if (!isfinite(c->mean_rho[j])) {
+			for (int k = 1; k < N; k++)
+				snprintf(b[k], sizeof b[k], "-");
+		} else {
+			snprintf(b[1], sizeof b[1], "%.2f", c->mean_rho[j]);
+			snprintf(b[2], sizeof b[2], "[%.2f, %.2f]", c->mrho_lo[j], c->mrho_hi[j]);
+			snprintf(b[3], sizeof b[3], "%.2f", c->mean_tau[j]);
+			snprintf(b[4], sizeof b[4], "[%.2f, %.2f]", c->mtau_lo[j], c->mtau_hi[j]);
+			snprintf(b[5], sizeof b[5], "%s", j == c->best ? "best" : c->same_as_best[j]
+			    ? "\xe2\x89\x88 best (within noise)" : "worse");	/* ≈ */
+		}
+		for (int k = 0; k < N; k++)
+			cells[k] = b[k];
+		table_line(out, cols, N, show, cells);
+	}
+	table_note_left_out(out, cols, N, show, c->width);
+	fputc('\n', out);
+}
+
 static void print_text(FILE *out, const struct comparison *c)
 {
 	char *head = xasprintf("scan %s (%d rows), rank %s (%d layers)", c->scan->path, c->scan->n, c->rank_path,
@@ -257,6 +440,7 @@ static void print_text(FILE *out, const struct comparison *c)
 	fputc('\n', out);
 	for (int w = 0; w < 3; w++)
 		print_matrix(out, c, w);
+	print_intervals(out, c);
 	char *reading = xasprintf("reading: %s", c->reading);
 	table_wrap(out, reading, c->width, 2);
 	free(reading);
@@ -268,12 +452,14 @@ static void write_csv(FILE *out, const struct comparison *c)
 	const struct criteria_table *t = &c->rank->table;
 	fprintf(out, "# safer compare\n# scan: %s\n# rank: %s\n# rank_cfg: %s\n# weights_checksum: %s\n# reading: %s\n",
 	    c->scan->path, c->rank_path, c->rank->header.cfg, c->rank->header.weights_checksum, c->reading);
-	fprintf(out, "kind,level,layers,criterion,spearman,kendall,topk,k\n");
+	fprintf(out, "kind,level,layers,criterion,spearman,kendall,topk,k,spearman_lo,spearman_hi,kendall_lo,kendall_hi\n");
 	for (int i = 0; i < c->ngroups; i++)
 		for (int j = 0; j < t->ncols; j++) {
-			const struct criteria_agreement *a = &c->g[i].a[j];
-			fprintf(out, "%s,%.9g,%d,%s,%.6g,%.6g,%d,%d\n", perturb_kind_name(c->g[i].kind), c->g[i].level,
-			    c->g[i].n, criterion_name(t->cols[j]), a->spearman, a->kendall, a->topk, a->k);
+			const struct group *g = &c->g[i];
+			const struct criteria_agreement *a = &g->a[j];
+			fprintf(out, "%s,%.9g,%d,%s,%.6g,%.6g,%d,%d,%.6g,%.6g,%.6g,%.6g\n", perturb_kind_name(g->kind), g->level,
+			    g->n, criterion_name(t->cols[j]), a->spearman, a->kendall, a->topk, a->k, g->rho_lo[j], g->rho_hi[j],
+			    g->tau_lo[j], g->tau_hi[j]);
 		}
 }
 
@@ -284,15 +470,22 @@ static json_t *to_json(const struct comparison *c)
 	for (int i = 0; i < c->ngroups; i++)
 		for (int j = 0; j < t->ncols; j++) {
 			const struct criteria_agreement *a = &c->g[i].a[j];
-			json_array_append_new(rows, json_pack("{s:s, s:f, s:i, s:s, s:o, s:o, s:i, s:i}",
+			json_array_append_new(rows, json_pack("{s:s, s:f, s:i, s:s, s:o, s:o, s:i, s:i, s:o, s:o, s:o, s:o}",
 			    "kind", perturb_kind_name(c->g[i].kind), "level", c->g[i].level, "layers", c->g[i].n,
 			    "criterion", criterion_name(t->cols[j]), "spearman", table_json_real(a->spearman),
-			    "kendall", table_json_real(a->kendall), "topk", a->topk, "k", a->k));
+			    "kendall", table_json_real(a->kendall), "topk", a->topk, "k", a->k,
+			    "spearman_lo", table_json_real(c->g[i].rho_lo[j]), "spearman_hi", table_json_real(c->g[i].rho_hi[j]),
+			    "kendall_lo", table_json_real(c->g[i].tau_lo[j]), "kendall_hi", table_json_real(c->g[i].tau_hi[j])));
 		}
 	for (int j = 0; j < t->ncols; j++)
-		json_array_append_new(summary, json_pack("{s:s, s:o, s:o, s:o, s:i}", "criterion",
+		json_array_append_new(summary, json_pack("{s:s, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:o}", "criterion",
 		    criterion_name(t->cols[j]), "mean_spearman", table_json_real(c->mean_rho[j]), "mean_kendall",
-		    table_json_real(c->mean_tau[j]), "mean_topk_fraction", table_json_real(c->mean_top[j]), "levels", c->nrho[j]));
+		    table_json_real(c->mean_tau[j]), "mean_topk_fraction", table_json_real(c->mean_top[j]), "levels", c->nrho[j],
+		    "mean_spearman_lo", table_json_real(c->mrho_lo[j]), "mean_spearman_hi", table_json_real(c->mrho_hi[j]),
+		    "mean_kendall_lo", table_json_real(c->mtau_lo[j]), "mean_kendall_hi", table_json_real(c->mtau_hi[j]),
+		    /* null for the best itself and for undefined means */
+		    "indistinguishable_from_best", j == c->best || c->best < 0 || !isfinite(c->mean_rho[j]) ? json_null()
+		    : json_boolean(c->same_as_best[j])));
 	return json_pack("{s:o, s:o, s:o, s:s, s:i, s:o, s:o, s:s}", "scan", table_json_string(c->scan->path), "rank",
 	    table_json_string(c->rank_path), "rank_cfg", table_json_string(c->rank->header.cfg), "weights_checksum", c->rank->header.weights_checksum, "k", c->k, "rows", rows,
 	    "summary", summary, "reading", c->reading);
@@ -300,9 +493,19 @@ static json_t *to_json(const struct comparison *c)
 
 static void comparison_free(struct comparison *c)
 {
-	for (int i = 0; i < c->ngroups; i++)
+	for (int i = 0; i < c->ngroups; i++) {
 		free(c->g[i].a);
+		free(c->g[i].rho_lo);
+		free(c->g[i].rho_hi);
+		free(c->g[i].tau_lo);
+		free(c->g[i].tau_hi);
+	}
 	free(c->g);
+	free(c->mrho_lo);
+	free(c->mrho_hi);
+	free(c->mtau_lo);
+	free(c->mtau_hi);
+	free(c->same_as_best);
 	free(c->mean_rho);
 	free(c->mean_tau);
 	free(c->mean_top);

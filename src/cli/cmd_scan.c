@@ -155,7 +155,7 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 			rc = cmd_fail_status(wr, cause);
 			break;
 		}
-		if (!so->output && so->json)
+		if (!so->output)	/* --json prints them, the table ranks them */
 			scan_file_add(&json, &row);
 		if (table) {
 			scan_print_row(stdout, &row, 0, so->width);
@@ -172,8 +172,11 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 			print_trials_summary(stdout, group, ngroup, so->width);
 	}
 	free(group);
-	if (table && rc == EXIT_OK)
+	if (table && rc == EXIT_OK) {
 		scan_print_left_out(stdout, so->width);
+		scan_file_rank(&json);
+		scan_print_ranking(stdout, &json, so->width);
+	}
 	if (bar)
 		fputc('\n', stderr);
 	int stopped = interrupt_signal && rc == interrupt_exit_status();
@@ -186,8 +189,10 @@ static int scan_loop(struct scan_state *s, const struct dataset *d)
 		fprintf(stderr, "safer: interrupted: %d of %d rows measured (-o FILE would keep them for --resume)\n",
 		    done, s->nplan);
 	/* an interrupted scan still shows the rows it measured */
-	if (!so->output && so->json && (rc == EXIT_OK || interrupt_signal))
+	if (!so->output && so->json && (rc == EXIT_OK || interrupt_signal)) {
+		scan_file_rank(&json);
 		scan_file_dump(stdout, &json);
+	}
 	scan_file_free(&json);
 	if (rc == EXIT_OK && (wr = scan_state_finish(s, &cause)) != 0)
 		rc = cmd_fail_status(wr, cause);

@@ -1,5 +1,6 @@
 /* stats.c - see stats.h */
 #include "core/stats.h"
+#include "core/rng.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -259,4 +260,159 @@ void stats_mean_sd(const double *x, int n, double *mean, double *sd)
 
 	*mean = m;
 	*sd = n < 2 ? 0.0 : sqrt(ss / (n - 1));
+}
+
+int stats_paired_counts(long n, double drop, double lo, double hi, long *n10, long *n01)
+{
+	if (n < 2 || !isfinite(drop) || !isfinite(lo) || !isfinite(hi))
+		return -1;
+	double nn = (double)n, mean = drop / 100.0;
+	/* the wider side: the other may have been clipped at +-100 */
+	double half = fmax(hi - drop, drop - lo) / 100.0;
+	double sd = half / STATS_Z95 * sqrt(nn);
+	double disc = sd * sd * (nn - 1.0) + nn * mean * mean;	/* n10 + n01 */
+	if (!(disc <= nn))	/* an interval wider than n images allow (or garbage) */
+		disc = nn;
+	long diff = lround(mean * nn), sum = lround(disc);
+	if ((sum - diff) % 2 != 0)	/* rounding: the parity of n10 - n01 wins */
+		sum += disc > (double)sum ? 1 : -1;
+	if (sum < labs(diff))
+		sum = labs(diff);
+	if (sum > n)
+		sum = n - ((n - diff) % 2 != 0);
+	*n10 = (sum + diff) / 2;
+	*n01 = (sum - diff) / 2;
+	if (*n10 < 0 || *n01 < 0 || *n10 + *n01 > n)
+		return -1;
+	return 0;
+}
+
+long stats_binomial(struct rng *r, long n, double p)
+{
+	if (n <= 0 || p <= 0.0)
+		return 0;
+	if (p >= 1.0)
+		return n;
+	if (p > 0.5)
+		return n - stats_binomial(r, n, 1.0 - p);
+	double np = (double)n * p;
+	if (np >= 40.0) {
+		double x = floor(np + sqrt(np * (1.0 - p)) * rng_normal(r) + 0.5);
+		return x < 0 ? 0 : x > (double)n ? n : (long)x;
+	}
+	/* inversion: walk the cumulative probabilities from k = 0 */
+	double u = rng_uniform(r), q = 1.0 - p, pk = pow(q, (double)n), cdf = pk;
+	long k = 0;
+	while (u >= cdf && k < n) {
+		pk *= ((double)(n - k) / (double)(k + 1)) * (p / q);
+		k++;
+		cdf += pk;
+	}
+	return k;
+}
+
+double stats_paired_resample(struct rng *r, const struct stats_paired *p)
+{
+	if (p->n <= 0)
+		return 0.0;
+	double nn = (double)p->n, p10 = (double)p->n10 / nn, p01 = (double)p->n01 / nn;
+	long a = stats_binomial(r, p->n, p10);
+	long b = p10 < 1.0 ? stats_binomial(r, p->n - a, p01 / (1.0 - p10)) : 0;
+	return 100.0 * (double)(a - b) / nn;
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+	return cmp_value(*(const double *)pa, *(const double *)pb);
+}
+
+double stats_quantile(double *x, int n, double q)
+{
+	if (n <= 0)
+		return NAN;
+	qsort(x, (size_t)n, sizeof *x, cmp_double);
+	int k = (int)ceil(q * n) - 1;
+	return x[k < 0 ? 0 : k >= n ? n - 1 : k];
+}
+
+int stats_tied(double pgt)
+{
+	return isfinite(pgt) && pgt > 0.025 && pgt < 0.975;
+}
+
+/* Descending ranks of the items' drops (NaN items keep NaN). */
+static void ranks_desc(const double *v, int n, double *neg, double *rank)
+{
+	for (int i = 0; i < n; i++)
+		neg[i] = -v[i];
+	stats_ranks(neg, n, rank);
+	/* NaN sorts first: shift the finite ones back */
+	int nan = 0;
+	for (int i = 0; i < n; i++)
+		nan += isnan(v[i]);
+	for (int i = 0; i < n; i++)
+		rank[i] = isnan(v[i]) ? NAN : rank[i] - nan;
+}
+
+/* The mean drop per item from the rows' values. */
+static void item_means(const double *d, const int *item_of, int nrows, int nitems, double *sum, int *cnt)
+{
+	for (int i = 0; i < nitems; i++) {
+		sum[i] = 0;
+		cnt[i] = 0;
+	}
+	for (int r = 0; r < nrows; r++)
+		if (item_of[r] >= 0 && item_of[r] < nitems && isfinite(d[r])) {
+			sum[item_of[r]] += d[r];
+			cnt[item_of[r]]++;
+		}
+	for (int i = 0; i < nitems; i++)
+		sum[i] = cnt[i] ? sum[i] / cnt[i] : NAN;
+}
+
+void stats_rank_bootstrap(const struct stats_paired *rows, const double *drops, const int *item_of, int nrows,
+    int nitems, int draws, uint64_t seed, double *rank, double *lo, double *hi, double *pgt)
+{
+	if (nitems <= 0)
+		return;
+	size_t ni = (size_t)nitems;
+	double *v = xcalloc(ni, sizeof *v), *neg = xcalloc(ni, sizeof *neg), *rk = xcalloc(ni, sizeof *rk);
+	double *d = xcalloc(nrows > 0 ? (size_t)nrows : 1, sizeof *d);
+	double *all = xcalloc(ni * (size_t)(draws > 0 ? draws : 1), sizeof *all);	/* item-major */
+	int *cnt = xcalloc(ni, sizeof *cnt);
+	item_means(drops, item_of, nrows, nitems, v, cnt);
+	ranks_desc(v, nitems, neg, rank);
+	if (pgt)
+		for (size_t k = 0; k < ni * ni; k++)
+			pgt[k] = 0;
+	struct rng r;
+	rng_seed(&r, seed);
+	for (int b = 0; b < draws; b++) {
+		for (int k = 0; k < nrows; k++)
+			d[k] = isfinite(drops[k]) ? stats_paired_resample(&r, &rows[k]) : NAN;
+		item_means(d, item_of, nrows, nitems, v, cnt);
+		ranks_desc(v, nitems, neg, rk);
+		for (int i = 0; i < nitems; i++)
+			all[(size_t)i * (size_t)draws + (size_t)b] = rk[i];
+		for (int i = 0; pgt && i < nitems; i++)
+			for (int j = 0; j < nitems; j++)
+				pgt[(size_t)i * ni + (size_t)j] += v[i] > v[j] ? 1.0 : v[i] == v[j] ? 0.5 : 0.0;
+	}
+	for (int i = 0; i < nitems; i++) {
+		double *x = &all[(size_t)i * (size_t)draws];
+		if (isnan(rank[i]) || draws <= 0) {
+			lo[i] = hi[i] = rank[i];
+			continue;
+		}
+		lo[i] = stats_quantile(x, draws, 0.025);
+		hi[i] = stats_quantile(x, draws, 0.975);
+	}
+	for (size_t k = 0; pgt && k < ni * ni; k++)
+		pgt[k] = draws > 0 && isfinite(rank[k / ni]) && isfinite(rank[k % ni]) ? pgt[k] / draws : NAN;
+	free(v);
+	free(neg);
+	free(rk);
+	free(d);
+	free(all);
+	free(cnt);
 }

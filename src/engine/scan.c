@@ -186,6 +186,7 @@ int scan_state_finish(struct scan_state *s, char **cause)
 {
 	if (!s->so->output)
 		return 0;
+	scan_file_rank(&s->out);	/* over every row, the resumed ones too */
 	if (scan_file_save(&s->out, cause) != 0)
 		return -1;
 	fprintf(stderr, "safer: %d rows in %s (%.1f s)\n", s->out.n, s->so->output, now_seconds() - s->t0);

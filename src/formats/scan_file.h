@@ -8,10 +8,12 @@
 #ifndef SAFER_SCAN_FILE_H
 #define SAFER_SCAN_FILE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "core/perturb.h"
+#include "core/stats.h"
 
 struct scan_header {
 	char *cfg;		/* owned strings */
@@ -38,6 +40,12 @@ struct scan_row {
 	double agree, kl;
 	long images;
 	double seconds;
+	/* Where the layer ranks among the scan's layers at this kind and level
+	 * by drop (1: the largest; trials averaged), its 95% bootstrap interval
+	 * and the layers whose order with it is within noise ("3;5", "-": none).
+	 * NaN / "-" until scan_file_rank; files before them read as NaN. */
+	double rank, rank_lo, rank_hi;
+	char tied_with[48];
 	int line;		/* where a CSV reader found it (1-based), else 0: for messages */
 };
 
@@ -50,14 +58,29 @@ struct scan_file {
 	struct scan_header header;
 	int n, cap;
 	struct scan_row *rows;	/* owned */
+	int ranked;		/* write the rank columns (set by scan_file_rank, or read) */
 };
+
+/* Ranks every row's layer among the layers measured at its kind and level
+ * (core/stats.h: a paired bootstrap of each row's counts, seeded by the
+ * header's seed, STATS_BOOT_DRAWS draws): rank, rank_lo, rank_hi, tied_with. */
+void scan_file_rank(struct scan_file *f);
+/* The row's paired counts, from its drop and interval (the file keeps no
+ * more); a row whose counts cannot be told is taken at its drop, without noise. */
+struct stats_paired scan_row_counts(const struct scan_row *r);
+/* A negative drop whose 95% interval reaches 0: no measurable effect, not an
+ * improvement.  A significant negative drop (hi < 0) is not. */
+int scan_row_no_effect(const struct scan_row *r);
+/* The drop as text tables show it: "%.2f", or "none" for no measurable effect. */
+void scan_drop_text(const struct scan_row *r, char *buf, size_t size);
 
 /* Starts a result file in memory; nothing is written until the first save. */
 void scan_file_init(struct scan_file *f, const char *path, const struct scan_header *h);
 /* Places the row before rows[pos] (0 <= pos <= n) and rewrites the whole file
  * atomically (temporary file in the same directory, fsync, rename); 0, or
  * with *cause the exit status of core/atomic.h (1: the write failed).  Scans keep their rows in scan order even when rows
- * finish out of order (MPI). */
+ * finish out of order (MPI).  A ranked file loses its ranks (they would be
+ * stale) until scan_file_rank. */
 int scan_file_insert(struct scan_file *f, int pos, const struct scan_row *row, char **cause);
 int scan_file_save(const struct scan_file *f, char **cause);	/* the same */
 /* Appends the row in memory only (scan --json without a file). */
@@ -75,8 +98,12 @@ void scan_header_copy(struct scan_header *dst, const struct scan_header *src);
 /* Prints rows as an aligned table (stdout when no file is given) that fits
  * width (0: every column; formats/table.h): the column line with header. */
 void scan_print_row(FILE *out, const struct scan_row *r, int header, int width);
-/* After the table: the columns width left out, if any (formats/table.h). */
+/* After the table: the columns width left out, if any (formats/table.h),
+ * and what "none" means when a row showed it. */
 void scan_print_left_out(FILE *out, int width);
+/* The ranking of a ranked file: per kind and level the layers by rank, with
+ * the rank interval, "≈" and the layers tied with each; fits width. */
+void scan_print_ranking(FILE *out, const struct scan_file *f, int width);
 /* The line after a row's trials: its key columns and as much of "top1% mean
  * M sd S min A max B over N trials" as fits width. */
 void scan_print_trials(FILE *out, const struct scan_row *first, int n, double mean, double sd, double lo, double hi,

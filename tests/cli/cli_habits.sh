@@ -67,7 +67,7 @@ run "$SAFER" scan -p prune:0.5 -p bitflip:0.001 -T 2 --layers 0,2 --limit 200 --
 check "scan --json exits 0" [ "$RC" -eq 0 ]
 check "scan --json: stdout is JSON, not the table" jq -e . "$T/out" >/dev/null
 check_eq "scan --json: 2 layers x (1 prune + 2 bitflip trials) rows" 6 "$(jq '.rows | length' "$T/out" 2>/dev/null)"
-check_eq "scan --json: each row has the CSV's columns, in order" "$CSV_COLUMNS" \
+check_eq "scan --json: each row has the CSV's columns, in order" "$CSV_RANKED_COLUMNS" \
 	"$(jq -r '.rows[0] | keys_unsorted | join(",")' "$T/out" 2>/dev/null)"
 check_eq "scan --json: the header says 200 images" 200 "$(jq -r .header.images "$T/out" 2>/dev/null)"
 rm -f "$T/b4.weights"

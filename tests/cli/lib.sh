@@ -250,6 +250,8 @@ json_get() {
 }
 
 CSV_COLUMNS="layer,layer_kind,kind,level,trial,top1,drop,drop_lo,drop_hi,agree,kl,images,seconds"
+# a finished scan's file: its rows ranked (rank with its noise)
+CSV_RANKED_COLUMNS="$CSV_COLUMNS,rank,rank_lo,rank_hi,tied_with"
 
 # csv_col FILE NAME: the values of the column NAME, one per line (by header name)
 csv_col() {
@@ -278,15 +280,16 @@ csv_drop_col() {
 }
 
 # csv_wellformed FILE: "# key: value" lines, then the column line, then complete
-# rows of 13 fields; ends with a newline.  Prints the problem when not.
+# rows of 13 fields (17 once ranked); ends with a newline.  Prints the problem when not.
 csv_wellformed() {
 	local f=$1
 	[ -s "$f" ] || { echo "$f: empty"; return 1; }
 	[ "$(tail -c 1 "$f" | od -An -c | tr -d ' ')" == '\n' ] || { echo "$f: last line incomplete"; return 1; }
-	awk -F, -v cols="$CSV_COLUMNS" '
+	awk -F, -v cols="$CSV_COLUMNS" -v ranked="$CSV_RANKED_COLUMNS" '
 		phase == 0 && /^# / { next }
-		phase == 0 { if ($0 != cols) { print FILENAME ":" NR ": bad column line"; bad = 1; exit } phase = 1; next }
-		NF != 13 || $0 ~ /^#/ { print FILENAME ":" NR ": incomplete row: " $0; bad = 1; exit }
+		phase == 0 { if ($0 != cols && $0 != ranked) { print FILENAME ":" NR ": bad column line"; bad = 1; exit }
+			nf = NF; phase = 1; next }
+		NF != nf || $0 ~ /^#/ { print FILENAME ":" NR ": incomplete row: " $0; bad = 1; exit }
 		$1 !~ /^[0-9]+$/ || $5 !~ /^[0-9]+$/ || $12 !~ /^[0-9]+$/ { print FILENAME ":" NR ": bad row: " $0; bad = 1; exit }
 		END { if (!bad && phase == 0) { print FILENAME ": no column line"; bad = 1 } exit bad }' "$f"
 }

@@ -25,7 +25,8 @@ CLI_TESTS = tests/cli/eval_darknet.sh tests/cli/decode_formats.sh \
 	tests/cli/cli_habits.sh \
 	tests/cli/info_time.sh \
 	tests/cli/plot.sh \
-	tests/cli/report.sh
+	tests/cli/report.sh \
+	tests/cli/rank_noise.sh
 TESTS += $(CLI_TESTS)
 TESTS_SCRIPTS_DIST += $(CLI_TESTS) tests/cli/lib.sh tests/cli/detector_lib.sh
 

@@ -23,7 +23,7 @@ check "scan to X.json exits 0" [ "$RC" -eq 0 ]
 
 # ---- CSV ---------------------------------------------------------------------------------
 check "X.csv is well formed" csv_wellformed "$T/X.csv"
-check_eq "CSV column line" "$CSV_COLUMNS" "$(grep -v '^#' "$T/X.csv" | head -1)"
+check_eq "CSV column line (ranked)" "$CSV_RANKED_COLUMNS" "$(grep -v '^#' "$T/X.csv" | head -1)"
 check_eq "CSV rows: 2 layers x (2 + 1 + 2)" 10 "$(csv_rows "$T/X.csv")"
 for key in version cfg weights weights_checksum data data_checksum images seed trials baseline_top1; do
 	check "CSV header has '# $key: $(csv_header "$T/X.csv" "$key")'" [ -n "$(csv_header "$T/X.csv" "$key")" ]
@@ -60,7 +60,7 @@ check "X.json is valid JSON" jq -e . "$T/X.json" >/dev/null
 check_eq "JSON rows" 10 "$(json_get "$T/X.json" '.rows | length')"
 check_eq "JSON header fields present" true \
 	"$(json_get "$T/X.json" '.header | has("weights_checksum") and has("data_checksum") and has("seed") and has("images") and has("baseline_top1") and has("trials")')"
-check_eq "JSON row keys" "$CSV_COLUMNS" "$(json_get "$T/X.json" '[.rows[] | keys_unsorted | join(",")] | unique | join(" ")')"
+check_eq "JSON row keys (ranked)" "$CSV_RANKED_COLUMNS" "$(json_get "$T/X.json" '[.rows[] | keys_unsorted | join(",")] | unique | join(" ")')"
 bad=$(jq -r '.header.baseline_top1 as $b | .rows[]
 	| select((.top1 < 0 or .top1 > 1) or ((100 * ($b - .top1) - .drop) | fabs > 0.01)
 		or (.drop_lo > .drop or .drop > .drop_hi) or (.agree < 0 or .agree > 1) or .kl < 0 or .images != 500)

@@ -39,7 +39,8 @@ check "interrupted B.csv is well formed" csv_wellformed "$T/B.csv"
 rows=$(csv_rows "$T/B.csv")
 check "interrupted B.csv has 3 <= rows < $TOTAL ($rows)" [ "$rows" -ge 3 -a "$rows" -lt $TOTAL ]
 b_rows=$(csv_drop_col "$T/B.csv" seconds | grep -v '^#')	# column line + rows
-a_rows=$(csv_drop_col "$T/A.csv" seconds | grep -v '^#' | head -n $((rows + 1)))
+# B is unfinished, so not ranked yet: A's first 12 columns (rank and the rest come last)
+a_rows=$(csv_drop_col "$T/A.csv" seconds | grep -v '^#' | head -n $((rows + 1)) | cut -d, -f1-12)
 check "the rows it holds are A's first $rows (seconds aside)" [ "$b_rows" == "$a_rows" ]
 check "no temporary file left by the interrupted scan" [ -z "$(compgen -G "$T/B.csv.tmp-*")" ]
 

@@ -118,6 +118,16 @@ static void fuzz_scan_file(const char *text, size_t len, int json)
 	scan_header_copy(&copy, h);
 	scan_header_free(&copy);
 	scan_round_trip(&f);
+	/* the ranks a finished scan adds, and the ranking its table ends with */
+	if (f.n <= 64) {
+		scan_file_rank(&f);
+		out = open_memstream(&table, &tlen);
+		FUZZ_CHECK(out != NULL);
+		scan_print_ranking(out, &f, 80);
+		fclose(out);
+		free(table);
+		scan_round_trip(&f);
+	}
 	scan_file_free(&f);
 }
 

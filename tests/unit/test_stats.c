@@ -7,7 +7,9 @@
 
 #include <math.h>
 
+#include "core/rng.h"
 #include "core/stats.h"
+#include "formats/scan_file.h"
 
 #define EPS 1e-9
 
@@ -389,6 +391,127 @@ static void test_mean_sd_offset(void **state)
 	assert_close(s, 1.0, 1e-9);
 }
 
+/* ---- rank bootstrap ------------------------------------------------------- */
+
+/* The counts come back from the drop and interval stats_paired_drop printed
+ * (4 decimals, as a scan file keeps them). */
+static void test_paired_counts_roundtrip(void **state)
+{
+	(void)state;
+	const long cases[][3] = { { 10, 3, 1 }, { 300, 12, 5 }, { 10000, 150, 37 }, { 1000, 0, 4 }, { 50, 0, 0 },
+		{ 5, 5, 0 } };
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		double d, lo, hi;
+		long a, b;
+		stats_paired_drop(cases[i][0], cases[i][1], cases[i][2], &d, &lo, &hi);
+		d = round(d * 1e4) / 1e4;
+		lo = round(lo * 1e4) / 1e4;
+		hi = round(hi * 1e4) / 1e4;
+		assert_int_equal(stats_paired_counts(cases[i][0], d, lo, hi, &a, &b), 0);
+		assert_int_equal(a, cases[i][1]);
+		assert_int_equal(b, cases[i][2]);
+	}
+	long a, b;
+	assert_int_equal(stats_paired_counts(1, 0, 0, 0, &a, &b), -1);
+	assert_int_equal(stats_paired_counts(10, NAN, 0, 0, &a, &b), -1);
+}
+
+/* Enumerable: layer 0 on n = 2 images, one right->wrong (n10 = 1): a draw
+ * picks k ~ Bin(2, 1/2) of its images, drop 0, 50 or 100 with probability
+ * 1/4, 1/2, 1/4.  Layer 1 never changes (drop 0).  So P(drop0 > drop1) =
+ * 3/4, equal 1/4: pgt = 3/4 + 1/8 = 7/8, inside (2.5%, 97.5%): tied.  Layer
+ * 0's rank is 1 (3/4) or 1.5 (tie, 1/4): interval [1, 1.5]; layer 1's
+ * [1.5, 2]. */
+static void test_rank_bootstrap_enumerated(void **state)
+{
+	(void)state;
+	const struct stats_paired rows[] = { { 2, 1, 0 }, { 2, 0, 0 } };
+	const double drops[] = { 50, 0 };
+	const int item[] = { 0, 1 };
+	double rank[2], lo[2], hi[2], pgt[4];
+	stats_rank_bootstrap(rows, drops, item, 2, 2, 20000, 7, rank, lo, hi, pgt);
+	assert_close(rank[0], 1, EPS);
+	assert_close(rank[1], 2, EPS);
+	assert_close(lo[0], 1, EPS);
+	assert_close(hi[0], 1.5, EPS);
+	assert_close(lo[1], 1.5, EPS);
+	assert_close(hi[1], 2, EPS);
+	assert_close(pgt[1], 0.875, 0.01);	/* sd of the estimate: 0.0023 */
+	assert_close(pgt[2], 0.125, 0.01);
+	assert_close(pgt[0], 0.5, EPS);
+	assert_true(stats_tied(pgt[1]));
+	assert_false(stats_tied(1.0));
+}
+
+/* Certain orders: every image of layer 0 goes wrong, layer 1 never changes;
+ * a third item without rows stays NaN.  Two trials of one layer average. */
+static void test_rank_bootstrap_certain(void **state)
+{
+	(void)state;
+	const struct stats_paired rows[] = { { 20, 20, 0 }, { 20, 0, 0 }, { 20, 10, 0 }, { 20, 10, 0 } };
+	const double drops[] = { 100, 0, 50, 50 };
+	const int item[] = { 0, 1, 3, 3 };
+	double rank[4], lo[4], hi[4], pgt[16];
+	stats_rank_bootstrap(rows, drops, item, 4, 4, 500, 1, rank, lo, hi, pgt);
+	assert_close(rank[0], 1, EPS);
+	assert_close(rank[3], 2, EPS);
+	assert_close(rank[1], 3, EPS);
+	assert_true(isnan(rank[2]) && isnan(lo[2]) && isnan(pgt[2 * 4 + 0]));
+	assert_close(lo[0], 1, EPS);
+	assert_close(hi[0], 1, EPS);
+	assert_close(lo[1], 3, EPS);
+	assert_close(hi[1], 3, EPS);
+	assert_close(pgt[0 * 4 + 1], 1, EPS);
+	assert_false(stats_tied(pgt[0 * 4 + 1]));
+	/* the mean of two Bin(20, 1/2) halves: strictly between 0 and 100 almost always */
+	assert_true(pgt[0 * 4 + 3] > 0.99 && pgt[3 * 4 + 1] > 0.99);
+}
+
+/* Binomial draws: mean and variance near n p and n p (1 - p), both regimes. */
+static void test_binomial_moments(void **state)
+{
+	(void)state;
+	struct rng r;
+	rng_seed(&r, 3);
+	const long n[] = { 10, 1000, 10000 };
+	const double p[] = { 0.3, 0.02, 0.4 };
+	for (int c = 0; c < 3; c++) {
+		double s = 0, ss = 0;
+		const int draws = 20000;
+		for (int i = 0; i < draws; i++) {
+			long k = stats_binomial(&r, n[c], p[c]);
+			assert_true(k >= 0 && k <= n[c]);
+			s += (double)k;
+			ss += (double)k * (double)k;
+		}
+		double m = s / draws, v = ss / draws - m * m, want = (double)n[c] * p[c];
+		assert_close(m, want, 4 * sqrt(want * (1 - p[c]) / draws) + 1e-9);
+		assert_close(v, want * (1 - p[c]), 0.05 * want * (1 - p[c]));
+	}
+}
+
+/* A negative drop within its interval is no measurable effect ("none"); a
+ * significant one (the interval below 0) and positive drops keep their number. */
+static void test_no_effect(void **state)
+{
+	(void)state;
+	char buf[16];
+	struct scan_row r = { .drop = -0.33, .drop_lo = -2.30, .drop_hi = 1.63 };
+	assert_true(scan_row_no_effect(&r));
+	scan_drop_text(&r, buf, sizeof buf);
+	assert_string_equal(buf, "none");
+	r = (struct scan_row){ .drop = -3.0, .drop_lo = -5.0, .drop_hi = -1.0 };
+	assert_false(scan_row_no_effect(&r));
+	scan_drop_text(&r, buf, sizeof buf);
+	assert_string_equal(buf, "-3.00");
+	r = (struct scan_row){ .drop = 0.5, .drop_lo = -1.0, .drop_hi = 2.0 };
+	assert_false(scan_row_no_effect(&r));
+	scan_drop_text(&r, buf, sizeof buf);
+	assert_string_equal(buf, "0.50");
+	r = (struct scan_row){ .drop = NAN, .drop_lo = NAN, .drop_hi = NAN };
+	assert_false(scan_row_no_effect(&r));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +540,11 @@ int main(void)
 		cmocka_unit_test(test_topk_nan),
 		cmocka_unit_test(test_mean_sd),
 		cmocka_unit_test(test_mean_sd_offset),
+		cmocka_unit_test(test_paired_counts_roundtrip),
+		cmocka_unit_test(test_rank_bootstrap_enumerated),
+		cmocka_unit_test(test_rank_bootstrap_certain),
+		cmocka_unit_test(test_binomial_moments),
+		cmocka_unit_test(test_no_effect),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

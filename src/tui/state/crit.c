@@ -7,6 +7,7 @@
 #include "tui/state/crit.h"
 #include "tui/state/results.h"
 #include "formats/rank_file.h"
+#include "core/rng.h"
 #include "core/stats.h"
 #include "core/util.h"
 
@@ -27,8 +28,21 @@ void tui_crit_init(struct tui *t)
 	t->crit.k = TOP_K;
 }
 
+/* The noise of the one explorer's agreement: here rather than in
+ * state/types.h, refreshed and freed with the agreement. */
+static struct tui_crit_noise noise;
+
+static void noise_free(void)
+{
+	free(noise.rank_lo);
+	free(noise.rank_hi);
+	free(noise.tied);
+	memset(&noise, 0, sizeof noise);
+}
+
 void tui_crit_free(struct tui_criteria *c)
 {
+	noise_free();
 	tui_crit_agreement_free(&c->agree);
 	c->agree_valid = 0;
 	free(c->bg_error);
@@ -160,6 +174,95 @@ void tui_crit_agreement(const struct tui *t, struct tui_crit_agreement *v)
 	measured_ranks(v);
 }
 
+/* A measured drop as its paired counts (the mean over trials: approximate). */
+static struct stats_paired result_counts(const struct result *r)
+{
+	double lo, hi, d = tui_results_drop(r);
+	struct stats_paired p = { r->images, 0, 0 };
+	tui_results_interval(r, &lo, &hi);
+	if (stats_paired_counts(r->images, d, lo, hi, &p.n10, &p.n01) != 0) {
+		long k = isfinite(d) ? lround(d * (double)r->images / 100.0) : 0;
+		p.n10 = k > 0 ? k : 0;
+		p.n01 = k < 0 ? -k : 0;
+	}
+	return p;
+}
+
+/* The agreement's noise (struct tui_crit_noise): fewer draws than safer
+ * compare, the pane redraws it after every measured layer. */
+#define NOISE_DRAWS 400
+static void noise_compute(const struct tui *t, const struct tui_crit_agreement *v)
+{
+	const struct criteria_table *ct = &t->crit.table;
+	size_t n = (size_t)(ct->n > 0 ? ct->n : 1);
+	noise_free();
+	noise.n = ct->n;
+	noise.rank_lo = xcalloc(n, sizeof *noise.rank_lo);
+	noise.rank_hi = xcalloc(n, sizeof *noise.rank_hi);
+	noise.tied = xcalloc(n * n, 1);
+	struct stats_paired *p = xcalloc(n, sizeof *p);
+	int *item = xcalloc(n, sizeof *item);
+	double *rank = xcalloc(n, sizeof *rank), *pgt = xcalloc(n * n, sizeof *pgt);
+	for (int i = 0; i < ct->n; i++) {
+		struct result_key k = tui_results_key(ct->layers[i], t->kind, t->level[t->kind], t->seed);
+		const struct result *r = tui_results_find(&t->results, &k);
+		item[i] = i;
+		if (r)
+			p[i] = result_counts(r);
+	}
+	stats_rank_bootstrap(p, v->truth, item, ct->n, ct->n, NOISE_DRAWS, t->seed, rank, noise.rank_lo, noise.rank_hi, pgt);
+	for (size_t k = 0; k < (size_t)ct->n * (size_t)ct->n; k++)
+		noise.tied[k] = k / (size_t)ct->n != k % (size_t)ct->n && stats_tied(pgt[k]);
+	for (int j = 0; j < CRIT_COUNT; j++)
+		noise.rho_lo[j] = noise.rho_hi[j] = NAN;
+	if (v->measured >= TUI_CRIT_MIN_MEASURED && ct->ncols > 0) {
+		size_t nc = (size_t)ct->ncols;
+		double *rho = xcalloc(nc * NOISE_DRAWS, sizeof *rho), *d = xcalloc(n, sizeof *d);
+		double *col = xcalloc(n, sizeof *col), *x = xcalloc(NOISE_DRAWS, sizeof *x);
+		struct rng rg;
+		rng_seed(&rg, rng_mix64(t->seed ^ 0x637269746572ULL));	/* "criter" */
+		for (int b = 0; b < NOISE_DRAWS; b++) {
+			for (int i = 0; i < ct->n; i++)
+				d[i] = isfinite(v->truth[i]) ? stats_paired_resample(&rg, &p[i]) : NAN;
+			for (int j = 0; j < ct->ncols; j++) {
+				struct criteria_agreement a;
+				for (int i = 0; i < ct->n; i++)
+					col[i] = ct->score[(size_t)i * nc + (size_t)j];
+				criteria_agree(col, d, ct->n, t->crit.k, &a);
+				/* a constant draw agrees with nothing: 0, as compare counts it */
+				rho[(size_t)j * NOISE_DRAWS + (size_t)b] = isfinite(a.spearman) ? a.spearman : 0;
+			}
+		}
+		for (int j = 0; j < ct->ncols; j++) {
+			if (!isfinite(v->rho[j]))
+				continue;
+			memcpy(x, &rho[(size_t)j * NOISE_DRAWS], NOISE_DRAWS * sizeof *x);
+			noise.rho_lo[j] = stats_quantile(x, NOISE_DRAWS, 0.025);
+			noise.rho_hi[j] = stats_quantile(x, NOISE_DRAWS, 0.975);
+			if (v->best < 0 || j == v->best)
+				continue;
+			for (int b = 0; b < NOISE_DRAWS; b++)
+				x[b] = rho[(size_t)v->best * NOISE_DRAWS + (size_t)b] - rho[(size_t)j * NOISE_DRAWS + (size_t)b];
+			noise.same_as_best[j] = stats_quantile(x, NOISE_DRAWS, 0.025) <= 0 &&
+			    stats_quantile(x, NOISE_DRAWS, 0.975) >= 0;
+		}
+		free(rho);
+		free(d);
+		free(col);
+		free(x);
+	}
+	free(p);
+	free(item);
+	free(rank);
+	free(pgt);
+}
+
+const struct tui_crit_noise *tui_crit_noise(const struct tui *t)
+{
+	(void)t;	/* one explorer per process */
+	return &noise;
+}
+
 void tui_crit_agreement_free(struct tui_crit_agreement *v)
 {
 	free(v->truth);
@@ -176,6 +279,7 @@ void tui_crit_refresh(struct tui *t)
 		return;
 	tui_crit_agreement_free(&c->agree);
 	tui_crit_agreement(t, &c->agree);
+	noise_compute(t, &c->agree);
 	c->agree_valid = 1;
 	c->agree_key = k;
 	c->agree_results_gen = t->results.gen;
@@ -200,11 +304,14 @@ char *tui_crit_reading(const struct tui *t, const struct tui_crit_agreement *v, 
 		return buf;
 	}
 	const struct criteria_agreement *a = &v->a[v->best];
-	char next[64] = "";
+	char next[96] = "", ival[48] = "";
 	if (v->second >= 0)
-		snprintf(next, sizeof next, "; next %s %.2f", criterion_name(ct->cols[v->second]), v->rho[v->second]);
-	snprintf(buf, size, "%s predicts best: rho %.2f, tau %.2f, top-%d %d/%d over %d layers%s",
-	    criterion_name(ct->cols[v->best]), a->spearman, a->kendall, t->crit.k, a->topk, a->k, v->measured, next);
+		snprintf(next, sizeof next, "; next %s %.2f%s", criterion_name(ct->cols[v->second]), v->rho[v->second],
+		    noise.n == ct->n && noise.same_as_best[v->second] ? ", indistinguishable from it" : "");
+	if (noise.n == ct->n && isfinite(noise.rho_lo[v->best]))
+		snprintf(ival, sizeof ival, " [%.2f, %.2f]", noise.rho_lo[v->best], noise.rho_hi[v->best]);
+	snprintf(buf, size, "%s predicts best: rho %.2f%s, tau %.2f, top-%d %d/%d over %d layers%s",
+	    criterion_name(ct->cols[v->best]), a->spearman, ival, a->kendall, t->crit.k, a->topk, a->k, v->measured, next);
 	return buf;
 }
 

@@ -36,6 +36,20 @@ void tui_crit_agreement_free(struct tui_crit_agreement *v);
 /* Brings t->crit.agree up to date; recomputes only when the results, the
  * table or the kind/level/seed changed since the last call. */
 void tui_crit_refresh(struct tui *t);
+
+/* The noise of t->crit.agree, brought up to date with it by tui_crit_refresh
+ * (core/stats.h: a paired bootstrap of each measured drop's counts, seeded by
+ * the explorer's seed): the measured ranking's intervals and ties, each
+ * criterion's rho interval and whether it is within noise of the best's
+ * (the bootstrap difference of rho includes 0).  Kept by crit.c. */
+struct tui_crit_noise {
+	int n;				/* table rows */
+	double *rank_lo, *rank_hi;	/* per row, NaN unmeasured */
+	unsigned char *tied;		/* n x n: rows i, j in an order within noise */
+	double rho_lo[CRIT_COUNT], rho_hi[CRIT_COUNT];	/* NaN when rho is */
+	unsigned char same_as_best[CRIT_COUNT];
+};
+const struct tui_crit_noise *tui_crit_noise(const struct tui *t);
 /* One line: which criterion predicts the measured drops best. */
 char *tui_crit_reading(const struct tui *t, const struct tui_crit_agreement *v, char *buf, size_t size);
 

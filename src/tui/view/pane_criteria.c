@@ -2,7 +2,9 @@
  * ranking of the weight layers (most important first) next to the ranking by
  * the drop measured at the current kind and level, its agreement with those
  * drops (Spearman rho, Kendall tau-b, top-K overlap, as `safer compare`
- * computes them) and the one-line reading of which criterion predicts best. */
+ * computes them) and the one-line reading of which criterion predicts best;
+ * "≈" marks the measured order's ties and the criteria within noise of the
+ * best one (tui_crit_noise), the top line the selected layer's rank interval. */
 #include "tui/view/panes.h"
 #include "tui/view/draw.h"
 #include "tui/state/crit.h"
@@ -35,8 +37,10 @@ static int order_of(const double *rank, int n, int *out)
 	return m;
 }
 
-/* The layers in order, the selected one highlighted, "…" when cut. */
-static void draw_order(const struct tui_view *v, const struct tui *t, const struct tui_rect *r, int y, int x, const double *rank)
+/* The layers in order, the selected one highlighted, "…" when cut; with
+ * tied (the measured order), "≈" between neighbours whose order is within noise. */
+static void draw_order(const struct tui_view *v, const struct tui *t, const struct tui_rect *r, int y, int x, const double *rank,
+    const unsigned char *tied)
 {
 	const struct criteria_table *ct = &t->crit.table;
 	int *ord = xcalloc((size_t)(ct->n > 0 ? ct->n : 1), sizeof *ord);
@@ -49,6 +53,8 @@ static void draw_order(const struct tui_view *v, const struct tui *t, const stru
 			break;
 		}
 		tui_draw_text(r, y, x, layer == t->layer ? v->attr[R_SELECT] : A_NORMAL, s);
+		if (tied && i < m - 1 && tied[(size_t)ord[i] * (size_t)ct->n + (size_t)ord[i + 1]])
+			tui_draw_text(r, y, x + w, v->attr[R_DIM], v->g.utf8 ? "\xe2\x89\x88" : "~");
 		x += w + 1;
 	}
 	free(ord);
@@ -62,8 +68,10 @@ static void num(char *buf, size_t size, double v)
 		snprintf(buf, size, "%5s", "-");
 }
 
+/* mark: before rho, "≈" for a criterion within noise of the best; tied:
+ * the measured row's ties (NULL for criteria). */
 static void row(const struct tui_view *v, const struct tui *t, const struct tui_rect *r, int y, const char *name, attr_t attr,
-    const struct criteria_agreement *a, const double *rank, int sel)
+    const struct criteria_agreement *a, const double *rank, int sel, const char *mark, const unsigned char *tied)
 {
 	char rho[16] = "    -", tau[16] = "    -", top[16] = "   -", rk[16] = "  -";
 	if (a) {
@@ -75,11 +83,11 @@ static void row(const struct tui_view *v, const struct tui *t, const struct tui_
 	if (sel >= 0 && isfinite(rank[sel]))
 		snprintf(rk, sizeof rk, "%3g", rank[sel]);
 	if (WIDE(r)) {
-		tui_draw_textf(r, y, 0, attr, "%-*.*s%s %s %4s %3s", NAME_W, NAME_W - 1, name, rho, tau, top, rk);
-		draw_order(v, t, r, y, ORDER_X, rank);
+		tui_draw_textf(r, y, 0, attr, "%-*.*s%s%s %s %4s %3s", NAME_W - 1, NAME_W - 1, name, mark, rho, tau, top, rk);
+		draw_order(v, t, r, y, ORDER_X, rank, tied);
 	} else {
-		tui_draw_textf(r, y, 0, attr, "%-*.*s%s %4s", NAME_W, NAME_W - 1, name, rho, top);
-		draw_order(v, t, r, y, ORDER_X_NARROW, rank);
+		tui_draw_textf(r, y, 0, attr, "%-*.*s%s%s %4s", NAME_W - 1, NAME_W - 1, name, mark, rho, top);
+		draw_order(v, t, r, y, ORDER_X_NARROW, rank, tied);
 	}
 }
 
@@ -133,8 +141,15 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 		snprintf(grads, sizeof grads, " %s grads %d img", v->g.dot, t->crit.bg_samples);
 	else if (t->crit.bg_error != NULL)
 		snprintf(grads, sizeof grads, " %s no gradients: %s", v->g.dot, t->crit.bg_error);
-	tui_draw_textf(r, 0, 0, v->attr[R_DIM], "%s %s %s %d/%d measured%s%s%s", perturb_kind_name(t->kind), lv,
-	    v->g.dot, ag->measured, ag->n, t->crit.rank_path ? " + " : "", t->crit.rank_path ? "rank file" : "", grads);
+	const struct tui_crit_noise *nz = tui_crit_noise(t);
+	int noisy = nz->n == ct->n && t->crit.agree_valid;
+	const char *approx = v->g.utf8 ? "\xe2\x89\x88" : "~";
+	char rk[96] = "";	/* the selected layer's measured rank and its 95% interval */
+	if (noisy && sel >= 0 && ag->measured >= 2 && isfinite(ag->mrank[sel]))
+		snprintf(rk, sizeof rk, " %s L%d rank %g (95%% %g-%g)", v->g.dot, t->layer, ag->mrank[sel],
+		    nz->rank_lo[sel], nz->rank_hi[sel]);
+	tui_draw_textf(r, 0, 0, v->attr[R_DIM], "%s %s %s %d/%d measured%s%s%s%s", perturb_kind_name(t->kind), lv,
+	    v->g.dot, ag->measured, ag->n, t->crit.rank_path ? " + " : "", t->crit.rank_path ? "rank file" : "", grads, rk);
 	if (WIDE(r))
 		snprintf(hdr, sizeof hdr, "%-*s  rho   tau top%d #L%d", NAME_W, "criterion", t->crit.k, t->layer);
 	else
@@ -142,7 +157,7 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 	tui_draw_text(r, 1, 0, v->attr[R_TITLE], hdr);
 	tui_draw_text(r, 1, WIDE(r) ? ORDER_X : ORDER_X_NARROW, v->attr[R_TITLE], "order");
 
-	row(v, t, r, 2, "measured", v->attr[R_ACCENT], NULL, ag->mrank, sel);
+	row(v, t, r, 2, "measured", v->attr[R_ACCENT], NULL, ag->mrank, sel, " ", noisy ? nz->tied : NULL);
 
 	int reading_lines = r->h >= 9 ? 2 : 1;
 	int room = r->h - 3 - reading_lines, y = 3;
@@ -157,7 +172,9 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 		} else {
 			const struct criteria_agreement *a = ag->measured >= TUI_CRIT_MIN_MEASURED ? &ag->a[j] : NULL;
 			int best = j == ag->best && ag->measured >= TUI_CRIT_MIN_MEASURED;
-			row(v, t, r, y, criterion_name(ct->cols[j]), best ? v->attr[R_GOOD] : A_NORMAL, a, rank, sel);
+			int same = a && noisy && nz->same_as_best[j];
+			row(v, t, r, y, criterion_name(ct->cols[j]), best ? v->attr[R_GOOD] : A_NORMAL, a, rank, sel,
+			    same ? approx : " ", NULL);
 		}
 		free(rank);
 	}
@@ -168,7 +185,8 @@ static void draw(struct tui_view *v, const struct tui *t, const struct tui_rect 
 static void explain(const struct tui *t, char *buf, size_t size)
 {
 	(void)t;
-	snprintf(buf, size, "criteria: cheap importance guesses; rho, tau: agreement with drops");
+	snprintf(buf, size, "criteria: cheap importance guesses; rho, tau: agreement with drops; "
+	    "~ within noise (95%% paired bootstrap)");
 }
 
 const struct tui_pane tui_pane_criteria = { "Criteria", draw, NULL, NULL, explain };

@@ -107,7 +107,12 @@ static void draw_bar(const struct tui_view *v, const struct tui *t, const struct
 	}
 	double drop = tui_results_drop(res), base = 100 * progress_top1(engine_baseline(t->eng));
 	char buf[16];
-	if (tui_results_exact(res))
+	double lo, hi;
+	tui_results_interval(res, &lo, &hi);
+	if (drop < 0 && hi >= 0) {	/* a negative drop within its interval: no measurable effect, no gain */
+		snprintf(buf, sizeof buf, "none");
+		drop = 0;
+	} else if (tui_results_exact(res))
 		snprintf(buf, sizeof buf, "%.1f", drop);
 	else	/* an early-stopped estimate says so, in the same 5 columns */
 		snprintf(buf, sizeof buf, fabs(drop) >= 99.95 ? "%s%.0f" : "%s%.1f", v->g.utf8 ? "≈" : "~", drop);
