@@ -61,8 +61,8 @@ scan: --resume, a row for layer 99    | $X/layer99.csv:14;layer 99              
 scan: --resume, trial 7 of 5          | $X/trial7.csv:14;trial 7                  | scan -p prune:0.5 --layers 0 --limit 50 -o $X/trial7.csv --resume
 scan: --resume, top1 = 1.5            | $X/top1.csv:14;1.5                        | scan -p prune:0.5 --layers 0 --limit 50 -o $X/top1.csv --resume
 scan: --resume, top1 = inf            | $X/inf.csv:14;inf                         | scan -p prune:0.5 --layers 0 --limit 50 -o $X/inf.csv --resume
-scan: a 16-field row                  | $X/wide.csv:14;found 16                   | scan -p prune:0.5 --layers 0 --limit 50 -o $X/wide.csv --resume
-rank: a 64-field row                  | $X/wide-rank.csv:19;found 64              | compare --scan $X/other-model.csv --rank $X/wide-rank.csv
+scan: a row 3 fields too wide                 | $X/wide.csv:14;found $WIDE_FIELDS                   | scan -p prune:0.5 --layers 0 --limit 50 -o $X/wide.csv --resume
+rank: a 64-field row                  | $X/wide-rank.csv:$RANK_ROW;found 64             | compare --scan $X/other-model.csv --rank $X/wide-rank.csv
 EOF
 }
 # Not in the table (they must work, exit 0): a list naming a missing image and
@@ -105,11 +105,13 @@ printf '\0\0\x80\x3f' | dd of="$X/other.weights" bs=1 seek=$(($(stat -c %s "$W")
 sed 's/^0,conv,/99,conv,/' "$X/other-model.csv" >"$X/layer99.csv"	# row on line 14
 sed 's/^\(0,conv,prune,0\.5\),0,/\1,7,/' "$X/other-model.csv" >"$X/trial7.csv"	# the header says 5 trials
 sed 's/^0,conv,.*/&,1,2,3/' "$X/other-model.csv" >"$X/wide.csv"
+WIDE_FIELDS=$(awk -F, '/^0,conv,/ { print NF; exit }' "$X/wide.csv")
 sed 's/^\(0,conv,prune,0\.5,0\),[^,]*,/\1,1.5,/' "$X/other-model.csv" >"$X/top1.csv"	# top-1 is a fraction
 sed 's/^\(0,conv,prune,0\.5,0\),[^,]*,/\1,inf,/' "$X/other-model.csv" >"$X/inf.csv"
 "$SAFER" rank --limit 50 -C magnitude,l2 -o "$X/rank.csv" 2>/dev/null || die "cannot make rank.csv"
-# 8 fields and 56 more on line 19: more than any rank file's columns
+# 8 fields and 56 more on layer 0's row: more than any rank file's columns
 sed "s/^0,conv,.*/&$(printf ',1%.0s' $(seq 56))/" "$X/rank.csv" >"$X/wide-rank.csv"
+RANK_ROW=$(grep -n '^0,conv,' "$X/rank.csv" | cut -d: -f1)
 
 make_dataset "$T/imgs" 50 png
 labels=$T/imgs/labels.txt
