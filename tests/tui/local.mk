@@ -23,3 +23,4 @@ TUI_TESTS += tests/tui/undo.sh
 TUI_TESTS += tests/tui/marks.sh
 TUI_TESTS += tests/tui/tour.sh
 TUI_TESTS += tests/tui/classes.sh
+TUI_TESTS += tests/tui/wide.sh
