@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char info_help[] =
 "One row per layer: index, kind, input and output shape, parameters,\n"
@@ -99,21 +100,31 @@ static void print_table(const struct setup_opts *o, const struct model *m, const
 	char *line = xasprintf("%s%s%s", cfg, weights ? " with " : "", weights ? weights : "");
 	table_wrap(stdout, line, width, 2);
 	free(line);
-	printf(b ? "%5s  %-10s %-12s %-12s %10s %13s  %-10s%s\n" : "%5s  %-10s %-12s %-12s %10s %13s  %s%s\n",
-	    "layer", "kind", "input", "output", "params", "MACs", "activation", b ? " budget" : "");
+	/* with a budget the row is ~90 columns: below 100 the input shape
+	 * (the previous row's output) goes, and a line says so */
+	int in_col = !b || width == 0 || width >= 100;	/* 0: --wide, no limit */
+	char head[160];
+	snprintf(head, sizeof head, b ? "%5s  %-10s %-13s%-12s %10s %13s  %-10s%s" : "%5s  %-10s %-13s%-12s %10s %13s  %s%s",
+	    "layer", "kind", in_col ? "input" : "", "output", "params", "MACs", "activation", b ? " budget" : "");
+	if (!in_col)	/* the empty column's room */
+		memmove(head + 18, head + 31, strlen(head + 31) + 1);
+	printf("%s\n", head);
 	for (int i = 0; i < m->n; i++) {
 		const struct layer_desc *l = &m->layers[i];
-		char e[64] = "";
+		char e[64] = "", in[32] = "";
 		const struct budget_layer *bl = b ? budget_find(b, i) : NULL;
 		if (bl)
 			budget_layer_summary(bl, e, sizeof e);
-		printf(b ? "%5d  %-10s %-12s %-12s %10s %13s  %-10s%s%s\n" : "%5d  %-10s %-12s %-12s %10s %13s  %s%s%s\n",
-		    l->index, l->kind_name,
-		    fmt_shape(l->in.w, l->in.h, l->in.c, a, sizeof a),
+		if (in_col)
+			snprintf(in, sizeof in, "%-12s ", fmt_shape(l->in.w, l->in.h, l->in.c, a, sizeof a));
+		printf(b ? "%5d  %-10s %s%-12s %10s %13s  %-10s%s%s\n" : "%5d  %-10s %s%-12s %10s %13s  %s%s%s\n",
+		    l->index, l->kind_name, in,
 		    fmt_shape(l->out.w, l->out.h, l->out.c, bb, sizeof bb),
 		    fmt_thousands(l->params, c, sizeof c), fmt_thousands(l->macs, d, sizeof d),
 		    l->activation, *e ? " " : "", e);
 	}
+	if (!in_col)
+		printf("(the input column is left out at %d columns: --wide shows it)\n", width);
 	line = xasprintf("total: %s parameters in %d weight layers, %s MACs per image, %s of float32 weights",
 	    fmt_thousands(m->total_params, a, sizeof a), model_weight_layers(m),
 	    fmt_thousands(m->total_macs, bb, sizeof bb), fmt_bytes((double)m->weight_bytes, c, sizeof c));

@@ -218,8 +218,10 @@ declare -A TABLES=(
 	[budget]="budget --target bits=4 --from $T/s6.csv --limit 100"
 	[pareto]="budget --target bits --from $T/s6.csv --limit 100 --pareto"
 	[info]="info"
+	[info-budget]="info --budget $T/ib.budget"
 )
-for name in scan rank rank-all compare budget pareto info; do
+printf '[layer 0]\nbits=6\n\n[layer 2]\nprune=0.5\nbits=4\n\n[layer 6]\nprune-filter=0.25\nbits-pc=3\n' >"$T/ib.budget"
+for name in scan rank rank-all compare budget pareto info info-budget; do
 	# shellcheck disable=SC2086
 	run "$SAFER" ${TABLES[$name]}
 	w80=$(widest "$T/out")
