@@ -333,7 +333,13 @@ static int act_scan_save(struct tui_view *v, int arg)
 	struct tui *t = v->t;
 	(void)arg;
 	char def[256];
-	snprintf(def, sizeof def, "%s-%s-scan.csv", t->cfg_base, perturb_kind_name(t->kind));
+	/* the heatmap's rows by default; elsewhere the figure of the view */
+	static const char *const figure[VIEW_COUNT] = { [VIEW_CURVE] = "curves", [VIEW_BUDGET] = "budget",
+		[VIEW_CRITERIA] = "criteria", [VIEW_PARETO] = "pareto" };
+	if (figure[t->view] != NULL)
+		snprintf(def, sizeof def, "%s-%s-%s.svg", t->cfg_base, perturb_kind_name(t->kind), figure[t->view]);
+	else
+		snprintf(def, sizeof def, "%s-%s-scan.csv", t->cfg_base, perturb_kind_name(t->kind));
 	tui_prompt_text(t, "save heatmap (.csv, .json; .svg: the figure on screen)", def, scan_save_done);
 	return TUI_REDRAW;
 }
