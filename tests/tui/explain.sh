@@ -19,6 +19,8 @@ hint() {
 start 80 24 tui --limit 1000
 wait_re 'base [0-9]+\.[0-9]+%' 30
 hint "L0 conv: drop = top-1 pts lost at prune 0.50"
+# the curve's activity shares the line while it fills: judge the hint idle
+wait_re 'idle *$' 90
 status | grep -qF '…' && fail "the layer hint is cut at 80 columns: $(status)"
 keys Tab
 hint "kind: Sets the smallest-magnitude weights to zero."

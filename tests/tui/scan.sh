@@ -21,7 +21,7 @@ done
 screen | grep -E '│L[0-9]+ [░▒▓█·]' | grep -vqE '█ *$' && fail "prune 1.00 should shade every row as a large drop"
 
 keys S
-wait_for "save heatmap (.csv or .json): fmnist-plain-prune-scan.csv"
+wait_for "save heatmap (.csv, .json; .svg: the figure on screen): fmnist-plain-prune-scan.csv"
 keys C-u "$TMPD/scan.csv" Enter
 wait_for "saved 60 rows to"
 [ -s "$TMPD/scan.csv" ] || fail "no CSV written"
