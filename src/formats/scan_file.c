@@ -299,7 +299,9 @@ static void rank_level(struct scan_file *f, const int *group, int g, uint64_t se
 		if (i == nitems)
 			layer[nitems++] = f->rows[r].layer;
 		p[k] = scan_row_counts(&f->rows[r]);
-		drops[k] = f->rows[r].drop;
+		/* the drop as the file holds it (4 decimals): a resumed file,
+		 * read back, then ranks its rows exactly as the straight run did */
+		drops[k] = round(f->rows[r].drop * 1e4) / 1e4;
 		item[k] = i;
 		row[k++] = r;
 	}
