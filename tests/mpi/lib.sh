@@ -67,12 +67,18 @@ wait_rows() {
 	return 1
 }
 
-# rows_subset PART WHOLE: every row of PART (seconds aside) is a row of WHOLE
-# and they come in WHOLE's order
+# measured FILE: the rows without seconds and the rank columns (an
+# interrupted file has no ranks yet: they are computed when the scan ends)
+measured() {
+	csv_drop_col "$1" seconds | cut -d, -f1-12 | grep -v '^#' | tail -n +2
+}
+
+# rows_subset PART WHOLE: every row of PART (seconds and ranks aside) is a row
+# of WHOLE and they come in WHOLE's order
 rows_subset() {
 	local part whole
-	part=$(csv_drop_col "$1" seconds | grep -v '^#' | tail -n +2)
-	whole=$(csv_drop_col "$2" seconds | grep -v '^#' | tail -n +2)
+	part=$(measured "$1")
+	whole=$(measured "$2")
 	[ "$(grep -Fxf <(printf '%s\n' "$part") <<<"$whole")" == "$part" ]
 }
 
